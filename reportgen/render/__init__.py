@@ -1,0 +1,25 @@
+"""Results -> Vega-Lite (Altair) -> one self-contained HTML report (Jinja2).
+
+`render_html(report)` is the entry point; `chart_spec`, `format_si` and `pick_band` are public
+so other outputs (PDF, summary.json) draw and label panels the same way.
+"""
+
+from __future__ import annotations
+
+from reportgen.render.charts import chart_spec
+from reportgen.render.context import Band, PanelView, ReportView
+from reportgen.render.formatting import format_si, pick_band
+from reportgen.render.html import render_html
+from reportgen.render.theme import Theme, load_theme
+
+__all__ = [
+    "Band",
+    "PanelView",
+    "ReportView",
+    "Theme",
+    "chart_spec",
+    "format_si",
+    "load_theme",
+    "pick_band",
+    "render_html",
+]

@@ -1,0 +1,85 @@
+"""Which columns of a Result a panel reads (spec §10 data contracts), or why it cannot.
+
+Time series: a time column (`_timeslice` preferred) is x, every numeric column is a series.
+Categorical: the first string column is the category, numeric columns are the values.
+Single value: the first row's first numeric column (else its first boolean column).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from reportgen.engine.result import Column, Result
+from reportgen.errors import RenderError
+
+CHART_TYPES = ("line", "area", "column", "bar")
+TABLE_TYPES = ("table", "messages")
+PANEL_TYPES = ("single_value", *CHART_TYPES, *TABLE_TYPES)
+
+
+@dataclass(frozen=True)
+class ChartShape:
+    """The columns a chart uses: `x` is the time or category column, `series` the numeric ones."""
+
+    x: Column
+    series: list[Column]
+
+    @property
+    def temporal(self) -> bool:
+        return self.x.type == "time"
+
+
+@dataclass(frozen=True)
+class SingleValue:
+    """The value a single-value panel shows; `column` is None when the result has no rows."""
+
+    value: Any
+    column: Column | None
+
+
+def describe_columns(result: Result) -> str:
+    if not result.columns:
+        return "no columns"
+    return ", ".join(f"{c.name} ({c.type})" for c in result.columns)
+
+
+def chart_shape(result: Result, panel_type: str) -> ChartShape:
+    """The x column and series of a chart panel; RenderError saying what was expected."""
+    series = [c for c in result.columns if c.type == "number"]
+    times = [c for c in result.columns if c.type == "time"]
+    x: Column | None = None
+    if times:
+        x = next((c for c in times if c.name.lower() == "_timeslice"), times[0])
+    else:
+        x = next((c for c in result.columns if c.type == "string"), None)
+    if x is None or not series:
+        raise RenderError(
+            f"a {panel_type} chart needs a time column (_timeslice) or a text category column, "
+            f"and at least one numeric column; got {describe_columns(result)}"
+        )
+    return ChartShape(x=x, series=series)
+
+
+def single_value(result: Result) -> SingleValue:
+    """The first row's first numeric (else boolean) value; RenderError when there is none."""
+    column = next((c for c in result.columns if c.type == "number"), None)
+    if column is None:
+        column = next((c for c in result.columns if c.type == "bool"), None)
+    if column is None:
+        raise RenderError(
+            "a single value panel needs a numeric column (e.g. `count`); "
+            f"got {describe_columns(result)}"
+        )
+    if not result.rows:
+        return SingleValue(value=None, column=None)
+    index = result.columns.index(column)
+    return SingleValue(value=result.rows[0][index], column=column)
+
+
+def bucket_width(times: list[int]) -> int | None:
+    """The smallest gap between distinct times (the timeslice width), None with under 2 times."""
+    distinct = sorted(set(times))
+    gaps = [b - a for a, b in itertools.pairwise(distinct)]
+    return min(gaps) if gaps else None
