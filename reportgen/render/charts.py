@@ -53,7 +53,8 @@ def chart_spec(panel: PanelView, theme: Theme, tz: str = "UTC") -> dict[str, Any
     if bars and width:
         x_expr = f"time(datum[{json.dumps(shape.x.name)}]) + {width}"
         chart = chart.transform_calculate(**{END: x_expr})
-    chart = _mark(chart, panel, len(records))
+    gaps = any(value is None for record in records for value in record.values())
+    chart = _mark(chart, panel, len(records), gaps)
     chart = chart.encode(**_encodings(panel, shape, names, tz, bool(bars and width)))
     chart = chart.properties(width="container", height=theme.chart_height)
     spec: dict[str, Any] = chart.to_dict(validate=False)
@@ -96,11 +97,12 @@ def _finite(value: object) -> object:
     return value
 
 
-def _mark(chart: alt.Chart, panel: PanelView, points: int) -> alt.Chart:
-    # Nulls break lines and areas instead of being joined over (a gap is a gap).
+def _mark(chart: alt.Chart, panel: PanelView, points: int, gaps: bool) -> alt.Chart:
+    # Nulls break lines and areas instead of being joined over (a gap is a gap); with gaps, points
+    # keep isolated values visible.
     marked: alt.Chart
     if panel.type == "line":
-        marked = chart.mark_line(point=points <= 60, invalid="break-paths-show-domains")
+        marked = chart.mark_line(point=points <= 60 or gaps, invalid="break-paths-show-domains")
     elif panel.type == "area":
         opacity = 0.85 if panel.stacked else 0.45
         marked = chart.mark_area(

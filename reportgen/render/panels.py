@@ -31,6 +31,7 @@ NO_DATA = "No data"
 class Cell:
     text: str
     kind: str  # css class: num, time, text, raw, bool, null
+    meta: str = ""  # a small line under the cell (a message's host, category and file)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelMo
         elif panel.type in CHART_TYPES:
             _fill_chart(model, result, theme, tz)
         elif panel.type in TABLE_TYPES:
-            model.kind, model.table = "table", table_of(result, tz)
+            model.kind = "table"
+            model.table = messages_of(result, tz) if panel.type == "messages" else table_of(result, tz)
             if not result.rows:
                 model.kind, model.status = "empty", "empty"
         else:
@@ -162,6 +164,44 @@ def table_of(result: Result, tz: str) -> Table:
         for row in result.rows
     ]
     return Table(headers=result.names, rows=rows)
+
+
+# Shown under each message rather than as columns; the other metadata fields are left out of the
+# message view (they stay in the data: CSV, JSON).
+_MESSAGE_META = ("_sourcehost", "_sourcecategory", "_sourcename")
+_MESSAGE_HIDDEN = frozenset(
+    {"_source", "_collector", "_size", "_messagecount", "_format", "_receipttime"}
+)
+
+
+def messages_of(result: Result, tz: str) -> Table:
+    """A message list as Sumo shows it: Time, Message (with host, category and file under it),
+    then the fields the query parsed."""
+    names = [column.name.lower() for column in result.columns]
+    if "_raw" not in names:
+        return table_of(result, tz)
+    raw = names.index("_raw")
+    time = names.index("_messagetime") if "_messagetime" in names else None
+    meta = [names.index(name) for name in _MESSAGE_META if name in names]
+    skip = {raw, *meta, *([time] if time is not None else [])}
+    extra = [
+        i for i, name in enumerate(names) if i not in skip and name not in _MESSAGE_HIDDEN
+    ]
+    headers = (["Time"] if time is not None else []) + ["Message"]
+    headers += [result.columns[i].name for i in extra]
+    rows = []
+    for row in result.rows:
+        cells = []
+        if time is not None:
+            cells.append(Cell(format_cell(row[time], "time", tz), "time"))
+        meta_text = " · ".join(str(row[i]) for i in meta if row[i] not in (None, ""))
+        cells.append(Cell(format_cell(row[raw], "string", tz), "raw", meta_text))
+        for i in extra:
+            column = result.columns[i]
+            kind = "null" if row[i] is None else _cell_kind(column.name, column.type)
+            cells.append(Cell(format_cell(row[i], column.type, tz), kind))
+        rows.append(cells)
+    return Table(headers=headers, rows=rows)
 
 
 def _cell_kind(name: str, column_type: str) -> str:

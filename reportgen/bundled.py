@@ -1,0 +1,50 @@
+"""The bundled sample snapshot: the default input of every command.
+
+It is generated deterministically on first use into a cache folder (so the repository carries no
+binary logs) and reused afterwards; a version or parameter change gives a new folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from reportgen import __version__
+
+SAMPLE_PARAMS = {"lines": 60_000, "hosts": 4, "days": 7, "seed": 1}
+
+
+def cache_dir() -> Path:
+    """`$REPORTGEN_CACHE`, else `$XDG_CACHE_HOME/reportgen`, else `~/.cache/reportgen`."""
+    explicit = os.environ.get("REPORTGEN_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportgen"
+
+
+def bundled_snapshot() -> Path:
+    """The folder of the bundled sample snapshot, generating it if it is not there yet."""
+    from reportgen.sample import write_sample
+
+    key = hashlib.sha256(repr(sorted(SAMPLE_PARAMS.items())).encode()).hexdigest()[:10]
+    target = cache_dir() / f"sample-{__version__}-{key}"
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".sample-", dir=target.parent))
+    try:
+        write_sample(staging, **SAMPLE_PARAMS)
+        try:
+            staging.rename(target)
+        except OSError:
+            # Another process generated it first; theirs is identical.
+            if not target.is_dir():
+                raise
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -1,0 +1,187 @@
+"""The command line. The only place that turns ReportgenError into messages and exit codes:
+0 ok, 1 a panel failed, 2 bad usage or invalid input (design D8)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import ReportgenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _snapshot_options(command: F) -> F:
+    command = click.option(
+        "--tz", default=None, metavar="ZONE",
+        help="Report time zone (IANA name); default UTC or the dashboard's.",
+    )(command)
+    command = click.option(
+        "--at", default=None, metavar="TIME",
+        help="Reference instant (ISO 8601); default: the minute after the latest message.",
+    )(command)
+    command = click.option(
+        "--sources", type=click.Path(path_type=Path), default=None, metavar="FILE",
+        help="sources.yaml mapping files to metadata (default: the one in the snapshot root).",
+    )(command)
+    command = click.option(
+        "--logs", type=click.Path(path_type=Path), multiple=True, metavar="PATH",
+        help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+    )(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def cli() -> None:
+    """Static reports from YAML dashboards of Sumo Logic-style log queries."""
+
+
+@cli.command()
+@click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_snapshot_options
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Output folder.")
+@click.option("--format", "formats", default="html", show_default=True,
+              help="Comma-separated output formats.")
+@click.option("--theme", default="default", show_default=True, help="Theme name.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(
+    dashboards: tuple[Path, ...], logs: tuple[Path, ...], sources: Path | None, at: str | None,
+    tz: str | None, out: Path, formats: str, theme: str, strict: bool,
+) -> None:
+    """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
+    from reportgen.build import build as run_build
+
+    result = run_build(
+        dashboards, logs=logs, sources=sources, out=out, at=at, tz=tz,
+        formats=[f.strip() for f in formats.split(",") if f.strip()], theme=theme, strict=strict,
+    )
+    for path in result.outputs:
+        click.echo(f"wrote {path}")
+    if result.failed_panels:
+        click.echo(
+            f"error: {len(result.failed_panels)} panel(s) failed: "
+            + ", ".join(result.failed_panels), err=True,
+        )
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("query")
+@_snapshot_options
+@click.option("--range", "range_", default=None, metavar="RANGE",
+              help="Relative range: -24h, -7d, today, yesterday, all (default: all).")
+@click.option("--from", "from_", default=None, metavar="TIME", help="Start (ISO 8601 or -2h).")
+@click.option("--to", default=None, metavar="TIME", help="End, exclusive (default: --at).")
+@click.option("--output", "-o", type=click.Choice(["table", "csv", "json", "jsonl"]),
+              default="table", show_default=True)
+@click.option("--explain", is_flag=True, help="Show tokens, AST, plan and SQL instead of rows.")
+def query(
+    query: str, logs: tuple[Path, ...], sources: Path | None, at: str | None, tz: str | None,
+    range_: str | None, from_: str | None, to: str | None, output: str, explain: bool,
+) -> None:
+    """Run one QUERY over the snapshot and print the result."""
+    from reportgen.engine import run_query
+    from reportgen.errors import UsageError
+    from reportgen.output import format_result
+    from reportgen.query import explain as explain_query
+    from reportgen.query import parse_query
+    from reportgen.session import open_session
+    from reportgen.timerange import Window, parse_instant
+
+    if range_ is not None and (from_ is not None or to is not None):
+        raise UsageError("--range cannot be combined with --from/--to", hint="use one or the other")
+    parsed = parse_query(query)  # syntax errors first, before any ingestion
+    for warning in parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC")
+    try:
+        if from_ is not None or to is not None:
+            end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
+            start = (
+                parse_instant(from_, session.tz, at=session.at, option="--from")
+                if from_ else session.window("all").start
+            )
+            if start >= end:
+                raise UsageError("--from must be before --to")
+            window = Window(start, end, session.tz)
+        else:
+            window = session.window(range_ or "all")
+        if explain:
+            click.echo(explain_query(query, window))
+            return
+        result = run_query(session.con, parsed, window)
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(format_result(result, output, session.tz), nl=False)
+    finally:
+        session.close()
+
+
+@cli.command()
+@click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(dashboards: tuple[Path, ...]) -> None:
+    """Check DASHBOARDS (YAML, keys, queries) without running them."""
+    from reportgen.spec.loader import load_dashboard
+
+    failures = 0
+    for path in dashboards:
+        try:
+            load_dashboard(path)
+        except ReportgenError as error:
+            failures += 1
+            click.echo(f"error: {error}", err=True)
+        else:
+            click.echo(f"ok {path}")
+    sys.exit(2 if failures else 0)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("sample-logs"),
+              show_default=True, help="Folder to write the snapshot into.")
+@click.option("--lines", type=click.IntRange(min=100), default=60_000, show_default=True)
+@click.option("--hosts", type=click.IntRange(min=1, max=500), default=4, show_default=True)
+@click.option("--days", type=click.IntRange(min=1, max=366), default=7, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
+    """Write a realistic, deterministic Twistlock log snapshot to OUT."""
+    from reportgen.sample import write_sample
+
+    info = write_sample(out, lines=lines, hosts=hosts, days=days, seed=seed)
+    click.echo(
+        f"wrote {len(info.files)} files, {info.lines} lines "
+        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
+    )
+
+
+def main() -> None:
+    """Entry point: run the CLI, print errors without tracebacks."""
+    try:
+        cli.main(standalone_mode=False)
+    except ReportgenError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2 if error.exit_code == 1 else error.exit_code)
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        click.echo(
+            f"internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback.",
+            err=True,
+        )
+        sys.exit(70)
