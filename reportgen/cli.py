@@ -94,11 +94,13 @@ def query(
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
     from reportgen.session import open_session
-    from reportgen.timerange import Window, parse_instant
+    from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
     if range_ is not None and (from_ is not None or to is not None):
         raise UsageError("--range cannot be combined with --from/--to", hint="use one or the other")
-    parsed = parse_query(query)  # syntax errors first, before any ingestion
+    if range_ is not None and range_.strip().lower() not in RANGE_WORDS:
+        parse_duration(range_)  # bad input fails before any ingestion
+    parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
     session = open_session(logs, sources, at=at, tz=tz or "UTC")
@@ -161,22 +163,22 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
     )
 
 
-def main() -> None:
-    """Entry point: run the CLI, print errors without tracebacks."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` and return its exit code; errors are printed, never raised."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
     except ReportgenError as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+        return error.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as error:
         error.show()
-        sys.exit(2 if error.exit_code == 1 else error.exit_code)
-    except SystemExit:
-        raise
-    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        return 2 if error.exit_code == 1 else error.exit_code
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except Exception as error:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
         click.echo(
@@ -184,4 +186,10 @@ def main() -> None:
             "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback.",
             err=True,
         )
-        sys.exit(70)
+        return 70
+    return 0
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(run())
