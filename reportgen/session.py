@@ -60,6 +60,7 @@ def open_session(
     if sources is not None and not sources.is_file():
         raise SnapshotError(f"no such file: {sources} (--sources)")
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     snapshot = ingest(con, paths, sources)
     instant = parse_instant(at, tz) if at else default_at(snapshot.end)
     return Session(con, snapshot, instant, tz, bundled)
