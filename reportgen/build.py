@@ -129,8 +129,10 @@ def _panel_view(panel: PanelSpec) -> PanelView:
 
 def _snapshot_label(session: Session) -> str:
     info = session.snapshot
-    what = "bundled sample snapshot" if session.bundled else ", ".join(
-        str(root) for root in info.roots
+    what = (
+        "bundled sample snapshot"
+        if session.bundled
+        else ", ".join(str(root) for root in info.roots)
     )
     return f"{what} ({len(info.files)} files, sha256 {info.digest[:12]})"
 

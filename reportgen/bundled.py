@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportgen import __version__
 
-SAMPLE_PARAMS = {"lines": 60_000, "hosts": 4, "days": 7, "seed": 1}
+SAMPLE_LINES, SAMPLE_HOSTS, SAMPLE_DAYS, SAMPLE_SEED = 60_000, 4, 7, 1
 
 
 def cache_dir() -> Path:
@@ -30,14 +30,17 @@ def bundled_snapshot() -> Path:
     """The folder of the bundled sample snapshot, generating it if it is not there yet."""
     from reportgen.sample import write_sample
 
-    key = hashlib.sha256(repr(sorted(SAMPLE_PARAMS.items())).encode()).hexdigest()[:10]
+    params = (SAMPLE_LINES, SAMPLE_HOSTS, SAMPLE_DAYS, SAMPLE_SEED)
+    key = hashlib.sha256(repr(params).encode()).hexdigest()[:10]
     target = cache_dir() / f"sample-{__version__}-{key}"
     if target.is_dir():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sample-", dir=target.parent))
     try:
-        write_sample(staging, **SAMPLE_PARAMS)
+        write_sample(
+            staging, lines=SAMPLE_LINES, hosts=SAMPLE_HOSTS, days=SAMPLE_DAYS, seed=SAMPLE_SEED
+        )
         try:
             staging.rename(target)
         except OSError:

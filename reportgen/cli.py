@@ -19,19 +19,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _snapshot_options(command: F) -> F:
     command = click.option(
-        "--tz", default=None, metavar="ZONE",
+        "--tz",
+        default=None,
+        metavar="ZONE",
         help="Report time zone (IANA name); default UTC or the dashboard's.",
     )(command)
     command = click.option(
-        "--at", default=None, metavar="TIME",
+        "--at",
+        default=None,
+        metavar="TIME",
         help="Reference instant (ISO 8601); default: the minute after the latest message.",
     )(command)
     command = click.option(
-        "--sources", type=click.Path(path_type=Path), default=None, metavar="FILE",
+        "--sources",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
         help="sources.yaml mapping files to metadata (default: the one in the snapshot root).",
     )(command)
     command = click.option(
-        "--logs", type=click.Path(path_type=Path), multiple=True, metavar="PATH",
+        "--logs",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        metavar="PATH",
         help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
     )(command)
     return command
@@ -46,29 +56,50 @@ def cli() -> None:
 @cli.command()
 @click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_snapshot_options
-@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Output folder.")
-@click.option("--format", "formats", default="html", show_default=True,
-              help="Comma-separated output formats.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
+)
 @click.option("--theme", default="default", show_default=True, help="Theme name.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def build(
-    dashboards: tuple[Path, ...], logs: tuple[Path, ...], sources: Path | None, at: str | None,
-    tz: str | None, out: Path, formats: str, theme: str, strict: bool,
+    dashboards: tuple[Path, ...],
+    logs: tuple[Path, ...],
+    sources: Path | None,
+    at: str | None,
+    tz: str | None,
+    out: Path,
+    formats: str,
+    theme: str,
+    strict: bool,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
     from reportgen.build import build as run_build
 
     result = run_build(
-        dashboards, logs=logs, sources=sources, out=out, at=at, tz=tz,
-        formats=[f.strip() for f in formats.split(",") if f.strip()], theme=theme, strict=strict,
+        dashboards,
+        logs=logs,
+        sources=sources,
+        out=out,
+        at=at,
+        tz=tz,
+        formats=[f.strip() for f in formats.split(",") if f.strip()],
+        theme=theme,
+        strict=strict,
     )
     for path in result.outputs:
         click.echo(f"wrote {path}")
     if result.failed_panels:
         click.echo(
             f"error: {len(result.failed_panels)} panel(s) failed: "
-            + ", ".join(result.failed_panels), err=True,
+            + ", ".join(result.failed_panels),
+            err=True,
         )
     sys.exit(result.exit_code)
 
@@ -76,16 +107,34 @@ def build(
 @cli.command()
 @click.argument("query")
 @_snapshot_options
-@click.option("--range", "range_", default=None, metavar="RANGE",
-              help="Relative range: -24h, -7d, today, yesterday, all (default: all).")
+@click.option(
+    "--range",
+    "range_",
+    default=None,
+    metavar="RANGE",
+    help="Relative range: -24h, -7d, today, yesterday, all (default: all).",
+)
 @click.option("--from", "from_", default=None, metavar="TIME", help="Start (ISO 8601 or -2h).")
 @click.option("--to", default=None, metavar="TIME", help="End, exclusive (default: --at).")
-@click.option("--output", "-o", type=click.Choice(["table", "csv", "json", "jsonl"]),
-              default="table", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "csv", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--explain", is_flag=True, help="Show tokens, AST, plan and SQL instead of rows.")
 def query(
-    query: str, logs: tuple[Path, ...], sources: Path | None, at: str | None, tz: str | None,
-    range_: str | None, from_: str | None, to: str | None, output: str, explain: bool,
+    query: str,
+    logs: tuple[Path, ...],
+    sources: Path | None,
+    at: str | None,
+    tz: str | None,
+    range_: str | None,
+    from_: str | None,
+    to: str | None,
+    output: str,
+    explain: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -109,7 +158,8 @@ def query(
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
             start = (
                 parse_instant(from_, session.tz, at=session.at, option="--from")
-                if from_ else session.window("all").start
+                if from_
+                else session.window("all").start
             )
             if start >= end:
                 raise UsageError("--from must be before --to")
@@ -146,8 +196,13 @@ def validate(dashboards: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("sample-logs"),
-              show_default=True, help="Folder to write the snapshot into.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("sample-logs"),
+    show_default=True,
+    help="Folder to write the snapshot into.",
+)
 @click.option("--lines", type=click.IntRange(min=100), default=60_000, show_default=True)
 @click.option("--hosts", type=click.IntRange(min=1, max=500), default=4, show_default=True)
 @click.option("--days", type=click.IntRange(min=1, max=366), default=7, show_default=True)

@@ -91,7 +91,11 @@ class ReportgenError(Exception):
         if self.hint:
             parts.append(self.hint)
         line = "; ".join(parts)
-        if self.span is not None and self.span.source != "query" and not self.span.source.startswith("-"):
+        if (
+            self.span is not None
+            and self.span.source != "query"
+            and not self.span.source.startswith("-")
+        ):
             return f"{self.span.location}: {line}"
         return line
 

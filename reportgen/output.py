@@ -41,10 +41,7 @@ def _umask() -> int:
 def iso_time(value: int | float | datetime, tz: str) -> str:
     """ISO 8601 in zone `tz`: `2026-11-20T10:00:00Z` (UTC) or `...+01:00`; milliseconds only
     when there are some."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        moment = datetime.fromtimestamp(value / 1000, tz=UTC)
+    moment = value if isinstance(value, datetime) else datetime.fromtimestamp(value / 1000, tz=UTC)
     local = moment.astimezone(zone_info(tz))
     spec = "milliseconds" if local.microsecond else "seconds"
     text = local.isoformat(timespec=spec)
@@ -68,7 +65,7 @@ def _cell(value: Any, kind: str, tz: str, iso: bool) -> Any:
 
 def format_result(result: Result, fmt: str, tz: str = "UTC") -> str:
     """`result` as text in one of OUTPUT_FORMATS; time columns in zone `tz`."""
-    kinds = [column.type for column in result.columns]
+    kinds: list[str] = [column.type for column in result.columns]
     names = result.names
     if fmt in ("json", "jsonl"):
         records = [
@@ -84,8 +81,10 @@ def format_result(result: Result, fmt: str, tz: str = "UTC") -> str:
         writer.writerow(names)
         for row in result.rows:
             writer.writerow(
-                ["" if (c := _cell(v, k, tz, True)) is None else c
-                 for v, k in zip(row, kinds, strict=True)]
+                [
+                    "" if (c := _cell(v, k, tz, True)) is None else c
+                    for v, k in zip(row, kinds, strict=True)
+                ]
             )
         return buffer.getvalue()
     return _table(result, kinds, tz)

@@ -25,7 +25,8 @@ class Window:
     tz: str = "UTC"
 
     def label(self) -> str:
-        """The range as people read it, in the report zone: `2026-11-13 00:00 – 2026-11-20 23:59 UTC`."""
+        """The range as people read it, in the report zone:
+        `2026-11-13 00:00 – 2026-11-20 23:59 UTC`."""
         zone = zone_info(self.tz)
         start = self.start.astimezone(zone)
         end = self.end.astimezone(zone)
@@ -53,6 +54,10 @@ RANGE_HELP = "expected a relative range such as -24h, -7d, -1d -12h, or one of: 
 )
 
 
+def _where(option: str) -> str:
+    return f" ({option})" if option else ""
+
+
 def zone_info(name: str, option: str = "--tz") -> ZoneInfo:
     """The zone called `name` ("UTC", "Europe/Paris"), or a UsageError with a suggestion."""
     try:
@@ -68,13 +73,13 @@ def parse_duration(text: str, option: str = "--range") -> timedelta:
     pos = 0
     stripped = text.strip()
     if not stripped:
-        raise UsageError(f"empty time range ({option})", hint=RANGE_HELP)
+        raise UsageError(f"empty time range{_where(option)}", hint=RANGE_HELP)
     while pos < len(text):
         match = _DURATION_PART.match(text, pos)
         if match is None or match.end() == pos:
             span = Span.at(text, pos, len(text.rstrip()), source=option)
             raise UsageError(
-                f"invalid time range '{text}' ({option}) at column {pos + 1}",
+                f"invalid time range '{text}'{_where(option)} at column {pos + 1}",
                 span,
                 hint=RANGE_HELP,
                 text=text,
@@ -85,7 +90,10 @@ def parse_duration(text: str, option: str = "--range") -> timedelta:
             span = Span.at(text, start, match.end(3), source=option)
             hint = suggestion(unit, _UNITS) or "units are s, m, h, d, w"
             raise UsageError(
-                f"unknown time unit '{unit}' in '{text}' ({option})", span, hint=hint, text=text
+                f"unknown time unit '{unit}' in '{text}'{_where(option)}",
+                span,
+                hint=hint,
+                text=text,
             )
         amount = int(count) * _UNITS[unit]
         total += -amount if sign == "-" else amount
@@ -93,8 +101,9 @@ def parse_duration(text: str, option: str = "--range") -> timedelta:
     return total
 
 
-def parse_instant(text: str, tz: str = "UTC", *, at: datetime | None = None,
-                  option: str = "--at") -> datetime:
+def parse_instant(
+    text: str, tz: str = "UTC", *, at: datetime | None = None, option: str = "--at"
+) -> datetime:
     """An absolute ISO 8601 date or date-time (`2026-11-20`, `2026-11-20T10:00:00Z`; without an
     offset it is read in `tz`), `now` (= `at`), or a relative offset from `at` (`-2h`)."""
     value = text.strip()
@@ -116,7 +125,11 @@ def parse_instant(text: str, tz: str = "UTC", *, at: datetime | None = None,
 
 
 def resolve_range(
-    text: str, at: datetime, tz: str, *, earliest: datetime | None = None,
+    text: str,
+    at: datetime,
+    tz: str,
+    *,
+    earliest: datetime | None = None,
     option: str = "--range",
 ) -> tuple[datetime, datetime]:
     """`[start, end)` for a range expression relative to `at`.

@@ -79,8 +79,16 @@ def test_numbers_equal_what_reportgen_query_returns(
         panel = panels[panel_id]
         window = "-24h" if "window" in panel else "-7d"
         ran = cli(
-            "query", panel["query"], "--logs", sample_snapshot, "--at", summary["at"],
-            "--range", window, "--output", "json",
+            "query",
+            panel["query"],
+            "--logs",
+            sample_snapshot,
+            "--at",
+            summary["at"],
+            "--range",
+            window,
+            "--output",
+            "json",
         )
         assert ran.code == 0, ran.err
         rows = ran.json()

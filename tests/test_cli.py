@@ -36,15 +36,10 @@ def snap(tmp_path: Path) -> Path:
 
 
 def test_query_table(snap: Path, cli: Any) -> None:
-    ran = cli("query", "GET | parse \"GET * \" as path | count by path", "--logs", snap)
+    ran = cli("query", 'GET | parse "GET * " as path | count by path', "--logs", snap)
     assert ran.code == 0, ran.err
     assert ran.out == (
-        "path  _count\n"
-        "----  ------\n"
-        "/a         2\n"
-        "/b         1\n"
-        "/c         1\n"
-        "(3 rows)\n"
+        "path  _count\n----  ------\n/a         2\n/b         1\n/c         1\n(3 rows)\n"
     )
 
 
@@ -155,10 +150,14 @@ def test_build_defaults_to_the_bundled_sample(tmp_path: Path, cli: Any) -> None:
 def test_build_bad_options(tmp_path: Path, cli: Any) -> None:
     ran = cli("build", "dashboards/twistlock-overview.yaml", "--out", tmp_path, "--format", "htm")
     assert (ran.code, ran.err) == (
-        2, "error: unknown output format 'htm' (--format); did you mean 'html'?\n"
+        2,
+        "error: unknown output format 'htm' (--format); did you mean 'html'?\n",
     )
     ran = cli("build", "dashboards/twistlock-overview.yaml", "--theme", "defualt")
-    assert (ran.code, ran.err) == (2, "error: unknown theme 'defualt' (--theme); did you mean 'default'?\n")
+    assert (ran.code, ran.err) == (
+        2,
+        "error: unknown theme 'defualt' (--theme); did you mean 'default'?\n",
+    )
     assert not list(tmp_path.iterdir())
 
 

@@ -94,7 +94,9 @@ def test_parse_instant_error() -> None:
 def test_unknown_zone_suggests() -> None:
     with pytest.raises(UsageError) as caught:
         zone_info("Europe/Pari")
-    assert str(caught.value) == "unknown time zone 'Europe/Pari' (--tz); did you mean 'Europe/Paris'?"
+    assert (
+        str(caught.value) == "unknown time zone 'Europe/Pari' (--tz); did you mean 'Europe/Paris'?"
+    )
 
 
 def test_default_at_is_the_minute_after_the_latest_message() -> None:

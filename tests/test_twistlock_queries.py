@@ -84,10 +84,7 @@ def rows(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], list[tu
 
 
 def test_s1_netcat_on_one_host_is_a_token_match(con: duckdb.DuckDBPyConnection) -> None:
-    query = (
-        "(_sourceCategory=twistlock_logs (Process violation)) AND "
-        f'_sourcehost = "{CTO}" AND nc'
-    )
+    query = f'(_sourceCategory=twistlock_logs (Process violation)) AND _sourcehost = "{CTO}" AND nc'
     result = run_query(con, query, WINDOW)
     assert result.kind == "messages"
     records = result.records()

@@ -98,7 +98,9 @@ def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelMo
             _fill_chart(model, result, theme, tz)
         elif panel.type in TABLE_TYPES:
             model.kind = "table"
-            model.table = messages_of(result, tz) if panel.type == "messages" else table_of(result, tz)
+            model.table = (
+                messages_of(result, tz) if panel.type == "messages" else table_of(result, tz)
+            )
             if not result.rows:
                 model.kind, model.status = "empty", "empty"
         else:
@@ -184,9 +186,7 @@ def messages_of(result: Result, tz: str) -> Table:
     time = names.index("_messagetime") if "_messagetime" in names else None
     meta = [names.index(name) for name in _MESSAGE_META if name in names]
     skip = {raw, *meta, *([time] if time is not None else [])}
-    extra = [
-        i for i, name in enumerate(names) if i not in skip and name not in _MESSAGE_HIDDEN
-    ]
+    extra = [i for i, name in enumerate(names) if i not in skip and name not in _MESSAGE_HIDDEN]
     headers = (["Time"] if time is not None else []) + ["Message"]
     headers += [result.columns[i].name for i in extra]
     rows = []

@@ -108,8 +108,8 @@ def _from_pydantic(error: ValidationError, located: Located) -> list[ReportgenEr
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
             message = f"{where}: unknown value '{value}', expected one of {expected}"
-            choices = [part.strip(" '") for part in str(expected).replace(" or ", ",").split(",")]
-            hint = suggestion(str(value), choices)
+            options = [part.strip(" '") for part in str(expected).replace(" or ", ",").split(",")]
+            hint = suggestion(str(value), options)
             span = located.span(path)
         else:
             message = f"{where}: {item['msg'][0].lower()}{item['msg'][1:]}"
@@ -137,14 +137,20 @@ def _check_semantics(spec: DashboardSpec, located: Located) -> list[ReportgenErr
     for index, panel in enumerate(spec.panels):
         base: KeyPath = ("panels", index)
         if panel.id in seen:
-            add(f"panels[{index}].id: duplicate panel id '{panel.id}' "
-                f"(first used by panels[{seen[panel.id]}])", (*base, "id"))
+            add(
+                f"panels[{index}].id: duplicate panel id '{panel.id}' "
+                f"(first used by panels[{seen[panel.id]}])",
+                (*base, "id"),
+            )
         seen.setdefault(panel.id, index)
         if panel.time_range is not None:
             _check_range(panel.time_range, (*base, "time_range"), add)
         if panel.bands and panel.type != "single_value":
-            add(f"panels[{index}].bands: bands apply to single_value panels only",
-                (*base, "bands"), f"remove 'bands' or set type: single_value")
+            add(
+                f"panels[{index}].bands: bands apply to single_value panels only",
+                (*base, "bands"),
+                "remove 'bands' or set type: single_value",
+            )
         try:
             parse_query(panel.query)
         except QuerySyntaxError as error:
@@ -162,8 +168,11 @@ def _check_range(text: str, path: KeyPath, add: Any) -> None:
         add(f"{_dotted(path)}: {error.message}", path, error.hint)
         return
     if delta.total_seconds() >= 0:
-        add(f"{_dotted(path)}: time range '{text}' points into the future", path,
-            "write it as an offset into the past, e.g. -" + text.strip().lstrip("+"))
+        add(
+            f"{_dotted(path)}: time range '{text}' points into the future",
+            path,
+            "write it as an offset into the past, e.g. -" + text.strip().lstrip("+"),
+        )
 
 
 def _query_problem(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 PanelType = Literal["single_value", "area", "line", "column", "bar", "table", "messages"]
-PANEL_TYPES: tuple[str, ...] = PanelType.__args__
+PANEL_TYPES: tuple[str, ...] = get_args(PanelType)
 BAND_COLORS = ("green", "orange", "red", "grey")
 
 

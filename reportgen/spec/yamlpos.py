@@ -81,7 +81,8 @@ def _convert(node: yaml.Node, path: KeyPath, located: Located) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SpecError(
-                    "mapping keys must be plain names", _span(key_node, located.source),
+                    "mapping keys must be plain names",
+                    _span(key_node, located.source),
                     text=located.text,
                 )
             key = str(key_node.value)

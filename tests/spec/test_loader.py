@@ -131,9 +131,7 @@ def test_yaml_syntax_error() -> None:
 
 def test_not_a_mapping() -> None:
     assert error_text("- a\n- b\n") == (
-        "d.yaml:1:1: a dashboard file must be a mapping with 'title' and 'panels'\n"
-        "  - a\n"
-        "  ^~~"
+        "d.yaml:1:1: a dashboard file must be a mapping with 'title' and 'panels'\n  - a\n  ^~~"
     )
 
 
