@@ -1,0 +1,65 @@
+"""`explain`: every stage of the front end for one query, as readable text."""
+
+from __future__ import annotations
+
+from reportgen.query.compile import compile_query
+from reportgen.query.nodes import dump
+from reportgen.query.parser import parse_query
+from reportgen.query.plan import Step
+from reportgen.query.scope_parser import ScopeLexer
+from reportgen.query.tokens import split_scope, split_stages, tokenize
+from reportgen.timerange import Window
+
+
+def _label(step: Step, index: int) -> str:
+    name = type(step.node).__name__
+    return f"{index}. {'search ' + name if index == 0 else name} [{step.phase}]"
+
+
+def explain(text: str, window: Window) -> str:
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`."""
+    query = parse_query(text)
+    lines = [f"query: {query.text}"]
+    lines += [f"warning: {w}" for w in query.warnings]
+    lines.append("\n== tokens ==")
+    end, cleaned, _ = split_scope(query.text)
+    scope_tokens = ScopeLexer(cleaned, end, []).tokens()
+    shown = [t.text if t.kind in "()!" else f"{t.kind.upper()}({t.text!r})" for t in scope_tokens]
+    lines.append("scope: " + " ".join(shown))
+    tokens, _ = tokenize(query.text, end)
+    for number, (_pipe, stage_tokens) in enumerate(split_stages(tokens), start=1):
+        lines.append(f"stage {number}: " + " ".join(repr(t) for t in stage_tokens))
+    lines.append("\n== AST ==")
+    lines.append("scope:")
+    lines.append(dump(query.scope, "  "))
+    for number, stage in enumerate(query.stages, start=1):
+        lines.append(f"stage {number}:")
+        lines.append(dump(stage, "  "))
+    compiled = compile_query(query, window)
+    lines.append("\n== plan ==")
+    previous: set[str] = set()
+    for index, step in enumerate(compiled.plan.steps):
+        fields = [f"{f.name}:{f.type}" for f in step.schema.visible]
+        added = [f"{f.name}:{f.type}" for f in step.schema.visible if f.key not in previous]
+        previous = {f.key for f in step.schema.visible}
+        lines.append(_label(step, index))
+        lines.append("   fields: " + ", ".join(fields))
+        if index and added:
+            lines.append("   new:    " + ", ".join(added))
+        if step.ordering:
+            lines.append("   order:  " + ", ".join(t.sql() for t in step.ordering))
+    lines.append("result: " + ", ".join(f"{c.name}:{c.type}" for c in compiled.columns))
+    lines.append(f"kind: {compiled.kind}")
+    lines += [f"warning: {w}" for w in compiled.plan.warnings]
+    lines.append("\n== SQL ==")
+    if compiled.pivot_sql is not None:
+        lines.append(
+            f"-- transpose (stage {(compiled.pivot_stage or 0) + 1}) needs its column values first:"
+        )
+        lines.append(compiled.pivot_sql + ";")
+        lines.append(
+            "-- then the query is compiled again with one column per value; the stages before it:"
+        )
+    lines.append(compiled.sql + ";")
+    lines.append(f"-- params: $start = {window.start.isoformat()}, $end = {window.end.isoformat()}")
+    return "\n".join(lines)

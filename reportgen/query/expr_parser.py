@@ -1,0 +1,234 @@
+"""Boolean expressions of `where` (spec §5.1, the Tier 1 part).
+
+Comparisons, `matches`, `in`, `contains`, `isNull/isEmpty/isBlank`, `and/or/not/!` and
+parentheses. Arithmetic, the ternary and the other functions parse into a clear "not supported
+yet" error, so Tier 2 can slot in here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reportgen.errors import Span, suggestion
+from reportgen.query.catalog import LATER_FUNCTIONS, SUPPORTED_FUNCTIONS
+from reportgen.query.nodes import (
+    Call,
+    Compare,
+    Expr,
+    FieldRef,
+    InList,
+    Literal,
+    Logical,
+    Matches,
+    Name,
+    Negation,
+    RegexLiteral,
+    Value,
+)
+from reportgen.query.problems import span_of
+from reportgen.query.stream import Stream
+from reportgen.query.tokens import Kind, Token
+
+COMPARISONS = {
+    "=": "=",
+    "==": "=",
+    "!=": "!=",
+    "<>": "!=",
+    "<": "<",
+    ">": ">",
+    "<=": "<=",
+    ">=": ">=",
+}
+_SIZE = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12, "P": 1e15}
+_SIZE.update({"Ki": 1024.0, "Mi": 1024.0**2, "Gi": 1024.0**3, "Ti": 1024.0**4, "Pi": 1024.0**5})
+_TIME = {
+    "ns": 1e-6,
+    "us": 1e-3,
+    "ms": 1.0,
+    "s": 1e3,
+    "m": 6e4,
+    "h": 3.6e6,
+    "d": 8.64e7,
+    "w": 6.048e8,
+}
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)([A-Za-z]*)")
+
+
+def number_value(text: str) -> int | float | None:
+    """`2k` -> 2000, `1.5s` -> 1500, `1Ki` -> 1024, `42` -> 42; None for an unknown suffix."""
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    digits, suffix = match.groups()
+    value: float = float(digits)
+    if suffix:
+        factor = _SIZE.get(suffix, _TIME.get(suffix))
+        if factor is None:
+            return None
+        value *= factor
+    elif re.fullmatch(r"\d+", digits):
+        return int(digits)
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def _cover(a: Span, b: Span, stream: Stream) -> Span:
+    return span_of(stream.text, a.start, b.end)
+
+
+def parse_condition(stream: Stream) -> Expr:
+    if stream.at_end():
+        raise stream.error("expected a condition")
+    expr = _or(stream)
+    stream.expect_end()
+    return expr
+
+
+def _operand(stream: Stream) -> Expr:
+    """A primary value; arithmetic and the ternary after it are Tier 2."""
+    expr = _primary(stream)
+    token = stream.peek()
+    if token is not None:
+        if token.is_op("+", "-", "*", "/", "%"):
+            raise stream.later(token.span, "arithmetic")
+        if token.is_op("?"):
+            raise stream.later(token.span, "the ternary operator '?:'")
+    return expr
+
+
+def _or(stream: Stream) -> Expr:
+    items = [_and(stream)]
+    while stream.accept_word("or"):
+        items.append(_and(stream))
+    if len(items) == 1:
+        return items[0]
+    return Logical("or", tuple(items), _cover(items[0].span, items[-1].span, stream))
+
+
+def _and(stream: Stream) -> Expr:
+    items = [_not(stream)]
+    while stream.accept_word("and"):
+        items.append(_not(stream))
+    if len(items) == 1:
+        return items[0]
+    return Logical("and", tuple(items), _cover(items[0].span, items[-1].span, stream))
+
+
+def _not(stream: Stream) -> Expr:
+    token = stream.peek()
+    if token is not None and (token.is_op("!") or token.is_word("not")):
+        stream.pos += 1
+        operand = _not(stream)
+        return Negation(operand, _cover(token.span, operand.span, stream))
+    return _comparison(stream)
+
+
+def _comparison(stream: Stream) -> Expr:
+    left = _operand(stream)
+    token = stream.peek()
+    if token is None:
+        return left
+    if token.kind is Kind.OP and token.text in COMPARISONS:
+        stream.pos += 1
+        right = _operand(stream)
+        return Compare(COMPARISONS[token.text], left, right, _cover(left.span, right.span, stream))
+    negated = False
+    if (
+        token.is_word("not")
+        and (after := stream.peek(1)) is not None
+        and after.is_word("matches", "in")
+    ):
+        stream.pos += 1
+        negated = True
+    if stream.accept_word("matches"):
+        pattern = _operand(stream)
+        return Matches(left, pattern, negated, _cover(left.span, pattern.span, stream))
+    if (keyword := stream.accept_word("in")) is not None:
+        return _in_list(stream, left, negated, keyword)
+    if stream.accept_word("contains"):
+        right = _operand(stream)
+        name = Name("contains", token.span)
+        return Call(name, (left, right), _cover(left.span, right.span, stream))
+    return left
+
+
+def _in_list(stream: Stream, subject: Expr, negated: bool, keyword: Token) -> Expr:
+    stream.expect_op("(", "'in'")
+    items = [_literal(stream)]
+    while stream.accept_op(","):
+        items.append(_literal(stream))
+    closing = stream.expect_op(")", "the list of values")
+    return InList(subject, tuple(items), negated, _cover(subject.span, closing.span, stream))
+
+
+def _literal(stream: Stream) -> Literal:
+    expr = _primary(stream)
+    if not isinstance(expr, Literal):
+        raise stream.error_at(expr.span, "expected a literal value (a string or a number)")
+    return expr
+
+
+def _primary(stream: Stream) -> Expr:
+    token = stream.next("a value")
+    if token.kind is Kind.STRING:
+        return Literal(token.value, token.span)
+    if token.kind is Kind.REGEX:
+        return RegexLiteral(token.value, token.span)
+    if token.kind is Kind.NUMBER:
+        value = number_value(token.text)
+        if value is None:
+            raise stream.error_at(token.span, f"invalid number '{token.text}'")
+        return Literal(value, token.span)
+    if token.kind is Kind.FIELD:
+        return FieldRef(Name(token.value, token.span), token.span)
+    if token.is_op("-") and (number := stream.peek()) is not None and number.kind is Kind.NUMBER:
+        value = number_value(number.text)
+        if value is None:
+            raise stream.error_at(number.span, f"invalid number '{number.text}'")
+        stream.pos += 1
+        return Literal(-value, _cover(token.span, number.span, stream))
+    if token.is_op("("):
+        inner = _or(stream)
+        stream.expect_op(")", "the expression")
+        return inner
+    if token.kind is Kind.WORD:
+        return _word(stream, token)
+    if token.kind is Kind.CHAR:
+        hint = "strings use double quotes"
+        raise stream.error_at(token.span, f"expected a value, found {token.text}", hint)
+    raise stream.error_at(token.span, f"expected a value, found '{token.text}'")
+
+
+_CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
+
+
+def _word(stream: Stream, token: Token) -> Expr:
+    lower = token.text.lower()
+    following = stream.peek()
+    if following is not None and following.is_op("("):
+        return _call(stream, token)
+    if lower in _CONSTANTS:
+        return Literal(_CONSTANTS[lower], token.span)
+    return FieldRef(Name(token.text, token.span), token.span)
+
+
+def _call(stream: Stream, token: Token) -> Expr:
+    lower = token.text.lower()
+    if lower in LATER_FUNCTIONS:
+        raise stream.later(token.span, f"function '{token.text}'")
+    if lower not in SUPPORTED_FUNCTIONS:
+        hint = suggestion(token.text, [*SUPPORTED_FUNCTIONS, *LATER_FUNCTIONS])
+        raise stream.error_at(token.span, f"unknown function '{token.text}'", hint)
+    stream.expect_op("(", token.text)
+    args: list[Expr] = []
+    if not stream.accept_op(")"):
+        args.append(_or(stream))
+        while stream.accept_op(","):
+            args.append(_or(stream))
+        stream.expect_op(")", "the arguments")
+    wanted = SUPPORTED_FUNCTIONS[lower]
+    end = stream.tokens[stream.pos - 1].span
+    if len(args) != wanted:
+        plural = "s" if wanted > 1 else ""
+        message = f"{token.text}() takes {wanted} argument{plural}, got {len(args)}"
+        raise stream.error_at(_cover(token.span, end, stream), message)
+    return Call(Name(token.text, token.span), tuple(args), _cover(token.span, end, stream))

@@ -1,0 +1,112 @@
+"""A cursor over the tokens of one stage, with the helpers every `_parse_<op>` needs."""
+
+from __future__ import annotations
+
+from reportgen.errors import QuerySyntaxError, Span
+from reportgen.query.nodes import Name
+from reportgen.query.problems import span_of, syntax
+from reportgen.query.tokens import Kind, Token
+
+
+class Stream:
+    def __init__(self, text: str, tokens: list[Token], start: int) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.pos = 0
+        self.start = start  # offset of the stage's `|`
+
+    def peek(self, offset: int = 0) -> Token | None:
+        index = self.pos + offset
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.tokens)
+
+    def next(self, what: str = "more") -> Token:
+        token = self.peek()
+        if token is None:
+            raise self.error(f"expected {what}")
+        self.pos += 1
+        return token
+
+    def accept_word(self, *words: str) -> Token | None:
+        token = self.peek()
+        if token is not None and token.is_word(*words):
+            self.pos += 1
+            return token
+        return None
+
+    def accept_op(self, *ops: str) -> Token | None:
+        token = self.peek()
+        if token is not None and token.is_op(*ops):
+            self.pos += 1
+            return token
+        return None
+
+    def expect_word(self, word: str, after: str) -> Token:
+        token = self.accept_word(word)
+        if token is None:
+            raise self.error(f"expected '{word}' after {after}")
+        return token
+
+    def expect_op(self, op: str, after: str) -> Token:
+        token = self.accept_op(op)
+        if token is None:
+            raise self.error(f"expected '{op}' after {after}")
+        return token
+
+    def here(self) -> Span:
+        """The current token's span, or just past the last token at the end of the stage."""
+        token = self.peek()
+        if token is not None:
+            return token.span
+        end = self.tokens[-1].span.end if self.tokens else self.start + 1
+        return span_of(self.text, end, end + 1)
+
+    def error(self, message: str, hint: str | None = None) -> QuerySyntaxError:
+        token = self.peek()
+        if token is not None and message.startswith("expected"):
+            message = f"{message}, found '{token.text}'"
+        return syntax(self.text, self.here(), message, hint)
+
+    def error_at(
+        self, span: Span, message: str, hint: str | None = None, *, located: bool = True
+    ) -> QuerySyntaxError:
+        return syntax(self.text, span, message, hint, located=located)
+
+    def later(self, span: Span, what: str) -> QuerySyntaxError:
+        """ "<what> is not supported yet" (Tier 2/3 features), with a caret."""
+        return syntax(self.text, span, f"{what} is not supported yet", located=False)
+
+    def expect_end(self) -> None:
+        token = self.peek()
+        if token is not None:
+            raise syntax(self.text, token.span, f"unexpected '{token.text}'")
+
+    def is_name(self, offset: int = 0) -> bool:
+        token = self.peek(offset)
+        return token is not None and (
+            token.kind in (Kind.WORD, Kind.FIELD)
+            or (token.kind is Kind.NUMBER and token.text.isalnum())
+        )
+
+    def name(self, what: str = "a field name") -> Name:
+        """A field name: a word (operator words too: `count as count`), or `%"any text"`."""
+        if not self.is_name():
+            raise self.error(f"expected {what}")
+        token = self.next()
+        return Name(token.value, token.span)
+
+    def names(self, what: str = "a field name") -> list[Name]:
+        """`a, b, c`."""
+        out = [self.name(what)]
+        while self.accept_op(","):
+            out.append(self.name(what))
+        return out
+
+    def integer(self, what: str) -> tuple[int, Span]:
+        token = self.peek()
+        if token is None or token.kind is not Kind.NUMBER or not token.text.isdigit():
+            raise self.error(f"expected {what}")
+        self.pos += 1
+        return int(token.text), token.span
