@@ -13,6 +13,7 @@ from .conftest import make_report
 
 pytestmark = pytest.mark.browser
 
+
 def test_charts_draw_under_the_csp_and_hostile_data_does_not_run(tmp_path: Path) -> None:
     html = render_html(make_report())
     dom, console = load(html, tmp_path)

@@ -59,8 +59,10 @@ def test_header_and_footer(soup: BeautifulSoup) -> None:
     problems = [li.get_text() for li in footer.select(".ingest-problems li")]
     assert problems == [f"{HOSTILE}: 1", "undecodable bytes: 2"]
     timings = [tr.get_text("|", strip=True) for tr in footer.select(".panel-timings tbody tr")]
-    assert "Per host|ok|6|12 ms" in timings
-    assert "Broken|error|0|0 ms" in timings
+    # Panel timings live in the JSON summary only: the HTML must not change between runs.
+    assert "Per host|ok|6" in timings
+    assert "Broken|error|0" in timings
+    assert " ms" not in footer.get_text()
 
 
 @pytest.mark.parametrize(
@@ -144,15 +146,13 @@ def test_embedded_specs_equal_chart_spec_and_the_result(soup: BeautifulSoup) -> 
 
 def test_tables_and_messages(soup: BeautifulSoup) -> None:
     table = panel(soup, "msgs").select_one("table")
-    assert [th.get_text() for th in table.select("thead th")] == [
-        "_messagetime",
-        "_raw",
-        "_sourceHost",
-        "score",
-    ]
+    # Messages read as in Sumo: Time, Message (host, category, file under it), parsed fields.
+    assert [th.get_text() for th in table.select("thead th")] == ["Time", "Message", "score"]
     assert all(th["scope"] == "col" for th in table.select("th"))
     first, second = table.select("tbody tr")
     assert first.select_one(".cell-time").get_text() == "2024-05-01 10:01:00"
+    assert first.select_one(".cell-meta").get_text() == "host-a"
+    assert second.select_one(".cell-meta").get_text() == QUOTES
     assert second.select_one(".cell-raw pre").get_text().endswith("\n  continued line")
     assert second.select_one(".cell-null").get_text() == ""
     assert panel(soup, "msgs").select_one(".row-count").get_text() == "2 messages"
