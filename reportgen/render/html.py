@@ -8,6 +8,8 @@ deterministic: ids come from panel ids, JSON keys are sorted, and nothing reads 
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 from dataclasses import dataclass
 from datetime import UTC
 from functools import lru_cache
@@ -25,6 +27,8 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from reportgen.bundled import cache_dir
+from reportgen.output import write_atomic
 from reportgen.render.context import ReportView
 from reportgen.render.formatting import zone
 from reportgen.render.panels import PanelModel, build_panel, unique_ids
@@ -62,9 +66,20 @@ class ChartBlock:
 
 @lru_cache(maxsize=1)
 def vega_runtime() -> str:
-    """The vega + vega-lite + vega-embed bundle (defines `window.vegaEmbed`)."""
-    # The stub wants a snippet; without one the bundle assigns window.vegaEmbed/vega/vegaLite.
-    script: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+    """The vega + vega-lite + vega-embed bundle (defines `window.vegaEmbed`).
+
+    Bundling takes vl-convert about 1.5 s, so the text is kept in the cache folder, keyed by
+    the vl-convert version, and reused by later runs.
+    """
+    version = importlib.metadata.version("vl-convert-python")
+    cached = cache_dir() / f"vega-runtime-{version}.js"
+    try:
+        script = cached.read_text(encoding="utf-8")
+    except OSError:
+        # The stub wants a snippet; without one the bundle assigns window.vegaEmbed/vega/vegaLite.
+        script = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+        with contextlib.suppress(OSError):
+            write_atomic(cached, script.encode("utf-8"))
     if "</script" in script.lower() or "<!--" in script:
         raise RuntimeError("the vl-convert runtime cannot be inlined in a <script> element")
     return script
