@@ -10,7 +10,7 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.output import write_atomic
-from reportgen.render import render_html
+from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
@@ -91,6 +91,7 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
         started = time.perf_counter()
         try:
             view.result = run_query(session.con, panel.query, panel_window)
+            check_shape(panel.type, view.result)
         except ReportgenError as error:
             view.error = str(error)
         view.elapsed_ms = (time.perf_counter() - started) * 1000

@@ -6,21 +6,17 @@ import json
 from typing import Any
 
 from reportgen.output import iso_time
-from reportgen.render import pick_band
+from reportgen.render import pick_band, single_value
 from reportgen.render.context import PanelView, ReportView
 from reportgen.session import Session
 from reportgen.spec.loader import Dashboard
 
 
 def panel_value(panel: PanelView) -> Any:
-    """The value a single-value panel shows: the first numeric column of the first row."""
-    result = panel.result
-    if result is None or not result.rows:
+    """The value a single-value panel shows (None when it has none)."""
+    if panel.result is None or panel.error:
         return None
-    for index, column in enumerate(result.columns):
-        if column.type == "number":
-            return result.rows[0][index]
-    return None
+    return single_value(panel.result).value
 
 
 def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> str:

@@ -184,6 +184,10 @@ panels:
     title: Per host
     type: column
     query: _sourceCategory=hostile | count by _sourcehost
+  - id: misfit
+    title: Misfit
+    type: single_value
+    query: _sourceCategory=hostile
 """
 
 
@@ -205,7 +209,7 @@ def test_hostile_lines_are_only_text_and_a_failing_panel_is_an_error_card(
     out = tmp_path / "out"
     ran = cli("build", dashboard, "--logs", snapshot, "--out", out)
     assert ran.code == 1
-    assert "1 panel(s) failed: hostile/broken" in ran.err
+    assert "2 panel(s) failed: hostile/broken, hostile/misfit" in ran.err
     soup = soup_of(out / "hostile.html")
     messages = [pre.get_text() for pre in soup.select("#panel-lines td.cell-raw pre")]
     assert messages == list(reversed(HOSTILE_LINES))  # newest first, verbatim
@@ -217,7 +221,14 @@ def test_hostile_lines_are_only_text_and_a_failing_panel_is_an_error_card(
     assert "nosuchfield" in error
     assert soup.select_one("#panel-per-host div.chart") is not None
     summary = json.loads((out / "hostile.json").read_text())
-    assert [p["status"] for p in summary["panels"]] == ["ok", "error", "ok"]
+    assert [p["status"] for p in summary["panels"]] == ["ok", "error", "ok", "error"]
+    # A result of the wrong shape says what the panel type expected.
+    misfit = soup.select_one("#panel-misfit .error-card pre").get_text()
+    assert misfit == (
+        "a single value panel needs an aggregate query (e.g. `| count` or `| count by "
+        "_timeslice`); this query returns messages: use type messages or add an aggregation"
+    )
+    assert summary["panels"][3]["error"] == misfit
     assert summary["status"] == "error"
 
 

@@ -10,6 +10,7 @@ from reportgen.render.charts import chart_spec
 from reportgen.render.context import Band, PanelView, ReportView
 from reportgen.render.formatting import format_si, pick_band
 from reportgen.render.html import render_html
+from reportgen.render.shapes import check_shape, single_value
 from reportgen.render.theme import Theme, load_theme
 
 __all__ = [
@@ -18,8 +19,10 @@ __all__ = [
     "ReportView",
     "Theme",
     "chart_spec",
+    "check_shape",
     "format_si",
     "load_theme",
     "pick_band",
     "render_html",
+    "single_value",
 ]

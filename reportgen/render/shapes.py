@@ -45,8 +45,19 @@ def describe_columns(result: Result) -> str:
     return ", ".join(f"{c.name} ({c.type})" for c in result.columns)
 
 
+def _require_aggregate(result: Result, what: str) -> None:
+    # As in Sumo, only aggregated results are charted: a message list has numeric metadata
+    # (`_size`) that would otherwise be charted or shown as a value.
+    if result.kind == "messages":
+        raise RenderError(
+            f"{what} needs an aggregate query (e.g. `| count` or `| count by _timeslice`); "
+            "this query returns messages: use type messages or add an aggregation"
+        )
+
+
 def chart_shape(result: Result, panel_type: str) -> ChartShape:
     """The x column and series of a chart panel; RenderError saying what was expected."""
+    _require_aggregate(result, f"a {panel_type} chart")
     series = [c for c in result.columns if c.type == "number"]
     times = [c for c in result.columns if c.type == "time"]
     x: Column | None = None
@@ -64,6 +75,7 @@ def chart_shape(result: Result, panel_type: str) -> ChartShape:
 
 def single_value(result: Result) -> SingleValue:
     """The first row's first numeric (else boolean) value; RenderError when there is none."""
+    _require_aggregate(result, "a single value panel")
     column = next((c for c in result.columns if c.type == "number"), None)
     if column is None:
         column = next((c for c in result.columns if c.type == "bool"), None)
@@ -76,6 +88,15 @@ def single_value(result: Result) -> SingleValue:
         return SingleValue(value=None, column=None)
     index = result.columns.index(column)
     return SingleValue(value=result.rows[0][index], column=column)
+
+
+def check_shape(panel_type: str, result: Result) -> None:
+    """Raise RenderError, saying what shape was expected, when `result` cannot be shown as a
+    `panel_type` panel."""
+    if panel_type == "single_value":
+        single_value(result)
+    elif panel_type in CHART_TYPES:
+        chart_shape(result, panel_type)
 
 
 def bucket_width(times: list[int]) -> int | None:

@@ -15,21 +15,10 @@ import pytest
 
 from reportgen.engine import Result, run_query
 from reportgen.query import Query
+from reportgen.snapshot import LOG_COLUMNS
 from reportgen.timerange import Window
 
-COLUMNS = (
-    ("_messagetime", "TIMESTAMPTZ"),
-    ("_receipttime", "TIMESTAMPTZ"),
-    ("_raw", "VARCHAR"),
-    ("_sourcehost", "VARCHAR"),
-    ("_sourcecategory", "VARCHAR"),
-    ("_sourcename", "VARCHAR"),
-    ("_source", "VARCHAR"),
-    ("_collector", "VARCHAR"),
-    ("_size", "BIGINT"),
-    ("_messagecount", "BIGINT"),
-    ("_format", "VARCHAR"),
-)
+COLUMNS = LOG_COLUMNS  # the table of the ingester, so the two cannot drift apart
 WIDE = Window(datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC), "UTC")
 
 

@@ -72,10 +72,11 @@ def messages() -> Result:
 
 
 def raw_only() -> Result:
-    """A message result: no numeric column, so it cannot be charted."""
+    """An aggregate without a numeric column (`... | count by x | fields - _count`): it
+    cannot be charted."""
     rows = [(T0, "a line"), (T0 - 1000, "another")]
     columns = [Column("_messagetime", "time"), Column("_raw", "string")]
-    return Result(columns=columns, rows=rows, kind="messages")
+    return Result(columns=columns, rows=rows, kind="aggregate")
 
 
 def panels() -> list[PanelView]:

@@ -125,6 +125,20 @@ def test_result_without_numbers_says_what_was_expected() -> None:
         chart_spec(PanelView("a", "A", "area", "q", result=raw_only()), THEME)
 
 
+def test_messages_are_not_charted() -> None:
+    messages = Result(
+        columns=[Column("_messagetime", "time"), Column("_size", "number")],
+        rows=[(T0, 10)],
+        kind="messages",
+    )
+    with pytest.raises(RenderError) as caught:
+        chart_spec(PanelView("a", "A", "line", "q", result=messages), THEME)
+    assert str(caught.value) == (
+        "a line chart needs an aggregate query (e.g. `| count` or `| count by _timeslice`); "
+        "this query returns messages: use type messages or add an aggregation"
+    )
+
+
 def test_field_ref_escapes_path_syntax() -> None:
     assert field_ref("a.b[0]'\"\\") == "a\\.b\\[0\\]\\'\\\"\\\\"
     assert field_ref("plain_name-1") == "plain_name-1"
