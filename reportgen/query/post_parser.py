@@ -90,11 +90,11 @@ def parse_window(stream: Stream, first: Token) -> Stage:
     op = first.text.lower()
     field = stream.name(f"a field after '{first.text}'")
     size: int | None = None
-    if stream.accept_op(","):
+    if (comma := stream.accept_op(",")) is not None:
         argument = WINDOWS[op]
         if argument is None:
             raise stream.error_at(
-                stream.here(),
+                span_of(stream.text, comma.span.start, stream.here().end),
                 f"'{first.text}' takes one field",
                 f"write '{first.text} {field.text}'",
             )
