@@ -202,6 +202,9 @@ def fillmissing_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         f"e.{k.col} IS NOT DISTINCT FROM {_typed(f'c.k{i}', k)}" for i, k in enumerate(keys)
     )
     constants = {c.field.key: c.value for c in node.constants}
+    # after a transpose the filled cells stay null (§8.4)
+    pivoted = any(s.pivot is not None for s in gen.plan.steps[: gen.plan.steps.index(step)])
+    defaults = {**DEFAULTS, "number": "NULL", "bool": "NULL"} if pivoted else DEFAULTS
     key_index = {k.col: i for i, k in enumerate(keys)}
     columns = [c for c in step.schema.columns() if c != ORDER_COL]
     by_col = {f.col: f for f in step.schema.fields}
@@ -214,7 +217,7 @@ def fillmissing_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         elif field is not None and field.key in constants:
             added.append(f"{_constant(constants[field.key], field)} AS {column}")
         elif field is not None:
-            added.append(f"{DEFAULTS[field.type]} AS {column}")
+            added.append(f"{defaults[field.type]} AS {column}")
         else:
             added.append(f"NULL AS {column}")
     over = f"ORDER BY {_order(prev.ordering)}" if prev.ordering else ""
