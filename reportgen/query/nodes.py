@@ -303,6 +303,34 @@ class FillMissing:
     span: Span
 
 
+@dataclass(frozen=True)
+class Timeshift:
+    """One comparison of `compare`: `timeshift 1d [N [avg|min|max]] [as alias]`."""
+
+    count: int
+    unit: str  # s m h d w
+    times: int  # how many shifted runs (1d, 2d, ... N d)
+    combine: str | None  # avg, min or max over the N runs
+    alias: Name | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class TimeCompare:
+    """`compare [with] timeshift ...[, timeshift ...]` (§8.6): the same query on past ranges."""
+
+    shifts: tuple[Timeshift, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class WithTime:
+    """`withtime f`: adds `f_withtime` for `most_recent`/`least_recent` (§7)."""
+
+    field: Name
+    span: Span
+
+
 Stage = (
     Parse
     | Timeslice
@@ -317,6 +345,8 @@ Stage = (
     | Topk
     | Window
     | FillMissing
+    | TimeCompare
+    | WithTime
 )
 Node = ScopeNode | Expr | Stage | AggCall | SortKey | Name
 

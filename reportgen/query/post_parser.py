@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from reportgen.query import compare
 from reportgen.query.expr_parser import number_value
 from reportgen.query.nodes import (
     AggCall,
@@ -42,6 +43,8 @@ def operators(text: str) -> dict[str, Callable[[Stream, Token], Stage]]:
     table: dict[str, Callable[[Stream, Token], Stage]] = {
         "topk": parse_topk,
         "fillmissing": parse_fillmissing,
+        "compare": compare.parse_compare,
+        "withtime": compare.parse_withtime,
     }
     for name in WINDOWS:
         table[name] = parse_window

@@ -10,7 +10,16 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reportgen.query.nodes import FillMissing, Name, Timeslice, Topk, Window
+from reportgen.query import compare
+from reportgen.query.nodes import (
+    FillMissing,
+    Name,
+    TimeCompare,
+    Timeslice,
+    Topk,
+    Window,
+    WithTime,
+)
 from reportgen.query.problems import semantic
 from reportgen.query.schema import Field, OrderTerm
 
@@ -28,6 +37,8 @@ def planners(planner: Planner) -> dict[type[Any], Callable[[Any, Step], Step]]:
         Topk: lambda stage, prev: plan_topk(planner, stage, prev),
         Window: lambda stage, prev: plan_window(planner, stage, prev),
         FillMissing: lambda stage, prev: plan_fillmissing(planner, stage, prev),
+        TimeCompare: lambda stage, prev: compare.plan_compare(planner, stage, prev),
+        WithTime: lambda stage, prev: compare.plan_withtime(planner, stage, prev),
     }
 
 

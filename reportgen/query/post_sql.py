@@ -11,9 +11,18 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from reportgen.query import compare
 from reportgen.query.aggregates import number_sql
 from reportgen.query.expr_sql import literal_sql
-from reportgen.query.nodes import FillGenerator, FillMissing, Timeslice, Topk, Window
+from reportgen.query.nodes import (
+    FillGenerator,
+    FillMissing,
+    TimeCompare,
+    Timeslice,
+    Topk,
+    Window,
+    WithTime,
+)
 from reportgen.query.post_plan import ORDER_COL, RANK, previous_timeslice
 from reportgen.query.schema import Field, OrderTerm, Schema
 from reportgen.timerange import Window as TimeWindow
@@ -64,6 +73,8 @@ def handlers(gen: SqlGenerator) -> dict[type[Any], Callable[[Step, Step | None],
         Topk: lambda step, prev: topk_sql(gen, step, prev),
         Window: lambda step, prev: window_sql(gen, step, prev),
         FillMissing: lambda step, prev: fillmissing_sql(gen, step, prev),
+        TimeCompare: lambda step, prev: compare.compare_sql(gen, step, prev),
+        WithTime: lambda step, prev: compare.withtime_sql(gen, step, prev),
     }
 
 

@@ -89,7 +89,9 @@ def timeslice_sql(stage: Timeslice, tz: str, width_ms: int | None = None) -> str
 class SqlGenerator:
     """Builds the SQL of a plan; `tz` aligns timeslices, `$start`/`$end` bound the window."""
 
-    def __init__(self, plan: Plan, table: str, tz: str, window: Window | None = None) -> None:
+    def __init__(
+        self, plan: Plan, table: str, tz: str, window: Window | None = None, prefix: str = "s"
+    ) -> None:
         self.plan = plan
         self.table = table
         self.tz = tz
@@ -123,7 +125,7 @@ class SqlGenerator:
                 raise QueryError(f"unsupported stage {type(step.node).__name__}")
             body = handler(step, prev)
             if body is not None:
-                self.source = f"s{len(self.ctes)}"
+                self.source = f"{prefix}{len(self.ctes)}"
                 self.ctes.append((self.source, body))
             prev = step
 
