@@ -17,7 +17,7 @@ AGGREGATES = _words(
 )
 
 LATER = _words(
-    """json extract keyvalue kv csv split if dedup outlier format formatdate
+    """json extract keyvalue kv csv split if dedup format formatdate
     parsedate num number tolong
     tostring concat replace substring trim length tolowercase touppercase round floor ceil abs
     urldecode base64decode logreduce logcompare join lookup geoip geo save threatip details

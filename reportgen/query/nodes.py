@@ -331,6 +331,19 @@ class WithTime:
     span: Span
 
 
+@dataclass(frozen=True)
+class Outlier:
+    """`outlier f [by g] [window=10, threshold=3, consecutive=1, direction=+-]` (§8.6)."""
+
+    field: Name
+    by: tuple[Name, ...]
+    window: int
+    threshold: float
+    consecutive: int
+    direction: str  # "+-", "+" or "-"
+    span: Span
+
+
 Stage = (
     Parse
     | Timeslice
@@ -347,6 +360,7 @@ Stage = (
     | FillMissing
     | TimeCompare
     | WithTime
+    | Outlier
 )
 Node = ScopeNode | Expr | Stage | AggCall | SortKey | Name
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from reportgen.query import compare
+from reportgen.query import compare, outlier
 from reportgen.query.expr_parser import number_value
 from reportgen.query.nodes import (
     AggCall,
@@ -45,6 +45,7 @@ def operators(text: str) -> dict[str, Callable[[Stream, Token], Stage]]:
         "fillmissing": parse_fillmissing,
         "compare": compare.parse_compare,
         "withtime": compare.parse_withtime,
+        "outlier": outlier.parse_outlier,
     }
     for name in WINDOWS:
         table[name] = parse_window

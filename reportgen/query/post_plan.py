@@ -10,10 +10,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reportgen.query import compare
+from reportgen.query import compare, outlier
 from reportgen.query.nodes import (
     FillMissing,
     Name,
+    Outlier,
     TimeCompare,
     Timeslice,
     Topk,
@@ -39,6 +40,7 @@ def planners(planner: Planner) -> dict[type[Any], Callable[[Any, Step], Step]]:
         FillMissing: lambda stage, prev: plan_fillmissing(planner, stage, prev),
         TimeCompare: lambda stage, prev: compare.plan_compare(planner, stage, prev),
         WithTime: lambda stage, prev: compare.plan_withtime(planner, stage, prev),
+        Outlier: lambda stage, prev: outlier.plan_outlier(planner, stage, prev),
     }
 
 

@@ -11,12 +11,13 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from reportgen.query import compare
+from reportgen.query import compare, outlier
 from reportgen.query.aggregates import number_sql
 from reportgen.query.expr_sql import literal_sql
 from reportgen.query.nodes import (
     FillGenerator,
     FillMissing,
+    Outlier,
     TimeCompare,
     Timeslice,
     Topk,
@@ -75,6 +76,7 @@ def handlers(gen: SqlGenerator) -> dict[type[Any], Callable[[Step, Step | None],
         FillMissing: lambda step, prev: fillmissing_sql(gen, step, prev),
         TimeCompare: lambda step, prev: compare.compare_sql(gen, step, prev),
         WithTime: lambda step, prev: compare.withtime_sql(gen, step, prev),
+        Outlier: lambda step, prev: outlier.outlier_sql(gen, step, prev),
     }
 
 
