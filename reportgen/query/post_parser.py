@@ -168,14 +168,14 @@ def _generator(stream: Stream) -> FillGenerator:
     )
 
 
-def _constant(stream: Stream) -> tuple[Value, Token]:
+def _constant(stream: Stream) -> Value:
+    """`-1`, `0.5`, `"text"` or `null` after `with`."""
     token = stream.next("a constant after 'with'")
     if token.kind is Kind.STRING:
-        return token.value, token
+        return token.value
     if token.is_word("null"):
-        return None, token
+        return None
     sign = 1
-    start = token
     if token.is_op("-"):
         sign = -1
         token = stream.next("a number after '-'")
@@ -184,8 +184,7 @@ def _constant(stream: Stream) -> tuple[Value, Token]:
         raise stream.error_at(
             token.span, f"expected a number, a quoted string or null, found '{token.text}'"
         )
-    del start
-    return sign * value, token
+    return sign * value
 
 
 def parse_fillmissing(stream: Stream, first: Token) -> Stage:
@@ -197,7 +196,7 @@ def parse_fillmissing(stream: Stream, first: Token) -> Stage:
     if stream.accept_word("with"):
         while True:
             start = stream.here().start
-            value, _ = _constant(stream)
+            value = _constant(stream)
             stream.expect_word("for", "the constant")
             field = stream.name("a field after 'for'")
             constants.append(FillConstant(value, field, span_of(stream.text, start, _end(stream))))
