@@ -212,3 +212,23 @@ def test_a_timeslice_generator_needs_a_width() -> None:
         f"  {query}\n"
         "                                         ^~~~~~~~~~~~~~~~~~~~~~~~"
     )
+
+
+def test_day_timeslices_follow_local_midnight_across_dst() -> None:
+    # Europe/Paris leaves summer time on 2026-10-25: that local day has 25 hours
+    con = log_table([{"_messagetime": "2026-10-25 12:00", "_raw": "x"}])
+    window = Window(at("2026-10-23 22:00"), at("2026-10-26 23:00"), "Europe/Paris")
+    query = (
+        "* | timeslice 1d | count by _timeslice | fillmissing timeslice | sort by _timeslice asc"
+    )
+    assert run(con, query, window).rows == [
+        (ms("2026-10-23 22:00"), 0),  # Oct 24, 00:00 CEST
+        (ms("2026-10-24 22:00"), 1),  # Oct 25, 00:00 CEST
+        (ms("2026-10-25 23:00"), 0),  # Oct 26, 00:00 CET
+    ]
+
+
+def test_the_width_of_timeslice_buckets_is_reused(hosts: duckdb.DuckDBPyConnection) -> None:
+    # 3 buckets over 30 minutes: 10-minute buckets
+    query = "* | timeslice 3 buckets | count by _timeslice | fillmissing timeslice"
+    assert minutes(run(hosts, query, HOUR).rows) == [(0, 3), (10, 1), (20, 0)]
