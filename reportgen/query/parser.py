@@ -206,6 +206,9 @@ class StageParser:
                 break
             if stream.accept_op(","):
                 func = stream.peek()
+                if func is not None and func.kind is Kind.WORD and not func.is_word(*AGGREGATES):
+                    hint = suggestion(func.text, sorted(AGGREGATES))
+                    raise stream.error_at(func.span, f"unknown aggregate '{func.text}'", hint)
                 if func is None or not func.is_word(*AGGREGATES):
                     raise stream.error("expected an aggregate function after ','")
                 if func.is_word("count_frequent"):

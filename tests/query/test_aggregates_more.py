@@ -190,6 +190,11 @@ def error(query: str) -> str:
             "                             ^~~~~~~~~~~~~~~~~~~",
         ),
         (
+            "* | count, summ(_size)",
+            "unknown aggregate 'summ' at column 12; did you mean 'sum'?\n"
+            "  * | count, summ(_size)\n             ^~~~",
+        ),
+        (
             "* | sum(_size), sum(_messagecount)",
             "duplicate output name '_sum' at column 17; rename one with 'as'\n"
             "  * | sum(_size), sum(_messagecount)\n                  ^~~~~~~~~~~~~~~~~~",
