@@ -151,7 +151,7 @@ def _groups(report: ReportView, panels: list[PanelModel]) -> list[Group]:
         index = model.view.section
         section = report.sections[index] if 0 <= index < len(report.sections) else None
         if not groups or groups[-1].index != index:
-            dom_id = f"section-{len(groups) + 1}" if section is not None else "panels"
+            dom_id = f"section-{index + 1}" if section is not None else "panels"
             description = render_markdown(section.description) if section else Markup("")
             groups.append(Group(section, index, dom_id, description, []))
         model.heading_level = 3 if section is not None else 2
