@@ -178,3 +178,21 @@ def test_schema_is_valid_and_accepts_the_shipped_dashboards() -> None:
 def test_spec_error_type() -> None:
     with pytest.raises(SpecError):
         load_dashboard_text("title: T\npanels: []\nextra: 1\n", "d.yaml")
+
+
+def test_the_readme_example_is_a_valid_dashboard_without_warnings() -> None:
+    from pathlib import Path
+
+    readme = Path("README.md").read_text(encoding="utf-8")
+    section = readme.split("## Dashboards\n", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    dashboard = load_dashboard_text(example, "README.md")
+    assert dashboard.warnings == []
+    assert [p.id for _, _, p in dashboard.spec.every_panel()] == [
+        "critical",
+        "guide",
+        "top-cves",
+        "by-scan",
+    ]
+    top = dashboard.spec.sections[0].panels[1]
+    assert '| where severity matches "*"' in top.query
