@@ -22,7 +22,13 @@ from reportgen.render.shapes import (
 )
 from reportgen.render.single import SingleValueModel, single_value_model
 from reportgen.render.summary import chart_summary
-from reportgen.render.tables import cell_rule, csv_data_url, format_value, rule_style
+from reportgen.render.tables import (
+    cell_rule,
+    csv_data_url,
+    format_value,
+    rule_style,
+    unknown_columns,
+)
 from reportgen.render.theme import Theme
 
 PanelKind = Literal["single_value", "chart", "table", "error", "empty", "text"]
@@ -120,6 +126,7 @@ def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelMo
                 if panel.type == "messages"
                 else table_of(result, tz, panel, theme)
             )
+            model.warnings += unknown_columns(panel, result)
             if not result.rows:
                 model.kind, model.status = "empty", "empty"
         else:

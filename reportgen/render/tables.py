@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from reportgen.engine.result import Result
-from reportgen.render.context import Threshold
+from reportgen.errors import suggestion
+from reportgen.render.context import PanelView, Threshold
 from reportgen.render.formatting import format_cell, format_number, format_si, slug
 from reportgen.render.theme import Theme
 
@@ -90,6 +91,24 @@ def csv_data_url(result: Result, tz: str) -> str:
     """The CSV as a `data:` URL for a download link (no script needed; the CSP does not
     restrict links)."""
     return "data:text/csv;charset=utf-8," + quote(csv_text(result, tz), safe="")
+
+
+def unknown_columns(panel: PanelView, result: Result) -> list[str]:
+    """A warning for each threshold or number format naming a column the result lacks (the
+    query decides the columns, so this can only be checked once it ran)."""
+    names = result.names
+    lower = {name.lower() for name in names}
+    wanted = [("thresholds", rule.column) for rule in panel.thresholds]
+    wanted += [("number_format", column) for column in panel.number_format]
+    warnings = []
+    for key, column in wanted:
+        if column.lower() in lower:
+            continue
+        hint = suggestion(column, names) or "columns: " + ", ".join(names)
+        warning = f"{key}: '{column}' is not a column of the result; {hint}"
+        if warning not in warnings:
+            warnings.append(warning)
+    return warnings
 
 
 def _text(value: object) -> str:

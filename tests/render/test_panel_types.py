@@ -260,3 +260,20 @@ def test_provenance_footer() -> None:
     files = [tr.get_text("|", strip=True) for tr in footer.select(".snapshot-files tbody tr")]
     assert files == ["h/defender.log|golog|1,200", "h/syslog.1.gz|rfc3164|34"]
     assert the(footer, ".snapshot-files summary").get_text() == "2 snapshot files"
+
+
+def test_rules_for_missing_columns_are_panel_warnings() -> None:
+    view = PanelView(
+        "t",
+        "T",
+        "table",
+        "q",
+        result=severities(),
+        thresholds=[Threshold("sevrity", "=", "high", "red")],
+        number_format={"count": "si"},
+    )
+    warnings = [p.get_text() for p in soup_of([view]).select("#panel-t .panel-warning")]
+    assert warnings == [
+        "thresholds: 'sevrity' is not a column of the result; did you mean 'severity'?",
+        "number_format: 'count' is not a column of the result; did you mean '_count'?",
+    ]
