@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,14 +11,15 @@ from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
-from reportgen.render.context import Band, PanelView, ReportView
+from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
+from reportgen.render.theme import available_themes
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
-from reportgen.spec.model import PanelSpec
+from reportgen.spec.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.summary import summary_json
+from reportgen.timerange import Window, parse_instant
 
 FORMATS = ("html",)
-THEMES = ("default",)
 
 
 @dataclass
@@ -42,8 +43,9 @@ def build(
     at: str | None = None,
     tz: str | None = None,
     formats: Sequence[str] = ("html",),
-    theme: str = "default",
+    theme: str | None = None,
     strict: bool = False,
+    variables: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
@@ -52,7 +54,7 @@ def build(
     """
     _check_options(formats, theme)
     # Validate every dashboard first: a typo in the last file fails before any work.
-    dashboards = [load_dashboard(path) for path in dashboard_paths]
+    dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
     session = open_session(logs, sources, at=at, tz=tz or "UTC")
@@ -60,6 +62,7 @@ def build(
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
+            report.theme = theme or dashboard.spec.theme
             result.failed_panels += [
                 f"{dashboard.stem}/{panel.id}" for panel in report.panels if panel.error
             ]
@@ -80,14 +83,17 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
 
     spec = dashboard.spec
     zone = tz or spec.timezone
-    window = session.window(spec.time_range, zone, option="time_range")
+    window = _window(session, spec.time_range, zone)
     panels: list[PanelView] = []
-    for panel in spec.panels:
-        view = _panel_view(panel)
+    for _, section, panel in spec.every_panel():
+        view = _panel_view(panel, section)
         panel_window = window
         if panel.time_range is not None:
-            panel_window = session.window(panel.time_range, zone, option="time_range")
+            panel_window = _window(session, panel.time_range, zone)
             view.window_label = panel_window.label()
+        if panel.type == "text":
+            panels.append(view)
+            continue
         started = time.perf_counter()
         try:
             view.result = run_query(session.con, panel.query, panel_window)
@@ -105,14 +111,28 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
         at=session.at,
         panels=panels,
         version=__version__,
-        theme="default",
+        theme=spec.theme,
         snapshot_label=_snapshot_label(session),
         rows_ingested=info.rows,
         problems=dict(info.problems),
+        sections=[SectionView(s.title, s.description, s.page_break) for s in spec.sections],
+        page_size=spec.page.size,
+        page_orientation=spec.page.orientation,
+        snapshot_digest=info.digest,
+        snapshot_files=[(f.name, f.format, f.records) for f in info.files],
+        variables=dict(dashboard.variables),
     )
 
 
-def _panel_view(panel: PanelSpec) -> PanelView:
+def _window(session: Session, value: TimeRange, zone: str) -> Window:
+    if isinstance(value, AbsoluteRange):
+        start = parse_instant(value.start, zone, option="time_range.from")
+        end = parse_instant(value.end, zone, option="time_range.to")
+        return Window(start, end, zone)
+    return session.window(value, zone, option="time_range")
+
+
+def _panel_view(panel: PanelSpec, section: int = -1) -> PanelView:
     return PanelView(
         id=panel.id,
         title=panel.title,
@@ -125,6 +145,17 @@ def _panel_view(panel: PanelSpec) -> PanelView:
         stacked=panel.stacked,
         x_title=panel.x_title,
         y_title=panel.y_title,
+        section=section,
+        height=panel.height,
+        page_break=panel.page_break,
+        text=panel.text,
+        color_mode=panel.color_mode,
+        no_data=panel.no_data,
+        sparkline=panel.sparkline,
+        legend=panel.legend,
+        value_labels=panel.value_labels,
+        thresholds=[Threshold(t.column, t.op, t.value, t.color, t.label) for t in panel.thresholds],
+        number_format=dict(panel.number_format),
     )
 
 
@@ -138,7 +169,7 @@ def _snapshot_label(session: Session) -> str:
     return f"{what} ({len(info.files)} files, sha256 {info.digest[:12]})"
 
 
-def _check_options(formats: Sequence[str], theme: str) -> None:
+def _check_options(formats: Sequence[str], theme: str | None) -> None:
     for name in formats:
         if name == "pdf":
             raise UsageError(
@@ -150,21 +181,16 @@ def _check_options(formats: Sequence[str], theme: str) -> None:
                 f"unknown output format '{name}' (--format)",
                 hint=suggestion(name, FORMATS) or "expected: " + ", ".join(FORMATS),
             )
-    if theme not in THEMES:
+    if theme is not None and theme not in available_themes():
         raise UsageError(
             f"unknown theme '{theme}' (--theme)",
-            hint=suggestion(theme, THEMES) or "available: " + ", ".join(THEMES),
+            hint=suggestion(theme, available_themes())
+            or "available: " + ", ".join(available_themes()),
         )
 
 
 def _check_strict(dashboards: Sequence[Dashboard]) -> None:
-    from reportgen.query import parse_query
-
-    problems = []
-    for dashboard in dashboards:
-        for index, panel in enumerate(dashboard.spec.panels):
-            for warning in parse_query(panel.query).warnings:
-                problems.append(f"{dashboard.path}: panels[{index}].query ({panel.id}): {warning}")
+    problems = [warning for dashboard in dashboards for warning in dashboard.warnings]
     if problems:
         raise UsageError(
             "warnings are errors in --strict mode:\n" + "\n".join(problems),

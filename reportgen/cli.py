@@ -66,8 +66,11 @@ def cli() -> None:
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
-@click.option("--theme", default="default", show_default=True, help="Theme name.")
+@click.option("--theme", default=None, help="Theme name (default: the dashboard's theme).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
+)
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -76,11 +79,13 @@ def build(
     tz: str | None,
     out: Path,
     formats: str,
-    theme: str,
+    theme: str | None,
     strict: bool,
+    variables: tuple[str, ...],
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
     from reportgen.build import build as run_build
+    from reportgen.spec.variables import parse_assignments
 
     result = run_build(
         dashboards,
@@ -92,6 +97,7 @@ def build(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         theme=theme,
         strict=strict,
+        variables=parse_assignments(variables),
     )
     for path in result.outputs:
         click.echo(f"wrote {path}")
@@ -175,6 +181,14 @@ def query(
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the dashboard format (for editors: see the README)."""
+    from reportgen.spec.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
 
 
 @cli.command()
