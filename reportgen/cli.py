@@ -47,6 +47,45 @@ def _snapshot_options(command: F) -> F:
     return command
 
 
+def _gate_options(command: F) -> F:
+    command = click.option(
+        "--summary-md",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help="Also write a Markdown summary (for a PR comment or a CI job summary).",
+    )(command)
+    command = click.option(
+        "--fail-on",
+        multiple=True,
+        metavar="red|error",
+        help="Exit 3 when a single value is in a band marked fail (red) or a panel failed (error).",
+    )(command)
+    return command
+
+
+def _finish(
+    summaries: list[dict[str, Any]],
+    failed_panels: list[str],
+    gates: list[Any],
+    summary_md: Path | None,
+) -> None:
+    """Report failed panels and crossed gates on stderr; write the Markdown summary."""
+    from reportgen.output import write_atomic
+    from reportgen.publish.markdown import summary_markdown
+
+    if summary_md is not None:
+        write_atomic(summary_md, summary_markdown(summaries).encode("utf-8"))
+        click.echo(f"wrote {summary_md}")
+    if failed_panels:
+        click.echo(
+            f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels),
+            err=True,
+        )
+    for gate in gates:
+        click.echo(f"gate {gate.kind}: {gate.dashboard}: {gate.message}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
@@ -68,6 +107,7 @@ def cli() -> None:
 )
 @click.option("--theme", default="default", show_default=True, help="Theme name.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_gate_options
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -78,10 +118,14 @@ def build(
     formats: str,
     theme: str,
     strict: bool,
+    fail_on: tuple[str, ...],
+    summary_md: Path | None,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
     from reportgen.build import build as run_build
+    from reportgen.publish.gates import parse_fail_on
 
+    gates = parse_fail_on(fail_on)
     result = run_build(
         dashboards,
         logs=logs,
@@ -92,15 +136,99 @@ def build(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         theme=theme,
         strict=strict,
+        fail_on=gates,
     )
     for path in result.outputs:
         click.echo(f"wrote {path}")
-    if result.failed_panels:
-        click.echo(
-            f"error: {len(result.failed_panels)} panel(s) failed: "
-            + ", ".join(result.failed_panels),
-            err=True,
-        )
+    _finish(result.summaries, result.failed_panels, result.gates, summary_md)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_snapshot_options
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Root folder of the static site.",
+)
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="Day to report on.")
+@click.option(
+    "--retention-days",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Remove runs dated more than N days before this run.",
+)
+@click.option(
+    "--teams",
+    "teams_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Site config (site.yaml) listing teams: also publish each team's scoped reports.",
+)
+@click.option(
+    "--team",
+    "team_names",
+    multiple=True,
+    metavar="NAME",
+    help="Publish only this team's reports (repeatable; needs --teams).",
+)
+@click.option(
+    "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
+)
+@_gate_options
+def publish(
+    dashboards: tuple[Path, ...],
+    logs: tuple[Path, ...],
+    sources: Path | None,
+    at: str | None,
+    tz: str | None,
+    site: Path,
+    day: str | None,
+    retention_days: int | None,
+    teams_file: Path | None,
+    team_names: tuple[str, ...],
+    formats: str,
+    fail_on: tuple[str, ...],
+    summary_md: Path | None,
+) -> None:
+    """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
+    from reportgen.errors import UsageError
+    from reportgen.publish.gates import parse_fail_on
+    from reportgen.publish.site import publish as run_publish
+    from reportgen.publish.siteconfig import load_site_config, select_teams
+
+    gates = parse_fail_on(fail_on)
+    teams = []
+    if team_names and teams_file is None:
+        raise UsageError("--team needs --teams FILE (the site config listing the teams)")
+    if teams_file is not None:
+        if not teams_file.is_file():
+            raise UsageError(f"no such file: {teams_file} (--teams)")
+        teams = select_teams(load_site_config(teams_file), team_names, teams_file)
+    result = run_publish(
+        dashboards,
+        site=site,
+        logs=logs,
+        sources=sources,
+        day=day,
+        at=at,
+        tz=tz,
+        retention_days=retention_days,
+        teams=teams,
+        site_reports=not team_names,
+        formats=[f.strip() for f in formats.split(",") if f.strip()],
+        fail_on=gates,
+    )
+    for path in result.runs:
+        click.echo(f"published {path}")
+    for path in result.removed:
+        click.echo(f"removed {path} (retention)")
+    _finish(result.summaries, result.failed_panels, result.gates, summary_md)
     sys.exit(result.exit_code)
 
 

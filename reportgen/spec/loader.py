@@ -69,13 +69,16 @@ def _raise(problems: list[ReportgenError]) -> None:
 _FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "dashboard": tuple(DashboardSpec.model_fields),
     "panel": tuple(PanelSpec.model_fields),
-    "band": ("from", "to", "color", "label"),
+    "band": ("from", "to", "color", "label", "fail"),
+    "delivery": ("to", "cc", "subject", "attach_csv"),
 }
 
 
 def _owner(path: KeyPath) -> str:
     if len(path) >= 2 and path[0] == "panels":
         return "band" if "bands" in path[2:] else "panel"
+    if path[:1] == ("delivery",):
+        return "delivery"
     return "dashboard"
 
 

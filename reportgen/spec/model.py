@@ -24,6 +24,9 @@ class BandSpec(_Strict):
         description="Band colour (the theme maps it to an accessible shade)"
     )
     label: str = Field("", description="Text shown with the colour, e.g. 'high'")
+    fail: bool = Field(
+        False, description="A value in this band fails the run with --fail-on red (exit 3)"
+    )
 
 
 class PanelSpec(_Strict):
@@ -50,6 +53,15 @@ class PanelSpec(_Strict):
     y_title: str = Field("", description="Axis title for y")
 
 
+class DeliverySpec(_Strict):
+    """Who receives the report by mail (`reportgen mail`); options override it."""
+
+    to: list[str] = Field(default_factory=list, description="Recipient addresses")
+    cc: list[str] = Field(default_factory=list, description="Copy recipients")
+    subject: str = Field("", description="Subject; default: the title and the run date")
+    attach_csv: bool = Field(False, description="Attach every panel's result as CSV")
+
+
 class DashboardSpec(_Strict):
     """A dashboard file."""
 
@@ -60,3 +72,4 @@ class DashboardSpec(_Strict):
     )
     timezone: str = Field("UTC", description="Zone of the report (overridden by --tz)")
     panels: list[PanelSpec] = Field(min_length=1, description="Panels, in reading order")
+    delivery: DeliverySpec | None = Field(None, description="Mail delivery defaults")
