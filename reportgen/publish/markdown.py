@@ -98,9 +98,15 @@ def summary_markdown(summaries: Sequence[dict[str, Any]]) -> str:
             lines.append("| " + " | ".join(row) + " |")
         if failed:
             lines += ["", "Failed panels:", ""]
-            lines += [f"- {cell(p['id'])}: {cell(p.get('error', ''))}" for p in failed]
+            lines += [f"- {cell(p['id'])}: {cell(_first_line(p))}" for p in failed]
         if gates:
             lines += ["", "Gates crossed:", ""]
             lines += [f"- `{gate['gate']}`: {cell(gate['message'])}" for gate in gates]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+def _first_line(panel: dict[str, Any]) -> str:
+    """The headline of a panel's error (its snippet and caret need a monospace block)."""
+    error = str(panel.get("error", ""))
+    return error.splitlines()[0] if error else ""
