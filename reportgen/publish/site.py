@@ -23,11 +23,14 @@ from reportgen.errors import UsageError
 from reportgen.output import format_result, write_atomic
 from reportgen.publish import archive
 from reportgen.publish.gates import Gate, check_fail_on, crossed_gates
+from reportgen.publish.markdown import format_change
 from reportgen.publish.pages import SiteText, change_of, refresh_pages
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
+from reportgen.render.context import ReportView
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
+from reportgen.summary import panel_value
 from reportgen.timerange import zone_info
 
 FILE_NAMES = {"html": archive.REPORT, "json": archive.SUMMARY}
@@ -176,6 +179,8 @@ def _stage_run(
         report.rows_ingested = scoped_rows(session, team.scope)
     gates = crossed_gates(dashboard, report, fail_on)
     previous = archive.previous_run(target.root / dashboard.stem, when)
+    if previous is not None:
+        report.extra["changes"] = _changes(report, previous)
     outputs = render_outputs(dashboard, report, session, formats)
     document: dict[str, Any] = json.loads(outputs["json"])
     _annotate(document, dashboard, when, previous, gates, team)
@@ -191,6 +196,19 @@ def _stage_run(
             csv = format_result(panel.result, "csv", report.tz)
             write_atomic(folder / f"{panel.id}.csv", csv.encode("utf-8"))
     return document
+
+
+def _changes(report: ReportView, previous: archive.Run) -> dict[str, str]:
+    """The text each single value of the report shows under it: `+97 since 2026-11-19`."""
+    earlier = {p["id"]: p.get("value") for p in previous.summary["panels"]}
+    changes = {}
+    for panel in report.panels:
+        if panel.type != "single_value" or panel.id not in earlier:
+            continue
+        change = change_of(panel_value(panel), earlier[panel.id])
+        if change is not None:
+            changes[panel.id] = f"{format_change(change)} since {previous.stamp}"
+    return changes
 
 
 def _annotate(

@@ -333,3 +333,14 @@ def test_csv_of_a_table_panel_is_format_result(week_site: Path) -> None:
     assert lines[0] == ",".join(doc["top-users"]["columns"])
     assert len(lines) == doc["top-users"]["rows"] + 1
     assert format_result  # the CSV writer used is the one `query --output csv` uses
+
+
+def test_each_single_value_of_a_report_shows_its_change(week_site: Path) -> None:
+    now, before = values(week_site, "2026-11-20"), values(week_site, "2026-11-14")
+    report = soup_of(week_site / "twistlock-overview" / "2026-11-20" / "index.html")
+    for panel_id in SINGLE:
+        change = _change_text(now[panel_id] - before[panel_id])
+        shown = report.select_one(f"#panel-{panel_id} .single-value p.change").get_text()
+        assert shown == f"{change} since 2026-11-14"
+    first = soup_of(week_site / "twistlock-overview" / "2026-11-14" / "index.html")
+    assert first.select(".single-value p.change") == []
