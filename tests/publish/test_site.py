@@ -344,3 +344,32 @@ def test_each_single_value_of_a_report_shows_its_change(week_site: Path) -> None
         assert shown == f"{change} since 2026-11-14"
     first = soup_of(week_site / "twistlock-overview" / "2026-11-14" / "index.html")
     assert first.select(".single-value p.change") == []
+
+
+@pytest.mark.slow
+def test_the_readme_week_example(tmp_path: Path, cli: Any) -> None:
+    """The README's loop, run as written (dates, options, the shipped dashboards), on the bundled
+    sample: seven runs, each listed on the history page with its trend."""
+    readme = Path("README.md").read_text(encoding="utf-8")
+    loop = re.search(r"for day in ([\d\- ]+); do\n  reportgen publish (.+)\ndone", readme)
+    assert loop is not None
+    days = loop.group(1).split()
+    words = loop.group(2).replace('"$day"', "DAY").split()
+    assert words[0] == "dashboards/*.yaml"
+    boards = sorted(Path("dashboards").glob("*.yaml"))
+    site = tmp_path / "site"
+    for day in days:
+        options = [site if w == "site" else (day if w == "DAY" else w) for w in words[1:]]
+        ran = cli("publish", *boards, *options)
+        assert ran.code == 0, ran.err
+    assert len(days) == 7
+    for board in boards:
+        history = soup_of(site / board.stem / "index.html")
+        rows = [tr["id"] for tr in history.select("table#runs tbody tr")]
+        assert rows == [f"run-{day}" for day in reversed(days)]
+        for svg in history.select("svg.sparkline"):
+            assert len(svg.select_one("polyline")["points"].split()) == 7
+    index = soup_of(site / "index.html")
+    assert [tr["id"] for tr in index.select("table#dashboards tbody tr")] == [
+        f"dashboard-{board.stem}" for board in boards
+    ]
