@@ -332,3 +332,133 @@ def test_an_unreachable_server_exits_1(setup: dict[str, Path], cli: Any) -> None
     assert ran.err.splitlines()[-1].startswith(
         f"error: could not send the mail through 127.0.0.1:{port}: "
     )
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost/127.0.0.1, made with the openssl command."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_encrypted_delivery_with_login(
+    mode: str,
+    certificate: tuple[Path, Path],
+    setup: dict[str, Path],
+    cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ssl
+
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    recorder, port = Recorder(), free_port()
+    tls_options: dict[str, Any] = (
+        {"tls_context": server_context, "require_starttls": True}
+        if mode == "starttls"
+        # aiosmtpd does not see implicit TLS as TLS when it decides whether AUTH may be offered.
+        else {"ssl_context": server_context, "auth_require_tls": False}
+    )
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=recorder.authenticate,
+        **tls_options,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts only this certificate
+    monkeypatch.setenv("REPORTGEN_SMTP_USER", "reporter")
+    monkeypatch.setenv("REPORTGEN_SMTP_PASSWORD", "s3cret")
+    controller.start()
+    try:
+        ran = cli(
+            "mail",
+            setup["board"],
+            "--logs",
+            setup["snapshot"],
+            "--from",
+            "r@example.com",
+            "--to",
+            "a@example.com",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            str(port),
+            "--tls",
+            mode,
+        )
+    finally:
+        controller.stop()
+    assert ran.code == 0, ran.err
+    assert recorder.logins == [("reporter", "s3cret")]
+    [envelope] = recorder.envelopes
+    assert envelope.rcpt_tos == ["a@example.com"]
+
+
+def test_a_team_mail_goes_to_its_recipients_with_its_data_only(
+    smtp: tuple[Recorder, int], setup: dict[str, Path], cli: Any, tmp_path: Path
+) -> None:
+    recorder, port = smtp
+    other = setup["snapshot"] / "host-2"
+    other.mkdir()
+    (other / "app.log").write_text("2026-11-20T12:40:00Z violation user=zzleak42\n")
+    teams = tmp_path / "site.yaml"
+    teams.write_text(
+        "teams:\n  - name: one\n    scope: _sourceHost=host-1\n    recipients: [one@example.com]\n"
+    )
+    ran = cli(
+        "mail",
+        setup["board"],
+        "--logs",
+        setup["snapshot"],
+        "--from",
+        "r@example.com",
+        "--teams",
+        teams,
+        "--team",
+        "one",
+        "--attach-csv",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--tls",
+        "none",
+    )
+    assert ran.code == 0, ran.err
+    [envelope] = recorder.envelopes
+    assert envelope.rcpt_tos == ["one@example.com"]
+    message = email.message_from_bytes(envelope.original_content, policy=default)
+    texts = [p.get_payload(decode=True) for p in message.walk() if not p.is_multipart()]
+    assert all(b"zzleak42" not in text.lower() for text in texts)
+    csv = next(p for p in message.iter_attachments() if p.get_filename() == "violations.csv")
+    assert csv.get_content() == "_count\r\n4\r\n"
