@@ -66,7 +66,12 @@ def runs_of(dashboard_dir: Path) -> list[Run]:
     for child in sorted(dashboard_dir.iterdir()):
         summary = child / SUMMARY
         if child.is_dir() and is_date(child.name) and summary.is_file():
-            document = json.loads(summary.read_text(encoding="utf-8"))
+            try:
+                document = json.loads(summary.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                continue  # a damaged run is left alone and not listed, not fatal to the site
+            if not isinstance(document, dict) or not isinstance(document.get("panels"), list):
+                continue
             runs.append(Run(dashboard_dir.name, date.fromisoformat(child.name), child, document))
     return runs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from reportgen.publish.archive import REPORT, Run
 from reportgen.publish.markdown import format_number
@@ -67,7 +68,7 @@ def atom_feed(dashboards: dict[str, list[Run]], title: str, feed_id: str = "site
         entry_id = f"urn:reportgen:{feed_id}:{run.dashboard}:{run.stamp}"
         etree.SubElement(entry, f"{{{ATOM}}}id").text = entry_id
         etree.SubElement(entry, f"{{{ATOM}}}updated").text = _instant(run)
-        href = f"{run.dashboard}/{run.stamp}/{REPORT}"
+        href = f"{quote(run.dashboard)}/{run.stamp}/{REPORT}"
         etree.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": href})
         etree.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = _text(run)
     etree.indent(feed)

@@ -105,9 +105,17 @@ def publish(
     if day is not None:
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
+    seen: dict[str, Path] = {}
     for dashboard in dashboards:
         if dashboard.stem in archive.RESERVED or dashboard.stem.startswith("."):
             raise UsageError(f"a dashboard cannot be named '{dashboard.stem}' in a site")
+        if dashboard.stem in seen:
+            raise UsageError(
+                f"{seen[dashboard.stem]} and {dashboard.path} would both publish to "
+                f"'{dashboard.stem}/'",
+                hint="rename one of the files",
+            )
+        seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
     session = open_session(logs, sources, at=at, tz=zone)

@@ -373,3 +373,50 @@ def test_the_readme_week_example(tmp_path: Path, cli: Any) -> None:
     assert [tr["id"] for tr in index.select("table#dashboards tbody tr")] == [
         f"dashboard-{board.stem}" for board in boards
     ]
+
+
+def test_odd_dashboard_names_link_correctly_and_clashes_are_refused(
+    sample_snapshot: Path, tmp_path: Path, cli: Any
+) -> None:
+    from urllib.parse import unquote
+
+    odd = tmp_path / "weird #1.yaml"
+    odd.write_text(
+        "title: Odd\npanels:\n  - {id: n, title: N, type: single_value, query: '* | count'}\n"
+    )
+    site = tmp_path / "site"
+    ran = cli("publish", odd, "--logs", sample_snapshot, "--site", site)
+    assert ran.code == 0, ran.err
+    link = soup_of(site / "index.html").select_one("a.latest")["href"]
+    assert link == "weird%20%231/latest/index.html"
+    assert (site / unquote(link)).is_file()
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "weird #1.yaml").write_text(odd.read_text())
+    before = tree(site)
+    ran = cli("publish", odd, other / "weird #1.yaml", "--logs", sample_snapshot, "--site", site)
+    assert ran.code == 2
+    assert ran.err == (
+        f"error: {odd} and {other / 'weird #1.yaml'} would both publish to 'weird #1/'; "
+        "rename one of the files\n"
+    )
+    assert tree(site) == before
+
+
+def test_a_damaged_run_is_skipped_not_fatal(
+    week_site: Path, tmp_path: Path, cli: Any, sample_snapshot: Path
+) -> None:
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(week_site, site)
+    (site / "twistlock-overview" / "2026-11-14" / "summary.json").write_text("{not json")
+    ran = cli(
+        "publish", OVERVIEW, "--logs", sample_snapshot, "--site", site, "--date", "2026-11-20"
+    )
+    assert ran.code == 0, ran.err
+    history = soup_of(site / "twistlock-overview" / "index.html")
+    assert [tr["id"] for tr in history.select("table#runs tbody tr")] == [
+        "run-2026-11-20",
+        "run-2026-11-19",
+    ]
