@@ -154,7 +154,13 @@ def build(
     show_default=True,
     help="Root folder of the static site.",
 )
-@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="Day to report on.")
+@click.option(
+    "--date",
+    "days",
+    multiple=True,
+    metavar="YYYY-MM-DD",
+    help="Day to report on (repeatable: one run per day, one ingestion).",
+)
 @click.option(
     "--retention-days",
     type=click.IntRange(min=0),
@@ -188,7 +194,7 @@ def publish(
     at: str | None,
     tz: str | None,
     site: Path,
-    day: str | None,
+    days: tuple[str, ...],
     retention_days: int | None,
     teams_file: Path | None,
     team_names: tuple[str, ...],
@@ -215,7 +221,7 @@ def publish(
         site=site,
         logs=logs,
         sources=sources,
-        day=day,
+        days=days,
         at=at,
         tz=tz,
         retention_days=retention_days,

@@ -90,12 +90,6 @@ def dashboards_in(root: Path) -> dict[str, list[Run]]:
     return found
 
 
-def previous_run(dashboard_dir: Path, before: date) -> Run | None:
-    """The newest run of a dashboard dated before `before` (what a new run compares with)."""
-    earlier = [run for run in runs_of(dashboard_dir) if run.date < before]
-    return earlier[-1] if earlier else None
-
-
 def new_staging(site: Path) -> Path:
     """A private folder inside the site (same file system, so renames are atomic)."""
     site.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ the run (its report shows an error card, as with `build`, and the exit code says
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -31,7 +32,7 @@ from reportgen.render.context import ReportView
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
 from reportgen.summary import panel_value
-from reportgen.timerange import zone_info
+from reportgen.timerange import parse_instant, zone_info
 
 FILE_NAMES = {"html": archive.REPORT, "json": archive.SUMMARY}
 
@@ -82,7 +83,7 @@ def publish(
     site: Path = Path("site"),
     logs: Sequence[Path] = (),
     sources: Path | None = None,
-    day: str | None = None,
+    days: Sequence[str] = (),
     at: str | None = None,
     tz: str | None = None,
     retention_days: int | None = None,
@@ -91,19 +92,22 @@ def publish(
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
 ) -> PublishResult:
-    """Publish every dashboard for one date into `site` (and into each team's part of it).
+    """Publish every dashboard for each date into `site` (and into each team's part of it).
 
-    `day` (YYYY-MM-DD) sets `at` to the following midnight in the report zone; `site_reports`
-    False publishes the teams' reports only.
+    Each of `days` (YYYY-MM-DD) is a run whose `at` is the following midnight in the report
+    zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
+    teams' reports only.
     """
     _check_options(formats, "default")
     check_fail_on(fail_on)
-    if day is not None and at is not None:
+    if days and at is not None:
         raise UsageError("--date cannot be combined with --at", hint="use one or the other")
     archive.check_site(site)
     zone = tz or "UTC"
-    if day is not None:
-        at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
+    instants = [at]
+    if days:
+        dates = sorted({parse_date(day) for day in days})
+        instants = [(d + timedelta(days=1)).isoformat() + "T00:00:00" for d in dates]
     dashboards = [load_dashboard(path) for path in dashboard_paths]
     seen: dict[str, Path] = {}
     for dashboard in dashboards:
@@ -118,39 +122,60 @@ def publish(
         seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
-    session = open_session(logs, sources, at=at, tz=zone)
+    base = open_session(logs, sources, at=instants[0], tz=zone)
     result = PublishResult()
     staging = archive.new_staging(site)
     try:
-        when = run_date(session, zone)
+        sessions = [base] + [
+            dataclasses.replace(base, at=parse_instant(text, zone)) for text in instants[1:] if text
+        ]
         staged: list[tuple[Path, Path]] = []
-        for target in targets:
-            for dashboard in dashboards:
-                final = target.root / dashboard.stem / when.isoformat()
-                folder = staging / f"run-{len(staged)}"
-                summary = _stage_run(session, dashboard, target, when, tz, formats, fail_on, folder)
-                result.summaries.append(summary)
-                result.gates += [_gate(gate) for gate in summary["gates"]]
-                prefix = f"{target.team.name}:" if target.team else ""
-                result.failed_panels += [
-                    f"{prefix}{dashboard.stem}/{p['id']}"
-                    for p in summary["panels"]
-                    if p["status"] != "ok"
-                ]
-                staged.append((folder, final))
+        made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
+        for session in sessions:
+            when = run_date(session, zone)
+            for target in targets:
+                for dashboard in dashboards:
+                    home = target.root / dashboard.stem
+                    earlier = [*archive.runs_of(home), *made.get(home, [])]
+                    previous = max(
+                        (run for run in earlier if run.date < when),
+                        key=lambda run: run.date,
+                        default=None,
+                    )
+                    folder = staging / f"run-{len(staged)}"
+                    summary = _stage_run(
+                        session, dashboard, target, when, previous, tz, formats, fail_on, folder
+                    )
+                    made.setdefault(home, []).append(
+                        archive.Run(dashboard.stem, when, folder, summary)
+                    )
+                    _count(result, summary, target, dashboard)
+                    staged.append((folder, home / when.isoformat()))
         for folder, final in staged:
             archive.swap_in(folder, final)
             result.runs.append(final)
+        newest = run_date(sessions[-1], zone)
         for target in targets:
             if retention_days is not None:
-                result.removed += archive.apply_retention(target.root, when, retention_days)
+                result.removed += archive.apply_retention(target.root, newest, retention_days)
             for dashboard in dashboards:
                 archive.refresh_latest(target.root / dashboard.stem, staging)
             _refresh(site, target)
     finally:
-        session.close()
+        base.close()
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _count(
+    result: PublishResult, summary: dict[str, Any], target: Target, board: Dashboard
+) -> None:
+    result.summaries.append(summary)
+    result.gates += [_gate(gate) for gate in summary["gates"]]
+    prefix = f"{target.team.name}:" if target.team else ""
+    result.failed_panels += [
+        f"{prefix}{board.stem}/{p['id']}" for p in summary["panels"] if p["status"] != "ok"
+    ]
 
 
 def _gate(entry: dict[str, Any]) -> Gate:
@@ -174,6 +199,7 @@ def _stage_run(
     dashboard: Dashboard,
     target: Target,
     when: date,
+    previous: archive.Run | None,
     tz: str | None,
     formats: Sequence[str],
     fail_on: Sequence[str],
@@ -186,7 +212,6 @@ def _stage_run(
         # The footer counts only the messages the team may see.
         report.rows_ingested = scoped_rows(session, team.scope)
     gates = crossed_gates(dashboard, report, fail_on)
-    previous = archive.previous_run(target.root / dashboard.stem, when)
     if previous is not None:
         report.extra["changes"] = _changes(report, previous)
     outputs = render_outputs(dashboard, report, session, formats)

@@ -420,3 +420,40 @@ def test_a_damaged_run_is_skipped_not_fatal(
         "run-2026-11-20",
         "run-2026-11-19",
     ]
+
+
+def test_several_dates_in_one_publish(
+    week_site: Path, sample_snapshot: Path, tmp_path: Path, cli: Any
+) -> None:
+    site = tmp_path / "site"
+    ran = cli(
+        "publish",
+        OVERVIEW,
+        "--logs",
+        sample_snapshot,
+        "--site",
+        site,
+        "--date",
+        "2026-11-20",
+        "--date",
+        "2026-11-14",
+        "--date",
+        "2026-11-19",
+    )
+    assert ran.code == 0, ran.err
+    assert ran.out == "".join(
+        f"published {site}/twistlock-overview/{d}\n"
+        for d in ("2026-11-14", "2026-11-19", "2026-11-20")
+    )
+    # Each day compares with the day before it in the same invocation.
+    assert summary(site, "2026-11-19")["previous_run"] == "2026-11-14"
+    assert summary(site, "2026-11-20")["previous_run"] == "2026-11-19"
+    # The runs equal those published one by one (the 14th and 19th had the same previous run).
+    for day in ("2026-11-14", "2026-11-19"):
+        one_by_one = tree(week_site / "twistlock-overview" / day)
+        together = tree(site / "twistlock-overview" / day)
+        del one_by_one["summary.json"], together["summary.json"]
+        assert together == one_by_one
+    assert tree(site / "twistlock-overview" / "latest") == tree(
+        site / "twistlock-overview" / "2026-11-20"
+    )
