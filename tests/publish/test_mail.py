@@ -167,6 +167,7 @@ def test_mail_is_delivered_with_inline_charts_and_attachments(
     html = message.get_body(preferencelist=("html",))
     soup = BeautifulSoup(html.get_content(), "html.parser")
     assert soup.find("script") is None
+    assert soup.select_one("h1").get_text() == "Daily <mail>"  # escaped, not markup
     assert soup.select_one("p.single-value").get_text(" ", strip=True) == "4 too many"
     [image] = soup.find_all("img")
     png = next(p for p in message.walk() if p.get_content_type() == "image/png")
