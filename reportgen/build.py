@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, suggestion
@@ -19,6 +21,10 @@ from reportgen.spec.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.summary import summary_json
 from reportgen.timerange import Window, parse_instant
 
+if TYPE_CHECKING:
+    from reportgen.publish.gates import Gate
+    from reportgen.query.nodes import ScopeNode
+
 FORMATS = ("html",)
 
 
@@ -28,9 +34,14 @@ class BuildResult:
 
     outputs: list[Path] = field(default_factory=list)
     failed_panels: list[str] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    summaries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
+        """Design D8: 3 when a --fail-on gate was crossed, else 1 when a panel failed."""
+        if self.gates:
+            return 3
         return 1 if self.failed_panels else 0
 
 
@@ -46,13 +57,18 @@ def build(
     theme: str | None = None,
     strict: bool = False,
     variables: Mapping[str, str] | None = None,
+    fail_on: Sequence[str] = (),
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
-    kind raises a ReportgenError before anything is written.
+    kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
+    the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
     """
+    from reportgen.publish.gates import check_fail_on, crossed_gates
+
     _check_options(formats, theme)
+    check_fail_on(fail_on)
     # Validate every dashboard first: a typo in the last file fails before any work.
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
@@ -66,20 +82,56 @@ def build(
             result.failed_panels += [
                 f"{dashboard.stem}/{panel.id}" for panel in report.panels if panel.error
             ]
+            gates = crossed_gates(dashboard, report, fail_on)
+            result.gates += gates
+            extra = {"gates": [gate.as_json() for gate in gates]}
+            rendered = render_outputs(dashboard, report, session, formats, extra)
+            result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
-            html_path = out / f"{dashboard.stem}.html"
-            write_atomic(html_path, render_html(report).encode("utf-8"))
-            json_path = out / f"{dashboard.stem}.json"
-            write_atomic(json_path, summary_json(dashboard, report, session).encode("utf-8"))
-            result.outputs += [html_path, json_path]
+            for suffix, data in rendered.items():
+                path = out / f"{dashboard.stem}.{suffix}"
+                write_atomic(path, data)
+                result.outputs.append(path)
     finally:
         session.close()
     return result
 
 
-def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> ReportView:
-    """Run every panel of `dashboard` and assemble the report the templates render."""
+def render_outputs(
+    dashboard: Dashboard,
+    report: ReportView,
+    session: Session,
+    formats: Sequence[str] = ("html",),
+    summary_extra: Mapping[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
+    summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
+    both write what this returns, so a new format appears in both."""
+    outputs: dict[str, bytes] = {}
+    if "html" in formats:
+        outputs["html"] = render_html(report).encode("utf-8")
+    summary = summary_json(dashboard, report, session)
+    if summary_extra:
+        document = json.loads(summary)
+        document.update(summary_extra)
+        summary = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    outputs["json"] = summary.encode("utf-8")
+    return outputs
+
+
+def evaluate(
+    session: Session,
+    dashboard: Dashboard,
+    tz: str | None = None,
+    scope: ScopeNode | None = None,
+) -> ReportView:
+    """Run every panel of `dashboard` and assemble the report the templates render.
+
+    `scope` (a parsed search expression) restricts every panel's query to the messages it
+    selects: a team's data access scope (`reportgen.query.restrict`).
+    """
     from reportgen.engine import run_query
+    from reportgen.query import Query, parse_query, restrict
 
     spec = dashboard.spec
     zone = tz or spec.timezone
@@ -96,7 +148,10 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
             continue
         started = time.perf_counter()
         try:
-            view.result = run_query(session.con, panel.query, panel_window)
+            query: str | Query = panel.query
+            if scope is not None:
+                query = restrict(parse_query(panel.query), scope)
+            view.result = run_query(session.con, query, panel_window)
             check_shape(panel.type, view.result)
         except ReportgenError as error:
             view.error = str(error)
@@ -119,7 +174,10 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
         page_size=spec.page.size,
         page_orientation=spec.page.orientation,
         snapshot_digest=info.digest,
-        snapshot_files=[(f.name, f.format, f.records) for f in info.files],
+        # A team's report lists no file names: other teams' files would leak through them.
+        snapshot_files=[]
+        if scope is not None
+        else [(f.name, f.format, f.records) for f in info.files],
         variables=dict(dashboard.variables),
     )
 

@@ -51,12 +51,15 @@ _WIDTH = re.compile(r"(\d+)([smhdw])")
 @dataclass(frozen=True)
 class Query:
     """A parsed query. `text` is the query after typographic-quote normalisation (spans point
-    into it); `warnings` lists tolerated oddities."""
+    into it); `warnings` lists tolerated oddities. `restriction` is an extra scope ANDed to
+    `scope` when the query runs (a team's data access scope, see `restrict.py`); it is not part
+    of the text, so it changes neither the spelling of result columns nor error carets."""
 
     text: str
     scope: ScopeNode
     stages: tuple[Stage, ...]
     warnings: list[str] = field(default_factory=list)
+    restriction: ScopeNode | None = None
 
 
 def parse_query(text: str, *, strict_quotes: bool = False) -> Query:

@@ -34,6 +34,7 @@ from reportgen.query.nodes import (
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
+from reportgen.query.restrict import effective_scope
 from reportgen.query.schema import (
     LINE,
     METADATA,
@@ -130,7 +131,7 @@ class Planner:
             for m in METADATA
         )
         schema = Schema(fields, (TS, SOURCE_NAME, LINE))
-        steps = [Step(self.query.scope, schema, NEWEST_FIRST, "messages")]
+        steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
         pending = None
         for index, stage in enumerate(self.query.stages):
             if isinstance(stage, Transpose):

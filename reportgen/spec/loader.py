@@ -15,6 +15,7 @@ from reportgen.spec.model import (
     AbsoluteRange,
     BandSpec,
     DashboardSpec,
+    DeliverySpec,
     PageSpec,
     PanelSpec,
     SectionSpec,
@@ -104,6 +105,7 @@ _OWNERS: dict[str, tuple[str, ...]] = {
     "page": _keys(PageSpec),
     "time_range": _keys(AbsoluteRange),
     "variables": _keys(VariableSpec),
+    "delivery": _keys(DeliverySpec),
 }
 # Union members pydantic names in error locations; they are not keys of the file.
 _UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})

@@ -51,6 +51,9 @@ class BandSpec(_Strict):
         description="Band colour (the theme maps it to an accessible shade)"
     )
     label: str = Field("", description="Text shown with the colour, e.g. 'high'")
+    fail: bool = Field(
+        False, description="A value in this band fails the run with --fail-on red (exit 3)"
+    )
 
 
 class ThresholdSpec(_Strict):
@@ -143,6 +146,15 @@ class SectionSpec(_Strict):
     panels: list[PanelSpec] = Field(min_length=1, description="Panels of the section")
 
 
+class DeliverySpec(_Strict):
+    """Who receives the report by mail (`reportgen mail`); options override it."""
+
+    to: list[str] = Field(default_factory=list, description="Recipient addresses")
+    cc: list[str] = Field(default_factory=list, description="Copy recipients")
+    subject: str = Field("", description="Subject; default: the title and the run date")
+    attach_csv: bool = Field(False, description="Attach every panel's result as CSV")
+
+
 class DashboardSpec(_Strict):
     """A dashboard file."""
 
@@ -167,6 +179,7 @@ class DashboardSpec(_Strict):
     sections: list[SectionSpec] = Field(
         default_factory=list, description="Titled groups of panels, after `panels`"
     )
+    delivery: DeliverySpec | None = Field(None, description="Mail delivery defaults")
 
     def every_panel(self) -> Iterator[tuple[KeyPathT, int, PanelSpec]]:
         """Each panel in reading order with its key path and its section (-1: none)."""
