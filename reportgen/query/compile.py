@@ -69,7 +69,7 @@ def compile_query(
     when a result was cut).
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values)
+    plan = build_plan(query, pivot_values, window.tz)
     generator = SqlGenerator(plan, table, window.tz)
     params = {"start": window.start, "end": window.end}
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)

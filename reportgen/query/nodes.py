@@ -144,7 +144,39 @@ class Call:
     span: Span
 
 
-Expr = FieldRef | Literal | RegexLiteral | Compare | Matches | InList | Logical | Negation | Call
+@dataclass(frozen=True)
+class Arith:
+    """`a + b`, `a - b`, `a * b`, `a / b`, `a % b`, and unary minus as `0 - x` (`op` "neg")."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Ternary:
+    """`cond ? a : b` and `if(cond, a, b)`."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span
+
+
+Expr = (
+    FieldRef
+    | Literal
+    | RegexLiteral
+    | Compare
+    | Matches
+    | InList
+    | Logical
+    | Negation
+    | Call
+    | Arith
+    | Ternary
+)
 
 # --- stages -----------------------------------------------------------------------------------
 
@@ -246,7 +278,91 @@ class Fields:
     span: Span
 
 
-Stage = Parse | Timeslice | Aggregate | Sort | Top | Limit | Transpose | Where | Fields
+@dataclass(frozen=True)
+class ParseRegex:
+    """`parse regex [field=f] "re" [, "re2"] [multi] [nodrop]` and `extract` (§4.3).
+
+    `regexes` keep the Java text (checked by the engine); `groups` are the named groups of each."""
+
+    regexes: tuple[RegexLiteral, ...]
+    groups: tuple[tuple[Name, ...], ...]
+    source: Name | None
+    multi: bool
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Assign:
+    """`<expression> as name` (§5.4); a bare cast `num(x)` writes back to `x`."""
+
+    expr: Expr
+    target: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class Json:
+    """`json [field=f] "path", ... [as a, ...] [nodrop]` (§4.4); `paths` are DuckDB JSON paths."""
+
+    paths: tuple[str, ...]
+    names: tuple[Name, ...]
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """`kv "k1", ... [as ...]` and `keyvalue regex "re" keys "k1", ...` (§4.5); `regex` is the
+    value pattern of regex mode (one capturing group), None for inference."""
+
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    regex: str | None
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Split:
+    """`csv f extract ...` / `split f delim=':' extract 1 as a, b, _` (§4.6); 1-based indexes."""
+
+    source: Name
+    delim: str
+    escape: str
+    quote: str
+    items: tuple[tuple[int, Name], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Dedup:
+    """`dedup [N] [by f1, ...]` (§5.6): the first N rows of each key in the current order."""
+
+    count: int
+    by: tuple[Name, ...]
+    span: Span
+
+
+Stage = (
+    Parse
+    | Timeslice
+    | Aggregate
+    | Sort
+    | Top
+    | Limit
+    | Transpose
+    | Where
+    | Fields
+    | ParseRegex
+    | Assign
+    | Json
+    | KeyValue
+    | Split
+    | Dedup
+)
 Node = ScopeNode | Expr | Stage | AggCall | SortKey | Name
 
 

@@ -7,7 +7,7 @@ Problems are collected across independent parts (scope, each stage) and raised o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reportgen.errors import QuerySyntaxError, Span, suggestion
@@ -31,6 +31,7 @@ from reportgen.query.nodes import (
     Transpose,
     Where,
 )
+from reportgen.query.parse_ops import MoreOperators, is_expression_stage
 from reportgen.query.problems import raise_syntax, span_of
 from reportgen.query.scope_parser import parse_scope
 from reportgen.query.stream import Stream
@@ -43,6 +44,7 @@ from reportgen.query.tokens import (
     split_stages,
     tokenize,
 )
+from reportgen.query.variables import substitute
 
 MAX_LIMIT = 10_000
 _WIDTH = re.compile(r"(\d+)([smhdw])")
@@ -59,8 +61,14 @@ class Query:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_query(text: str, *, strict_quotes: bool = False) -> Query:
-    """Parse a query; raise `QuerySyntaxError` (every problem found, with carets)."""
+def parse_query(
+    text: str, *, strict_quotes: bool = False, variables: Mapping[str, str] | None = None
+) -> Query:
+    """Parse a query; raise `QuerySyntaxError` (every problem found, with carets).
+
+    `variables` give the values of `{{name}}` placeholders, replaced before parsing."""
+    if "{{" in text:
+        text = substitute(text, variables)
     normalized, warnings, errors = normalize_quotes(text, strict_quotes)
     errors.extend(control_characters(normalized))
     raise_syntax(errors)
@@ -99,6 +107,8 @@ class StageParser:
             "where": self._parse_where,
             "fields": self._parse_fields,
         }
+        self.more = MoreOperators(text)
+        self.OPERATORS.update(self.more.table())
 
     def parse(self, pipe: Token, tokens: list[Token]) -> Stage:
         stream = Stream(self.text, tokens, pipe.span.start)
@@ -110,25 +120,27 @@ class StageParser:
             stage = self.OPERATORS[name](stream, first)
             stream.expect_end()
             return stage
+        if not (first.kind is Kind.WORD and (name in AGGREGATES or name in LATER)) and (
+            is_expression_stage(stream, first)
+        ):
+            stage = self.more.parse_assignment(stream)
+            stream.expect_end()
+            return stage
         raise self._not_an_operator(stream, first)
 
     def _not_an_operator(self, stream: Stream, first: Token) -> QuerySyntaxError:
         name = first.text.lower()
         if first.kind is Kind.WORD and (name in AGGREGATES or name in LATER):
             return stream.later(first.span, f"operator '{first.text}'")
-        following = stream.peek()
-        expression = following is not None and (
-            following.is_word("as") or following.kind is Kind.OP or first.kind is not Kind.WORD
-        )
-        if expression and any(token.is_word("as") for token in stream.tokens):
-            return stream.later(first.span, "an expression stage ('<expression> as <name>')")
         if first.kind is not Kind.WORD:
             return stream.error_at(first.span, f"expected an operator, found '{first.text}'")
         hint = suggestion(first.text, [*self.OPERATORS, *AGGREGATES, *LATER])
         return stream.error_at(first.span, f"unknown operator '{first.text}'", hint)
 
     def _parse_parse(self, stream: Stream, first: Token) -> Stage:
-        if (mode := stream.accept_word("regex", "xml")) is not None:
+        if stream.accept_word("regex") is not None:
+            return self.more.parse_regex(stream, first)
+        if (mode := stream.accept_word("xml")) is not None:
             raise stream.later(
                 span_of(self.text, first.span.start, mode.span.end), f"operator 'parse {mode.text}'"
             )

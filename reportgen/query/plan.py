@@ -31,6 +31,7 @@ from reportgen.query.nodes import (
 )
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
+from reportgen.query.plan_ops import more_planners
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.schema import (
     LINE,
@@ -64,6 +65,7 @@ class Step:
     condition: str | None = None  # `where`: the compiled condition
     pivot: Pivot | None = None  # `transpose`: rows, columns, dynamic columns
     keys: tuple[Field, ...] = ()  # aggregation: the group keys (input columns)
+    values: tuple[str, ...] = ()  # expression stages: the compiled value
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,11 @@ def names_in(node: object) -> Iterator[Name]:
 
 
 class Planner:
-    def __init__(self, query: Query, pivot_values: Mapping[int, Sequence[str]]) -> None:
+    def __init__(
+        self, query: Query, pivot_values: Mapping[int, Sequence[str]], tz: str = "UTC"
+    ) -> None:
         self.query = query
+        self.tz = tz
         self.text = query.text
         self.pivot_values = pivot_values
         self.cols = ColumnNames()
@@ -120,6 +125,7 @@ class Planner:
             Where: self._plan_where,
             Fields: self._plan_fields,
         }
+        self.PLANNERS.update(more_planners(self))
 
     def plan(self) -> Plan:
         fields = tuple(
@@ -219,7 +225,8 @@ class Planner:
         return dataclasses.replace(prev, node=stage, condition=None, pivot=None)
 
     def _plan_where(self, stage: Where, prev: Step) -> Step:
-        condition = ExprCompiler(self.text, prev.schema, self.errors).condition(stage.condition)
+        compiler = ExprCompiler(self.text, prev.schema, self.errors, self.tz)
+        condition = compiler.condition(stage.condition)
         return dataclasses.replace(prev, node=stage, condition=condition, pivot=None)
 
     def _plan_fields(self, stage: Fields, prev: Step) -> Step:
@@ -274,6 +281,9 @@ class Planner:
         return Step(stage, schema, ordering, "aggregate", pivot=pivot)
 
 
-def build_plan(query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None) -> Plan:
-    """Plan `query`; raise `QueryError` listing every problem found."""
-    return Planner(query, pivot_values or {}).plan()
+def build_plan(
+    query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None, tz: str = "UTC"
+) -> Plan:
+    """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
+    problem found."""
+    return Planner(query, pivot_values or {}, tz).plan()

@@ -30,6 +30,7 @@ from reportgen.query.nodes import (
     Transpose,
     Where,
 )
+from reportgen.query.ops_sql import more_sql
 from reportgen.query.plan import Plan, Step
 from reportgen.query.schema import (
     LINE,
@@ -110,6 +111,7 @@ class SqlGenerator:
             Where: self.where_sql,
             Transpose: self.transpose_sql,
         }
+        self.dispatch.update(more_sql(self))
         self.source = ""
         prev: Step | None = None
         for step in plan.steps:
