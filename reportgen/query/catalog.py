@@ -19,7 +19,7 @@ AGGREGATES = _words(
 LATER = _words(
     """fillmissing total accum diff backshift smooth
     rollingstd compare outlier topk withtime
-    urldecode base64decode logreduce logcompare join lookup geoip geo save threatip details
+    logreduce logcompare join lookup geoip geo save threatip details
     transaction bin filter merge"""
 )
 
@@ -75,8 +75,14 @@ SUPPORTED_FUNCTIONS: dict[str, tuple[int, int]] = {
 }
 # Functions that are conditions (true/false, never null).
 BOOLEAN_FUNCTIONS = frozenset({"isnull", "isempty", "isblank", "contains", "isnan", "isinfinity"})
-# Functions that, as a stage of their own without `as`, convert their field in place (§5.4).
-CASTS = frozenset({"num", "number", "tolong", "tostring"})
+
+# How the docs spell the function names (suggestions show these).
+_SPELLED = """isNull isEmpty isBlank toLowerCase toUpperCase toLong toString toDegrees
+    toRadians isNaN isInfinity formatDate parseDate urlDecode urlEncode base64Decode
+    base64Encode isValidIP isPrivateIP isPublicIP isNumeric hexToDecimal decimalToHex
+    queryEndTime queryStartTime queryTimeRange maskFromCIDR compareCIDRPrefix getCIDRPrefix
+    ipv4ToNumber"""
+SPELLINGS = {name.lower(): name for name in _SPELLED.split()}
 
 LATER_FUNCTIONS = _words(
     """urldecode urlencode base64decode base64encode isvalidip isprivateip ispublicip

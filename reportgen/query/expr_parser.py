@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from reportgen.errors import Span, suggestion
-from reportgen.query.catalog import LATER_FUNCTIONS, SUPPORTED_FUNCTIONS
+from reportgen.query.catalog import LATER_FUNCTIONS, SPELLINGS, SUPPORTED_FUNCTIONS
 from reportgen.query.nodes import (
     Arith,
     Call,
@@ -237,6 +237,8 @@ def _primary(stream: Stream) -> Expr:
 
 
 _CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
+# Words that end or join expressions; never field names inside one (use %"as" for that).
+_NOT_VALUES = frozenset({"as", "and", "or", "matches", "in", "contains"})
 
 
 def _word(stream: Stream, token: Token) -> Expr:
@@ -246,15 +248,18 @@ def _word(stream: Stream, token: Token) -> Expr:
         return _call(stream, token)
     if lower in _CONSTANTS:
         return Literal(_CONSTANTS[lower], token.span)
+    if lower in _NOT_VALUES:
+        raise stream.error_at(token.span, f"expected a value, found '{token.text}'")
     return FieldRef(Name(token.text, token.span), token.span)
 
 
 def _call(stream: Stream, token: Token) -> Expr:
     lower = token.text.lower()
     if lower in LATER_FUNCTIONS:
-        raise stream.later(token.span, f"function '{token.text}'")
+        raise stream.later(token.span, f"function '{SPELLINGS.get(lower, token.text)}'")
     if lower not in SUPPORTED_FUNCTIONS:
-        hint = suggestion(token.text, [*SUPPORTED_FUNCTIONS, *LATER_FUNCTIONS])
+        names = [SPELLINGS.get(n, n) for n in (*SUPPORTED_FUNCTIONS, *LATER_FUNCTIONS)]
+        hint = suggestion(token.text, names)
         raise stream.error_at(token.span, f"unknown function '{token.text}'", hint)
     stream.expect_op("(", token.text)
     args: list[Expr] = []

@@ -121,7 +121,9 @@ class MoreOperators:
             names = stream.names("a field name")
             if len(names) != len(paths):
                 span = span_of(self.text, names[0].span.start, names[-1].span.end)
-                message = f"{len(paths)} JSON paths but {len(names)} names after 'as'"
+                message = (
+                    f"{_count(len(paths), 'JSON path')} but {_count(len(names), 'name')} after 'as'"
+                )
                 raise stream.error_at(span, message)
         nodrop = stream.accept_word("nodrop") is not None
         converted: list[str] = []
@@ -188,7 +190,9 @@ class MoreOperators:
             names = stream.names("a field name")
             if len(names) != len(key_tokens):
                 span = span_of(self.text, names[0].span.start, names[-1].span.end)
-                message = f"{len(key_tokens)} keys but {len(names)} names after 'as'"
+                message = (
+                    f"{_count(len(key_tokens), 'key')} but {_count(len(names), 'name')} after 'as'"
+                )
                 raise stream.error_at(span, message)
         nodrop = stream.accept_word("nodrop") is not None
         span = span_of(self.text, first.span.start, self._end(stream, first))
@@ -277,6 +281,10 @@ class MoreOperators:
         if isinstance(expr, Call) and expr.args and isinstance(expr.args[0], FieldRef):
             return Assign(expr, expr.args[0].name, expr.span)
         raise stream.error("expected 'as <name>' after the expression")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def is_expression_stage(stream: Stream, first: Token) -> bool:
