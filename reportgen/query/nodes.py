@@ -319,7 +319,7 @@ class KeyValue:
 
     keys: tuple[str, ...]
     names: tuple[Name, ...]
-    regex: str | None
+    regex: RegexLiteral | None
     source: Name | None
     nodrop: bool
     span: Span
@@ -378,6 +378,15 @@ def walk(node: object) -> Iterator[object]:
                 yield from walk(getattr(node, item.name))
 
 
+def _plain(value: object) -> object:
+    """Names as their text, tuples as lists (for `dump`)."""
+    if isinstance(value, Name):
+        return value.text
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def dump(node: object, indent: str = "") -> str:
     """A readable tree of a node (spans left out)."""
     if isinstance(node, Name):
@@ -391,8 +400,8 @@ def dump(node: object, indent: str = "") -> str:
         value = getattr(node, item.name)
         if isinstance(value, Name):
             lines.append(f"{indent}  {item.name}: {value.text!r}")
-        elif isinstance(value, tuple) and value and isinstance(value[0], Name):
-            lines.append(f"{indent}  {item.name}: {[n.text for n in value]!r}")
+        elif isinstance(value, tuple) and value and isinstance(value[0], Name | tuple):
+            lines.append(f"{indent}  {item.name}: {_plain(value)!r}")
         elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
             lines.append(f"{indent}  {item.name}:")
             lines.extend(dump(child, indent + "    ") for child in value)

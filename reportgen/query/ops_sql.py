@@ -157,7 +157,7 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
             regex = sql_str(r"(?:^|[^A-Za-z0-9_.\-])" + re.escape(key) + _VALUE)
             value = " || ".join(f"regexp_extract({INPUT}, {regex}, {i})" for i in (1, 2, 3))
         else:
-            regex = sql_str(re.escape(key) + "(?s:.*?)(?:" + re2_pattern(node.regex) + ")")
+            regex = sql_str(re.escape(key) + "(?s:.*?)(?:" + re2_pattern(node.regex.pattern) + ")")
             value = f"regexp_extract({INPUT}, {regex}, 1)"
         hit = f"coalesce(regexp_matches({INPUT}, {regex}), false)"
         found.append(hit)

@@ -170,7 +170,7 @@ class MoreOperators:
             span = span_of(self.text, first.span.start, auto.span.end)
             raise stream.later(span, f"'{first.text} auto'")
         source = self._source(stream)
-        regex: str | None = None
+        regex: RegexLiteral | None = None
         if stream.accept_word("regex"):
             pattern = self._strings(stream, "a quoted regular expression after 'regex'")[0]
             found, problems = scan_groups(pattern.text[1:-1])
@@ -179,7 +179,7 @@ class MoreOperators:
                 hint = 'write one group for the value, e.g. "=(.*?),"'
                 message = "'keyvalue regex' needs exactly one capturing group (the value)"
                 raise stream.error_at(pattern.span, message, hint)
-            regex = pattern.value
+            regex = RegexLiteral(pattern.value, pattern.span)
         else:
             stream.accept_word("infer")
         stream.accept_word("keys")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reportgen.errors import QuerySyntaxError
+from reportgen.errors import QueryError, QuerySyntaxError
 from reportgen.query import parse_query
 from tests.query.conftest import log_table, raws, run
 
@@ -75,3 +75,12 @@ def test_errors() -> None:
         parse_query('* | keyvalue regex "(\\w+)=(\\w+)" "a"')
     with pytest.raises(QuerySyntaxError, match="'kv auto' is not supported yet"):
         parse_query("* | kv auto")
+
+
+def test_an_invalid_value_regex_gets_a_caret() -> None:
+    with pytest.raises(QueryError) as caught:
+        run(log_table(raws("a=1")), '* | keyvalue regex "=(\\d+" "a"')
+    assert str(caught.value).splitlines()[1:] == [
+        '  * | keyvalue regex "=(\\d+" "a"',
+        "                     ^~~~~~~",
+    ]
