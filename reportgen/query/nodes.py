@@ -313,6 +313,19 @@ class Json:
 
 
 @dataclass(frozen=True)
+class JsonAuto:
+    """`json auto [field=f] [maxdepth N] [extractarrays] [keys "k", ... [refonly] [as ...]]`:
+    one field per flattened key found in the data (§4.4); never drops a row."""
+
+    source: Name | None
+    maxdepth: int | None
+    extractarrays: bool
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class KeyValue:
     """`kv "k1", ... [as ...]` and `keyvalue regex "re" keys "k1", ...` (§4.5); `regex` is the
     value pattern of regex mode (one capturing group), None for inference."""
@@ -359,6 +372,7 @@ Stage = (
     | ParseRegex
     | Assign
     | Json
+    | JsonAuto
     | KeyValue
     | Split
     | Dedup

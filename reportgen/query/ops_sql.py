@@ -13,15 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reportgen.query.nodes import Assign, Dedup, Json, KeyValue, ParseRegex, Split
+from reportgen.query.nodes import Assign, Dedup, Json, JsonAuto, KeyValue, ParseRegex, Split
 from reportgen.query.regex import re2_pattern
-from reportgen.query.schema import RESCUED, sql_str
+from reportgen.query.schema import RESCUED, Field, sql_str
 
 if TYPE_CHECKING:
     from reportgen.query.plan import Step
     from reportgen.query.to_sql import SqlGenerator
 
 INPUT = "__rg_in"
+MAX_KEYS = 10_000  # distinct JSON key paths `json auto` looks at
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def more_sql(gen: SqlGenerator) -> dict[type[Any], Callable[[Step, Step | None],
     return {
         ParseRegex: lambda step, prev: parse_regex_sql(gen, step, prev),
         Json: lambda step, prev: json_sql(gen, step, prev),
+        JsonAuto: lambda step, prev: json_auto_sql(gen, step, prev),
         KeyValue: lambda step, prev: kv_sql(gen, step, prev),
         Split: lambda step, prev: split_sql(gen, step, prev),
         Assign: lambda step, prev: assign_sql(gen, step),
@@ -112,17 +114,51 @@ def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     return _parse_family(step, prev, inner, captures, "(" + " AND ".join(found) + ")", node.nodrop)
 
 
+def json_document(text: str) -> str:
+    """The JSON document of a text: all of it, or from its first `{` (a syslog prefix)."""
+    tail = f"substr({text}, strpos({text}, '{{'))"
+    return (
+        f"CASE WHEN json_valid({text}) THEN {text} "
+        f"WHEN strpos({text}, '{{') > 0 AND json_valid({tail}) THEN {tail} END"
+    )
+
+
+def json_keys_sql(gen: SqlGenerator, source: Field) -> str:
+    """`json auto` first asks the data for its keys: every leaf's path (`$.a."b c"[0]`)."""
+    text = source.col if source.type == "string" else f"CAST({source.col} AS VARCHAR)"
+    return (
+        f"{gen.with_clause()}\nSELECT DISTINCT j.fullkey AS v\n"
+        f"FROM {gen.source}, json_tree({json_document(text)}) AS j\n"
+        f"WHERE j.type NOT IN ('OBJECT', 'ARRAY') OR j.value IN ('{{}}', '[]')\n"
+        f"ORDER BY v\nLIMIT {MAX_KEYS}"
+    )
+
+
+def json_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
+    assert prev is not None and isinstance(step.node, JsonAuto)
+    node = step.node
+    inner = _input(gen, prev, node.source.key if node.source else "_raw")
+    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
+    paths: dict[str, list[str]] = {}
+    for key, path in step.computed:
+        paths.setdefault(key, []).append(f"json_extract_string(__rg_doc, {sql_str(path)})")
+    columns = [
+        (f"coalesce({', '.join(paths[f.key])})" if len(paths[f.key]) > 1 else paths[f.key][0])
+        + f" AS {f.col}"
+        if f.key in paths
+        else f.col
+        for f in step.schema.fields
+    ]
+    columns += list(step.schema.internal)
+    return f"SELECT {', '.join(columns)}\n  FROM ({inner})"
+
+
 def json_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     """The input must be a JSON document, or hold one from its first `{` (a syslog prefix)."""
     assert prev is not None and isinstance(step.node, Json)
     node = step.node
     inner = _input(gen, prev, node.source.key if node.source else "_raw")
-    tail = f"substr({INPUT}, strpos({INPUT}, '{{'))"
-    document = (
-        f"CASE WHEN json_valid({INPUT}) THEN {INPUT} "
-        f"WHEN strpos({INPUT}, '{{') > 0 AND json_valid({tail}) THEN {tail} END"
-    )
-    inner = f"SELECT *, {document} AS __rg_doc FROM ({inner})"
+    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
     captures: list[Capture] = []
     found: list[str] = []
     for path, name in zip(node.paths, node.names, strict=True):
@@ -204,9 +240,9 @@ def split_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
 
 def assign_sql(gen: SqlGenerator, step: Step) -> str:
     assert isinstance(step.node, Assign)
-    key = step.node.target.key
+    computed = dict(step.computed)
     columns = [
-        f"{step.values[0]} AS {f.col}" if f.key == key else f.col for f in step.schema.fields
+        f"{computed[f.key]} AS {f.col}" if f.key in computed else f.col for f in step.schema.fields
     ]
     columns += list(step.schema.internal)
     return f"SELECT {', '.join(columns)}\n  FROM {gen.source}"

@@ -17,6 +17,7 @@ from reportgen.query.nodes import (
     Dedup,
     FieldRef,
     Json,
+    JsonAuto,
     KeyValue,
     Name,
     ParseRegex,
@@ -110,10 +111,9 @@ class MoreOperators:
     # --- json (§4.4) --------------------------------------------------------------------------
 
     def parse_json(self, stream: Stream, first: Token) -> Stage:
-        if (auto := stream.accept_word("auto")) is not None:
-            span = span_of(self.text, first.span.start, auto.span.end)
-            raise stream.later(span, "'json auto'")
         source = self._source(stream)
+        if stream.accept_word("auto") is not None:
+            return self._json_auto(stream, first, source)
         paths = self._strings(stream, "a quoted JSON path after 'json'")
         source = source or self._source(stream)
         names: list[Name] = []
@@ -138,6 +138,36 @@ class MoreOperators:
                     names.append(Name(last, token.span))
         span = span_of(self.text, first.span.start, self._end(stream, first))
         return Json(tuple(converted), tuple(names), source, nodrop, span)
+
+    def _json_auto(self, stream: Stream, first: Token, source: Name | None) -> Stage:
+        maxdepth: int | None = None
+        extractarrays = False
+        keys: list[Token] = []
+        names: list[Name] = []
+        while not stream.at_end():
+            if stream.accept_word("field") is not None:
+                stream.expect_op("=", "'field'")
+                source = stream.name("the field to parse after 'field='")
+            elif stream.accept_word("maxdepth") is not None:
+                maxdepth, depth_span = stream.integer("a depth after 'maxdepth'")
+                if maxdepth < 1:
+                    raise stream.error_at(depth_span, "maxdepth must be at least 1")
+            elif stream.accept_word("extractarrays") is not None:
+                extractarrays = True
+            elif stream.accept_word("keys") is not None:
+                keys = self._strings(stream, "the quoted keys after 'keys'")
+                stream.accept_word("refonly")
+                if stream.accept_word("as") is not None:
+                    names = stream.names("a field name")
+                    if len(names) != len(keys):
+                        span = span_of(self.text, names[0].span.start, names[-1].span.end)
+                        counts = f"{_count(len(keys), 'key')} but {_count(len(names), 'name')}"
+                        raise stream.error_at(span, f"{counts} after 'as'")
+            else:
+                break
+        span = span_of(self.text, first.span.start, self._end(stream, first))
+        key_texts = tuple(token.value for token in keys)
+        return JsonAuto(source, maxdepth, extractarrays, key_texts, tuple(names), span)
 
     def _json_path(self, stream: Stream, token: Token) -> tuple[str, str | None]:
         """`a.b[0]`, `['k y']`, `a[*].b` -> a DuckDB path and the last key (None: an index)."""

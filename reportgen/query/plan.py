@@ -17,6 +17,7 @@ from reportgen.query.expr_sql import ExprCompiler
 from reportgen.query.nodes import (
     Aggregate,
     Fields,
+    JsonAuto,
     Limit,
     Name,
     Parse,
@@ -31,7 +32,7 @@ from reportgen.query.nodes import (
 )
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
-from reportgen.query.plan_ops import more_planners
+from reportgen.query.plan_ops import more_planners, plan_json_auto
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.schema import (
     LINE,
@@ -65,7 +66,8 @@ class Step:
     condition: str | None = None  # `where`: the compiled condition
     pivot: Pivot | None = None  # `transpose`: rows, columns, dynamic columns
     keys: tuple[Field, ...] = ()  # aggregation: the group keys (input columns)
-    values: tuple[str, ...] = ()  # expression stages: the compiled value
+    # computed fields: (key, SQL value) of an expression stage, (key, JSON path) of `json auto`
+    computed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class PendingPivot:
 
     stage: int
     columns: tuple[Field, ...]
+    json_input: Field | None = None  # `json auto`: the field whose JSON keys are needed
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,12 @@ class Planner:
         steps = [Step(self.query.scope, schema, NEWEST_FIRST, "messages")]
         pending = None
         for index, stage in enumerate(self.query.stages):
-            if isinstance(stage, Transpose):
-                step_or_pending = self._plan_transpose(stage, steps[-1], index)
+            if isinstance(stage, Transpose | JsonAuto):
+                step_or_pending = (
+                    self._plan_transpose(stage, steps[-1], index)
+                    if isinstance(stage, Transpose)
+                    else plan_json_auto(self, stage, steps[-1], index)
+                )
                 if isinstance(step_or_pending, PendingPivot):
                     pending = step_or_pending
                     break

@@ -124,6 +124,10 @@ class SqlGenerator:
                 self.ctes.append((self.source, body))
             prev = step
 
+    def with_clause(self) -> str:
+        """`WITH` and every CTE so far (the stages before a pending step)."""
+        return self._with()
+
     def _with(self) -> str:
         return "WITH\n" + ",\n".join(f"{name} AS (\n  {body}\n)" for name, body in self.ctes)
 

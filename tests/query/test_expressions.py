@@ -144,3 +144,10 @@ def test_expression_stage_errors() -> None:
         "_sourcename, _source, _collector, _size, _messagecount, _receipttime, _format\n",
         1,
     )
+
+
+def test_reassigning_a_sort_key_to_a_number_keeps_the_query_valid() -> None:
+    lines = ("a=10;", "a=9;")
+    query = '* | parse "a=*;" as a | count by a | sort by a | num(a) as a'
+    # the order is applied to the column as it ends up: numerically here
+    assert run(log_table(raws(*lines)), query).rows == [(10, 1), (9, 1)]

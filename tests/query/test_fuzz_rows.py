@@ -26,7 +26,8 @@ STAGES = [
     'parseDate({f}, "yyyyMMdd") as {g}', "substring({f}, 1, {g}) as {g}",
     "round({f} / 3, 1) as {g}", 'format("%d %s %.1f", {f}, {g}, {f}) as {g}',
     "where length({f}) > 2 and {g} % 2 = 1", "count by {f}", "where {f} in (1, \"a\")",
-    "sort by {f}", "log({f}) - pow({f}, {g}) as {f}", "now() - {f} as {g}",
+    "sort by {f}", "log({f}) - pow({f}, {g}) as {f}", "now() - {f} as {g}", "json auto",
+    'json auto field={f} extractarrays maxdepth 2', 'json auto keys "a", "n" as {f}, {g}',
 ]  # fmt: skip
 
 settings.register_profile("rows-fuzz", deadline=None, max_examples=200)

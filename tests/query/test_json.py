@@ -80,8 +80,45 @@ def test_an_index_path_needs_a_name() -> None:
     )
 
 
-def test_invalid_path_and_json_auto() -> None:
+def test_invalid_path() -> None:
     with pytest.raises(QuerySyntaxError, match=r"invalid JSON path 'a\[x\]'"):
         parse_query('* | json "a[x]"')
-    with pytest.raises(QuerySyntaxError, match="'json auto' is not supported yet"):
-        parse_query("* | json auto")
+
+
+def test_conformance_11_json_auto_and_extractarrays() -> None:
+    con = log_table(raws('{"foo":[1,2,3]}'))
+    result = run(con, "* | json auto")
+    assert (result.names[2], result.records()[0]["foo"]) == ("foo", "[1,2,3]")
+    result = run(con, "* | json auto extractarrays")
+    assert result.names[2:5] == ["foo[0]", "foo[1]", "foo[2]"]
+    assert [result.records()[0][n] for n in result.names[2:5]] == ["1", "2", "3"]
+
+
+def test_json_auto_flattens_keys_case_insensitively_and_never_drops() -> None:
+    lines = (
+        '<14>host x: {"User": "ann", "ctx": {"a b": 1, "deep": {"x": true}}, "e": {}}',
+        "not json",
+        '{"user": "bob"}',
+    )
+    result = run(log_table(raws(*lines)), "* | json auto")
+    assert result.names[2:6] == ["User", "ctx.a_b", "ctx.deep.x", "e"]
+    assert [tuple(r[n] for n in result.names[2:6]) for r in reversed(result.records())] == [
+        ("ann", "1", "true", "{}"),
+        (None, None, None, None),
+        ("bob", None, None, None),
+    ]
+    query = '* | json auto | where %"ctx.deep.x" = "true" | count by user'
+    assert run(log_table(raws(*lines)), query).rows == [("ann", 1)]
+
+
+def test_json_auto_options() -> None:
+    line = '{"User": "ann", "ctx": {"a b": 1, "deep": {"x": true}}}'
+    result = run(log_table(raws(line)), "* | json auto maxdepth 1")
+    assert result.names[2:4] == ["User", "ctx"]
+    assert result.records()[0]["ctx"] == '{"a b":1,"deep":{"x":true}}'
+    query = '* | parse "*" as p | json auto field=p keys "user", "ctx.a_b" refonly as u, ab'
+    result = run(log_table(raws(line)), query)
+    assert [n for n in result.names if not n.startswith("_")] == ["p", "u", "ab"]
+    assert (result.records()[0]["u"], result.records()[0]["ab"]) == ("ann", "1")
+    with pytest.raises(QuerySyntaxError, match="2 keys but 1 name after 'as'"):
+        parse_query('* | json auto keys "a", "b" as x')
