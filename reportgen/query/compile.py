@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportgen.errors import QueryError, suggestion
-from reportgen.query.ops_sql import json_keys_sql
+from reportgen.query.auto_sql import auto_keys_sql
 from reportgen.query.parser import Query
 from reportgen.query.plan import Phase, Plan, build_plan
 from reportgen.query.schema import FieldType
@@ -76,8 +76,9 @@ def compile_query(
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)
     if plan.pending is not None:
         pivot_sql = generator.distinct(plan.pending.columns, MAX_PIVOT_VALUES)
-        if plan.pending.json_input is not None:
-            pivot_sql = json_keys_sql(generator, plan.pending.json_input)
+        if plan.pending.auto_input is not None:
+            stage = query.stages[plan.pending.stage]
+            pivot_sql = auto_keys_sql(generator, stage, plan.pending.auto_input)
         return CompiledQuery(
             generator.select(row_limit),
             params,

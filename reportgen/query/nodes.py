@@ -339,6 +339,18 @@ class KeyValue:
 
 
 @dataclass(frozen=True)
+class KvAuto:
+    """`kv auto [field=f] [delim "="] [keys "k", ... [as ...]]`: one field per key found in the
+    data (§4.5); the last of duplicate keys wins; never drops a row."""
+
+    source: Name | None
+    delim: str | None
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Split:
     """`csv f extract ...` / `split f delim=':' extract 1 as a, b, _` (§4.6); 1-based indexes."""
 
@@ -374,6 +386,7 @@ Stage = (
     | Json
     | JsonAuto
     | KeyValue
+    | KvAuto
     | Split
     | Dedup
 )

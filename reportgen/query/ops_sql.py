@@ -36,7 +36,6 @@ def more_sql(gen: SqlGenerator) -> dict[type[Any], Callable[[Step, Step | None],
     return {
         ParseRegex: lambda step, prev: parse_regex_sql(gen, step, prev),
         Json: lambda step, prev: json_sql(gen, step, prev),
-        JsonAuto: lambda step, prev: json_auto_sql(gen, step, prev),
         KeyValue: lambda step, prev: kv_sql(gen, step, prev),
         Split: lambda step, prev: split_sql(gen, step, prev),
         Assign: lambda step, prev: assign_sql(gen, step),
@@ -44,7 +43,7 @@ def more_sql(gen: SqlGenerator) -> dict[type[Any], Callable[[Step, Step | None],
     }
 
 
-def _input(gen: SqlGenerator, prev: Step, key: str, extra: str = "") -> str:
+def input_sql(gen: SqlGenerator, prev: Step, key: str, extra: str = "") -> str:
     source = prev.schema.get(key)
     text = "CAST(NULL AS VARCHAR)" if source is None else source.col
     if source is not None and source.type != "string":
@@ -85,7 +84,7 @@ def _parse_family(
 def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, ParseRegex)
     node = step.node
-    inner = _input(gen, prev, node.source.key if node.source else "_raw")
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
     captures: list[Capture] = []
     found: list[str] = []
     if node.multi:
@@ -137,7 +136,7 @@ def json_keys_sql(gen: SqlGenerator, source: Field) -> str:
 def json_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, JsonAuto)
     node = step.node
-    inner = _input(gen, prev, node.source.key if node.source else "_raw")
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
     inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
     paths: dict[str, list[str]] = {}
     for key, path in step.computed:
@@ -157,7 +156,7 @@ def json_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     """The input must be a JSON document, or hold one from its first `{` (a syslog prefix)."""
     assert prev is not None and isinstance(step.node, Json)
     node = step.node
-    inner = _input(gen, prev, node.source.key if node.source else "_raw")
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
     inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
     captures: list[Capture] = []
     found: list[str] = []
@@ -185,7 +184,7 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     A row is kept when at least one key is found [unverified: Sumo's rule is not documented]."""
     assert prev is not None and isinstance(step.node, KeyValue)
     node = step.node
-    inner = _input(gen, prev, node.source.key if node.source else "_raw")
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
     captures: list[Capture] = []
     found: list[str] = []
     for key, name in zip(node.keys, node.names, strict=True):
@@ -214,7 +213,7 @@ def split_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     Rows are never dropped; a missing column is null."""
     assert prev is not None and isinstance(step.node, Split)
     node = step.node
-    inner = _input(gen, prev, node.source.key)
+    inner = input_sql(gen, prev, node.source.key)
     pattern = sql_str(_cell_regex(node.delim, node.escape, node.quote))
     cells = f"regexp_extract_all({INPUT}, {pattern}, 1)"
     inner = f"SELECT *, {cells} AS __rg_cells FROM ({inner})"

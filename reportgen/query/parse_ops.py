@@ -19,6 +19,7 @@ from reportgen.query.nodes import (
     Json,
     JsonAuto,
     KeyValue,
+    KvAuto,
     Name,
     ParseRegex,
     RegexLiteral,
@@ -157,12 +158,7 @@ class MoreOperators:
             elif stream.accept_word("keys") is not None:
                 keys = self._strings(stream, "the quoted keys after 'keys'")
                 stream.accept_word("refonly")
-                if stream.accept_word("as") is not None:
-                    names = stream.names("a field name")
-                    if len(names) != len(keys):
-                        span = span_of(self.text, names[0].span.start, names[-1].span.end)
-                        counts = f"{_count(len(keys), 'key')} but {_count(len(names), 'name')}"
-                        raise stream.error_at(span, f"{counts} after 'as'")
+                names = self._as_names(stream, len(keys), "key")
             else:
                 break
         span = span_of(self.text, first.span.start, self._end(stream, first))
@@ -196,10 +192,9 @@ class MoreOperators:
     # --- kv / keyvalue (§4.5) -----------------------------------------------------------------
 
     def parse_kv(self, stream: Stream, first: Token) -> Stage:
-        if (auto := stream.accept_word("auto")) is not None:
-            span = span_of(self.text, first.span.start, auto.span.end)
-            raise stream.later(span, f"'{first.text} auto'")
         source = self._source(stream)
+        if stream.accept_word("auto") is not None:
+            return self._kv_auto(stream, first, source)
         regex: RegexLiteral | None = None
         if stream.accept_word("regex"):
             pattern = self._strings(stream, "a quoted regular expression after 'regex'")[0]
@@ -228,6 +223,34 @@ class MoreOperators:
         span = span_of(self.text, first.span.start, self._end(stream, first))
         keys = tuple(t.value for t in key_tokens)
         return KeyValue(keys, tuple(names), regex, source, nodrop, span)
+
+    def _kv_auto(self, stream: Stream, first: Token, source: Name | None) -> Stage:
+        delim: str | None = None
+        keys: list[Token] = []
+        names: list[Name] = []
+        while not stream.at_end():
+            if stream.accept_word("field") is not None:
+                stream.expect_op("=", "'field'")
+                source = stream.name("the field to parse after 'field='")
+            elif stream.accept_word("delim") is not None:
+                delim = self._strings(stream, "a quoted delimiter after 'delim'")[0].value
+            elif stream.accept_word("keys") is not None:
+                keys = self._strings(stream, "the quoted keys after 'keys'")
+                names = self._as_names(stream, len(keys), "key")
+            else:
+                break
+        span = span_of(self.text, first.span.start, self._end(stream, first))
+        return KvAuto(source, delim, tuple(t.value for t in keys), tuple(names), span)
+
+    def _as_names(self, stream: Stream, wanted: int, noun: str) -> list[Name]:
+        if stream.accept_word("as") is None:
+            return []
+        names = stream.names("a field name")
+        if len(names) != wanted:
+            span = span_of(self.text, names[0].span.start, names[-1].span.end)
+            counts = f"{_count(wanted, noun)} but {_count(len(names), 'name')}"
+            raise stream.error_at(span, f"{counts} after 'as'")
+        return names
 
     # --- csv / split (§4.6) -------------------------------------------------------------------
 

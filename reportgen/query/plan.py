@@ -18,6 +18,7 @@ from reportgen.query.nodes import (
     Aggregate,
     Fields,
     JsonAuto,
+    KvAuto,
     Limit,
     Name,
     Parse,
@@ -32,7 +33,8 @@ from reportgen.query.nodes import (
 )
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
-from reportgen.query.plan_ops import more_planners, plan_json_auto
+from reportgen.query.plan_auto import plan_auto
+from reportgen.query.plan_ops import more_planners
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.schema import (
     LINE,
@@ -76,7 +78,7 @@ class PendingPivot:
 
     stage: int
     columns: tuple[Field, ...]
-    json_input: Field | None = None  # `json auto`: the field whose JSON keys are needed
+    auto_input: Field | None = None  # `json auto`/`kv auto`: the field whose keys are needed
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,11 @@ class Planner:
         steps = [Step(self.query.scope, schema, NEWEST_FIRST, "messages")]
         pending = None
         for index, stage in enumerate(self.query.stages):
-            if isinstance(stage, Transpose | JsonAuto):
+            if isinstance(stage, Transpose | JsonAuto | KvAuto):
                 step_or_pending = (
                     self._plan_transpose(stage, steps[-1], index)
                     if isinstance(stage, Transpose)
-                    else plan_json_auto(self, stage, steps[-1], index)
+                    else plan_auto(self, stage, steps[-1], index)
                 )
                 if isinstance(step_or_pending, PendingPivot):
                     pending = step_or_pending

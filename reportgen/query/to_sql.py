@@ -11,6 +11,7 @@ from typing import Any, TypeGuard
 
 from reportgen.errors import QueryError
 from reportgen.query.anchor import PARSE_INPUT, anchor_positions, split_anchor
+from reportgen.query.auto_sql import auto_sql
 from reportgen.query.nodes import (
     SCOPE_TYPES,
     Aggregate,
@@ -112,6 +113,7 @@ class SqlGenerator:
             Transpose: self.transpose_sql,
         }
         self.dispatch.update(more_sql(self))
+        self.dispatch.update(auto_sql(self))
         self.source = ""
         prev: Step | None = None
         for step in plan.steps:

@@ -98,8 +98,8 @@ def test_unsupported_tier_2_operator() -> None:
     assert message("* | count, sum(x) by y") == (
         "aggregate 'sum' is not supported yet\n  * | count, sum(x) by y\n             ^~~"
     )
-    assert message("* | kv auto") == (
-        "'kv auto' is not supported yet\n  * | kv auto\n      ^~~~~~~"
+    assert message("* | dedup consecutive") == (
+        "'dedup consecutive' is not supported yet\n  * | dedup consecutive\n            ^~~~~~~~~~~"
     )
 
 

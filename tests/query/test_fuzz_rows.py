@@ -28,6 +28,7 @@ STAGES = [
     "where length({f}) > 2 and {g} % 2 = 1", "count by {f}", "where {f} in (1, \"a\")",
     "sort by {f}", "log({f}) - pow({f}, {g}) as {f}", "now() - {f} as {g}", "json auto",
     'json auto field={f} extractarrays maxdepth 2', 'json auto keys "a", "n" as {f}, {g}',
+    "kv auto", 'kv auto field={f} delim "=" keys "a" as {g}',
 ]  # fmt: skip
 
 settings.register_profile("rows-fuzz", deadline=None, max_examples=200)

@@ -73,8 +73,8 @@ def test_errors() -> None:
     )
     with pytest.raises(QuerySyntaxError, match="needs exactly one capturing group"):
         parse_query('* | keyvalue regex "(\\w+)=(\\w+)" "a"')
-    with pytest.raises(QuerySyntaxError, match="'kv auto' is not supported yet"):
-        parse_query("* | kv auto")
+    with pytest.raises(QuerySyntaxError, match="2 keys but 1 name after 'as'"):
+        parse_query('* | kv auto keys "a", "b" as x')
 
 
 def test_an_invalid_value_regex_gets_a_caret() -> None:
@@ -84,3 +84,30 @@ def test_an_invalid_value_regex_gets_a_caret() -> None:
         '  * | keyvalue regex "=(\\d+" "a"',
         "                     ^~~~~~~",
     ]
+
+
+AUTO = (
+    'user=ann action: "read file" src.ip->10.0.0.1 user=zed',
+    "nothing here",
+    "User=bob, n='1 2';",
+)
+
+
+def test_kv_auto_finds_every_key_and_the_last_duplicate_wins() -> None:
+    result = run(log_table(raws(*AUTO)), "* | kv auto")
+    assert [n for n in result.names if not n.startswith("_")] == ["User", "action", "n", "src_ip"]
+    assert fields(AUTO, "* | kv auto", "User", "action", "n", "src_ip") == [
+        ("zed", "read file", None, "10.0.0.1"),
+        (None, None, None, None),
+        ("bob", None, "1 2", None),
+    ]
+
+
+def test_kv_auto_options() -> None:
+    query = '* | kv auto keys "user", "src.ip" as u, ip'
+    assert fields(AUTO, query, "u", "ip") == [("zed", "10.0.0.1"), (None, None), ("bob", None)]
+    query = '* | kv auto delim "=" | count by user'
+    assert run(log_table(raws(*AUTO)), query).rows == [("bob", 1), ("zed", 1), (None, 1)]
+    query = '* | parse "nothing *" as rest nodrop | kv auto field=rest delim "="'
+    result = run(log_table(raws(*AUTO)), query)
+    assert [n for n in result.names if not n.startswith("_")] == ["rest"]
