@@ -364,11 +364,13 @@ class Split:
 
 @dataclass(frozen=True)
 class Dedup:
-    """`dedup [N] [by f1, ...]` (§5.6): the first N rows of each key in the current order."""
+    """`dedup [consecutive] [N] [by f1, ...]` (§5.6): the first N rows of each key in the
+    current order (`consecutive`: of each run of equal keys)."""
 
     count: int
     by: tuple[Name, ...]
     span: Span
+    consecutive: bool = False
 
 
 Stage = (

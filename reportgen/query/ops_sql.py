@@ -255,8 +255,23 @@ def dedup_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         keys = [raw.col]
     ordering = ", ".join(term.sql() for term in prev.ordering)
     order = f" ORDER BY {ordering}" if ordering else ""
+    if step.node.consecutive:
+        return _consecutive_sql(gen, step, keys, order, step.node.count)
     partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
     return (
         f"SELECT * FROM {gen.source}\n"
         f"  QUALIFY row_number() OVER ({partition}{order}) <= {step.node.count}"
+    )
+
+
+def _consecutive_sql(gen: SqlGenerator, step: Step, keys: list[str], order: str, count: int) -> str:
+    """Runs of equal keys in the current order; the first N rows of each run."""
+    window = f"OVER ({order.strip()})"
+    same = " AND ".join(f"{k} IS NOT DISTINCT FROM lag({k}) {window}" for k in keys) or "FALSE"
+    changed = f"SELECT *, CASE WHEN {same} THEN 0 ELSE 1 END AS __rg_chg FROM {gen.source}"
+    runs = f"SELECT *, sum(__rg_chg) OVER ({order.strip()} ROWS UNBOUNDED PRECEDING) AS __rg_run"
+    columns = ", ".join(step.schema.columns())
+    return (
+        f"SELECT {columns} FROM ({runs} FROM ({changed}))\n"
+        f"  QUALIFY row_number() OVER (PARTITION BY __rg_run{order}) <= {count}"
     )

@@ -61,9 +61,18 @@ def test_dedup_after_aggregation_follows_the_sort() -> None:
     assert run(log_table(raws(*lines)), query).rows == [("a", "2", 2), ("b", "1", 1)]
 
 
+def test_dedup_consecutive_keeps_the_first_rows_of_each_run() -> None:
+    lines = ("s=up;", "s=up;", "s=down;", "s=down;", "s=down;", "s=up;", "other")
+    base = '* | parse "s=*;" as s nodrop'
+    result = run(log_table(raws(*lines)), f"{base} | dedup consecutive by s")
+    # newest first: other (null), up, down (3 rows), up (2 rows)
+    assert [r["_raw"] for r in result.records()] == ["other", "s=up;", "s=down;", "s=up;"]
+    assert [r["_messagecount"] for r in result.records()] == [7, 6, 5, 2]
+    result = run(log_table(raws(*lines)), f"{base} | dedup consecutive 2 by s")
+    assert [r["_messagecount"] for r in result.records()] == [7, 6, 5, 4, 2, 1]
+
+
 def test_errors() -> None:
-    with pytest.raises(QuerySyntaxError, match="'dedup consecutive' is not supported yet"):
-        parse_query("* | dedup consecutive by a")
     with pytest.raises(QuerySyntaxError, match="dedup keeps at least 1 row per key"):
         parse_query("* | dedup 0 by a")
     with pytest.raises(QueryError, match="unknown field 'nope'"):

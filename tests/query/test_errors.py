@@ -98,9 +98,6 @@ def test_unsupported_tier_2_operator() -> None:
     assert message("* | count, sum(x) by y") == (
         "aggregate 'sum' is not supported yet\n  * | count, sum(x) by y\n             ^~~"
     )
-    assert message("* | dedup consecutive") == (
-        "'dedup consecutive' is not supported yet\n  * | dedup consecutive\n            ^~~~~~~~~~~"
-    )
 
 
 def test_several_independent_problems_are_reported_together() -> None:

@@ -26,3 +26,9 @@ def test_explain_shows_the_fields_of_parsers_and_expressions() -> None:
     ]
     assert "regexp_extract(__rg_in, '(?P<kind>\\w+) (?P<n>\\d+)', 2)" in text
     assert '(TRY_CAST("n" AS DOUBLE) * 2) AS "x"' in text
+
+
+def test_explain_of_json_auto_shows_the_key_query() -> None:
+    text = explain("* | json auto | count by user", WIDE)
+    assert "-- stage 1 needs the keys the data holds first:" in text
+    assert "SELECT DISTINCT j.fullkey AS v" in text

@@ -20,7 +20,7 @@ STAGES = [
     'parse regex "(?<{f}>a)?(?<{g}>k)" nodrop', 'json "{f}" nodrop', 'json field={f} "a.b" as {g}',
     'json "a[*].b", "{f}" as {g}, {f} nodrop', 'kv "{f}" nodrop', 'keyvalue regex "=(\\d)" "{f}"',
     "csv {f} extract {g}", "split {f} delim=';' extract 2 as {g}, _, {f}", "dedup by {f}",
-    "dedup 2", "{f} + 1 as {g}", 'if({f} > 1, {g}, "x") as {f}', "{f} ? 1 : -{g} as {g}",
+    "dedup 2", "dedup consecutive 2 by {f}, {g}", "dedup consecutive", "{f} + 1 as {g}", 'if({f} > 1, {g}, "x") as {f}', "{f} ? 1 : -{g} as {g}",
     "num({f})", "toUpperCase({f})", "concat({f}, {g}, 1) as {f}", 'replace({f}, /(a)/, "$1") as {g}',
     'replace({f}, "a", {g}) as {g}', 'formatDate(toLong({f}), "yyyy-MM-dd Z") as {g}',
     'parseDate({f}, "yyyyMMdd") as {g}', "substring({f}, 1, {g}) as {g}",
