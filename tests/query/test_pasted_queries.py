@@ -22,7 +22,7 @@ def test_json_if_timeslice_count_transpose() -> None:
         '* | json "type", "host", "ms" nodrop '
         '| parse regex "kind=(?<type>\\w+) host=(?<host>\\S+) .*ms=(?<ms>\\d+)" nodrop '
         '| where !isNull(type) | if(num(ms) >= 1s, "slow", "fast") as speed '
-        '| timeslice 5m | count by _timeslice, speed | transpose row _timeslice column speed'
+        "| timeslice 5m | count by _timeslice, speed | transpose row _timeslice column speed"
     )
     result = run(con, query)
     assert result.names == ["_timeslice", "fast", "slow"]
