@@ -40,6 +40,48 @@ class DatePatternError(ValueError):
     pass
 
 
+# What each strftime directive reads, so parseDate can take the date at the start of a text.
+_READS = {
+    "%Y": r"\d{4}",
+    "%y": r"\d{2}",
+    "%m": r"\d{1,2}",
+    "%-m": r"\d{1,2}",
+    "%b": r"[A-Za-z]{3}",
+    "%B": r"[A-Za-z]+",
+    "%d": r"\d{1,2}",
+    "%-d": r"\d{1,2}",
+    "%H": r"\d{1,2}",
+    "%-H": r"\d{1,2}",
+    "%I": r"\d{1,2}",
+    "%-I": r"\d{1,2}",
+    "%M": r"\d{1,2}",
+    "%-M": r"\d{1,2}",
+    "%S": r"\d{1,2}",
+    "%-S": r"\d{1,2}",
+    "%g": r"\d{3}",
+    "%p": r"[AaPp][Mm]",
+    "%a": r"[A-Za-z]+",
+    "%A": r"[A-Za-z]+",
+    "%j": r"\d{3}",
+    "%-j": r"\d{1,3}",
+    "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "%%": "%",
+}
+
+
+def prefix_regex(pattern: str) -> str:
+    """An RE2 pattern matching a date of the strftime `pattern` at the start of a text."""
+    pieces = re.split(r"(%-?[A-Za-z%])", pattern)
+    return (
+        "^(?:"
+        + "".join(
+            _READS.get(piece, re.escape(piece)) if index % 2 else re.escape(piece)
+            for index, piece in enumerate(pieces)
+        )
+        + ")"
+    )
+
+
 def strftime_pattern(java: str) -> str:
     """`yyyy-MM-dd'T'HH:mm:ss.SSS` -> `%Y-%m-%dT%H:%M:%S.%g`; raises DatePatternError."""
     out: list[str] = []
@@ -134,7 +176,9 @@ def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
     pattern, zone = _pattern(c, call, 1), _zone(c, call, 2)
     if pattern is None or zone is None or args[0][1] == "null":
         return "CAST(NULL AS BIGINT)", "number"
-    parsed = f"try_strptime({text_sql(*args[0])}, {sql_str(pattern)})"
+    # the text must start with the date; what follows it is ignored
+    prefix = f"regexp_extract({text_sql(*args[0])}, {sql_str(prefix_regex(pattern))})"
+    parsed = f"try_strptime({prefix}, {sql_str(pattern)})"
     if "%z" in pattern:
         return f"epoch_ms({parsed})", "number"
     return f"epoch_ms(timezone({sql_str(zone)}, {parsed}))", "number"

@@ -41,6 +41,15 @@ def test_parse_date_patterns() -> None:
     assert value('parseDate("not a date", "yyyyMMdd")') is None
 
 
+def test_parse_date_reads_the_date_at_the_start_of_the_text() -> None:
+    assert value('parseDate("2017-07-20 00:00:30 GET /index", "yyyy-MM-dd HH:mm:ss")') == (
+        1500508830000
+    )
+    assert value('parseDate("at 2017-07-20", "yyyy-MM-dd")') is None
+    text = '"2017-07-20T00:00:30.250+02:00 rest"'
+    assert value(f"parseDate({text}, \"yyyy-MM-dd'T'HH:mm:ss.SSSXXX\")") == 1500501630250
+
+
 @pytest.mark.parametrize(
     ("expr", "expected"),
     [
