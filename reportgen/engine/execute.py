@@ -15,9 +15,9 @@ import duckdb
 from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
-from reportgen.query.expr_sql import re2_pattern
 from reportgen.query.nodes import RegexLiteral, walk
 from reportgen.query.problems import semantic
+from reportgen.query.regex import re2_pattern
 from reportgen.query.to_sql import table_sql
 from reportgen.timerange import Window
 

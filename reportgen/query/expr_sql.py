@@ -9,7 +9,6 @@ about types.
 from __future__ import annotations
 
 import math
-import re
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
@@ -30,6 +29,7 @@ from reportgen.query.nodes import (
     Ternary,
 )
 from reportgen.query.problems import semantic, unknown_field
+from reportgen.query.regex import re2_pattern
 from reportgen.query.schema import FieldType, Schema, sql_str
 
 ValueType = FieldType | TypingLiteral["null"]
@@ -40,11 +40,6 @@ def like_pattern(wildcard: str) -> str:
     """A `matches` wildcard (only `*`, case-sensitive, whole string) as a LIKE pattern."""
     escaped = wildcard.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
-
-
-def re2_pattern(pattern: str) -> str:
-    """Java-style named groups `(?<name>...)` -> RE2's `(?P<name>...)`."""
-    return re.sub(r"\(\?<([A-Za-z][A-Za-z0-9_]*)>", r"(?P<\1>", pattern)
 
 
 def literal_sql(value: object) -> tuple[str, ValueType]:
