@@ -7,6 +7,7 @@ extra query: its dynamic columns come from the data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -15,9 +16,9 @@ from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
 from reportgen.query.compare import coverage_warnings
-from reportgen.query.expr_sql import re2_pattern
 from reportgen.query.nodes import RegexLiteral, TimeCompare, walk
 from reportgen.query.problems import semantic
+from reportgen.query.regex import re2_pattern
 from reportgen.query.to_sql import table_sql
 from reportgen.timerange import Window
 
@@ -58,13 +59,15 @@ def run_query(
     *,
     max_messages: int = MAX_MESSAGES,
     max_records: int = MAX_RECORDS,
+    variables: Mapping[str, str] | None = None,
 ) -> Result:
     """Parse (if needed), compile and run a query over `table` in `window`.
 
-    Raises `QuerySyntaxError`/`QueryError` for a bad query and `ExecutionError` when DuckDB
+    `variables` fill the query's `{{name}}` placeholders. Raises `QuerySyntaxError`/`QueryError`
+    for a bad query and `ExecutionError` when DuckDB
     fails (an invalid regex literal, a missing table...).
     """
-    query = parse_query(text) if isinstance(text, str) else text
+    query = parse_query(text, variables=variables) if isinstance(text, str) else text
     check_regexes(con, query)
     pivots: dict[int, list[str]] = {}
     compiled = compile_query(query, window, table)

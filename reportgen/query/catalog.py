@@ -1,7 +1,7 @@
 """The vocabulary of the language: which operators and functions exist, and which are supported.
 
-Tier 2/3 names (spec §13) are recognised so that they fail with "not supported yet" rather than
-"unknown operator"; adding one means moving it from LATER to the parser's OPERATORS table.
+Operators that are out of scope (spec §13: they need data or services beyond a log snapshot) are
+recognised so that they fail with a message saying so rather than "unknown operator".
 """
 
 from __future__ import annotations
@@ -16,22 +16,74 @@ AGGREGATES = _words(
     most_recent least_recent values median"""
 )
 
-LATER = _words(
-    """json extract keyvalue kv csv split if dedup format formatdate
-    parsedate num number tolong
-    tostring concat replace substring trim length tolowercase touppercase round floor ceil abs
-    urldecode base64decode logreduce logcompare join lookup geoip geo save threatip details
+OUT_OF_SCOPE = _words(
+    """logreduce logcompare join lookup geoip geo save threatip details
     transaction bin filter merge"""
 )
 
-# Functions usable in `where` today, with their number of arguments.
-SUPPORTED_FUNCTIONS = {"isnull": 1, "isempty": 1, "isblank": 1, "contains": 2}
+_ONE = (1, 1)
+# Functions of expressions, with their least and most number of arguments (§5.5).
+SUPPORTED_FUNCTIONS: dict[str, tuple[int, int]] = {
+    "isnull": _ONE,
+    "isempty": _ONE,
+    "isblank": _ONE,
+    "contains": (2, 2),
+    "if": (3, 3),
+    "concat": (1, 16),
+    "tolowercase": _ONE,
+    "touppercase": _ONE,
+    "length": _ONE,
+    "substring": (2, 3),
+    "replace": (3, 3),
+    "trim": _ONE,
+    "format": (1, 16),
+    "num": _ONE,
+    "number": _ONE,
+    "tolong": _ONE,
+    "tostring": _ONE,
+    "round": (1, 2),
+    "floor": _ONE,
+    "ceil": _ONE,
+    "abs": _ONE,
+    "sqrt": _ONE,
+    "cbrt": _ONE,
+    "exp": _ONE,
+    "expm1": _ONE,
+    "log": _ONE,
+    "log10": _ONE,
+    "log1p": _ONE,
+    "pow": (2, 2),
+    "sin": _ONE,
+    "cos": _ONE,
+    "tan": _ONE,
+    "asin": _ONE,
+    "acos": _ONE,
+    "atan": _ONE,
+    "atan2": (2, 2),
+    "sinh": _ONE,
+    "cosh": _ONE,
+    "tanh": _ONE,
+    "todegrees": _ONE,
+    "toradians": _ONE,
+    "isnan": _ONE,
+    "isinfinity": _ONE,
+    "now": (0, 0),
+    "formatdate": (1, 3),
+    "parsedate": (2, 3),
+}
+# Functions that are conditions (true/false, never null).
+BOOLEAN_FUNCTIONS = frozenset({"isnull", "isempty", "isblank", "contains", "isnan", "isinfinity"})
+
+# How the docs spell the function names (suggestions show these).
+_SPELLED = """isNull isEmpty isBlank toLowerCase toUpperCase toLong toString toDegrees
+    toRadians isNaN isInfinity formatDate parseDate urlDecode urlEncode base64Decode
+    base64Encode isValidIP isPrivateIP isPublicIP isNumeric hexToDecimal decimalToHex
+    queryEndTime queryStartTime queryTimeRange maskFromCIDR compareCIDRPrefix getCIDRPrefix
+    ipv4ToNumber"""
+SPELLINGS = {name.lower(): name for name in _SPELLED.split()}
 
 LATER_FUNCTIONS = _words(
-    """concat tolowercase touppercase length substring replace trim round floor ceil abs
-    formatdate parsedate now num number tolong tostring if format urldecode urlencode
-    base64decode base64encode sqrt cbrt exp expm1 log log10 log1p pow sin cos tan asin acos atan
-    atan2 sinh cosh tanh todegrees toradians isnan isinfinity isvalidip isprivateip ispublicip
+    """urldecode urlencode base64decode base64encode isvalidip isprivateip ispublicip
     isnumeric hextodecimal decimaltohex luhn haversine queryendtime querystarttime querytimerange
     maskfromcidr comparecidrprefix getcidrprefix ipv4tonumber"""
 )

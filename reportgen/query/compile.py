@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportgen.errors import QueryError, suggestion
+from reportgen.query.auto_sql import auto_keys_sql
 from reportgen.query.parser import Query
 from reportgen.query.plan import Phase, Plan, build_plan
 from reportgen.query.schema import FieldType
@@ -70,13 +71,16 @@ def compile_query(
     when a result was cut).
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values)
+    plan = build_plan(query, pivot_values, window.tz)
     generator = SqlGenerator(plan, table, window.tz, window)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)
     if plan.pending is not None:
         pivot_sql = generator.distinct(plan.pending.columns, MAX_PIVOT_VALUES)
+        if plan.pending.auto_input is not None:
+            stage = query.stages[plan.pending.stage]
+            pivot_sql = auto_keys_sql(generator, stage, plan.pending.auto_input)
         return CompiledQuery(
             generator.select(row_limit),
             params,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.query.compile import compile_query
-from reportgen.query.nodes import dump
+from reportgen.query.nodes import Transpose, dump
 from reportgen.query.parser import parse_query
 from reportgen.query.plan import Step
 from reportgen.query.scope_parser import ScopeLexer
@@ -53,9 +53,11 @@ def explain(text: str, window: Window) -> str:
     lines += [f"warning: {w}" for w in compiled.plan.warnings]
     lines.append("\n== SQL ==")
     if compiled.pivot_sql is not None:
-        lines.append(
-            f"-- transpose (stage {(compiled.pivot_stage or 0) + 1}) needs its column values first:"
-        )
+        number = (compiled.pivot_stage or 0) + 1
+        if isinstance(query.stages[number - 1], Transpose):
+            lines.append(f"-- transpose (stage {number}) needs its column values first:")
+        else:
+            lines.append(f"-- stage {number} needs the keys the data holds first:")
         lines.append(compiled.pivot_sql + ";")
         lines.append(
             "-- then the query is compiled again with one column per value; the stages before it:"

@@ -1,8 +1,6 @@
-"""Boolean expressions of `where` (spec §5.1, the Tier 1 part).
-
-Comparisons, `matches`, `in`, `contains`, `isNull/isEmpty/isBlank`, `and/or/not/!` and
-parentheses. Arithmetic, the ternary and the other functions parse into a clear "not supported
-yet" error, so Tier 2 can slot in here.
+"""Expressions (spec §5.1): the ternary, `and/or/not/!`, comparisons, `matches`, `in`,
+`contains`, arithmetic with number suffixes, function calls (`if(...)` becomes a ternary) and
+parentheses. Function names and arities come from `catalog.SUPPORTED_FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -10,8 +8,9 @@ from __future__ import annotations
 import re
 
 from reportgen.errors import Span, suggestion
-from reportgen.query.catalog import LATER_FUNCTIONS, SUPPORTED_FUNCTIONS
+from reportgen.query.catalog import LATER_FUNCTIONS, SPELLINGS, SUPPORTED_FUNCTIONS
 from reportgen.query.nodes import (
+    Arith,
     Call,
     Compare,
     Expr,
@@ -23,6 +22,7 @@ from reportgen.query.nodes import (
     Name,
     Negation,
     RegexLiteral,
+    Ternary,
     Value,
 )
 from reportgen.query.problems import span_of
@@ -78,21 +78,59 @@ def _cover(a: Span, b: Span, stream: Stream) -> Span:
 def parse_condition(stream: Stream) -> Expr:
     if stream.at_end():
         raise stream.error("expected a condition")
-    expr = _or(stream)
+    expr = _ternary(stream)
     stream.expect_end()
     return expr
 
 
 def _operand(stream: Stream) -> Expr:
-    """A primary value; arithmetic and the ternary after it are Tier 2."""
-    expr = _primary(stream)
+    """`add := mul (("+"|"-") mul)*`."""
+    left = _mul(stream)
+    while (op := stream.accept_op("+", "-")) is not None:
+        right = _mul(stream)
+        left = Arith(op.text, left, right, _cover(left.span, right.span, stream))
+    return left
+
+
+def _mul(stream: Stream) -> Expr:
+    left = _unary(stream)
+    while (op := stream.accept_op("*", "/", "%")) is not None:
+        right = _unary(stream)
+        left = Arith(op.text, left, right, _cover(left.span, right.span, stream))
+    return left
+
+
+def _unary(stream: Stream) -> Expr:
     token = stream.peek()
-    if token is not None:
-        if token.is_op("+", "-", "*", "/", "%"):
-            raise stream.later(token.span, "arithmetic")
-        if token.is_op("?"):
-            raise stream.later(token.span, "the ternary operator '?:'")
-    return expr
+    following = stream.peek(1)
+    if (
+        token is not None
+        and token.is_op("-")
+        and following is not None
+        and following.kind is not Kind.NUMBER
+    ):
+        stream.pos += 1
+        operand = _unary(stream)
+        zero = Literal(0, token.span)
+        return Arith("-", zero, operand, _cover(token.span, operand.span, stream))
+    return _primary(stream)
+
+
+def parse_value(stream: Stream) -> Expr:
+    """An expression up to what cannot continue it (`as name` of an assignment stage)."""
+    if stream.at_end():
+        raise stream.error("expected an expression")
+    return _ternary(stream)
+
+
+def _ternary(stream: Stream) -> Expr:
+    condition = _or(stream)
+    if stream.accept_op("?") is None:
+        return condition
+    then = _ternary(stream)
+    stream.expect_op(":", "the value after '?'")
+    otherwise = _ternary(stream)
+    return Ternary(condition, then, otherwise, _cover(condition.span, otherwise.span, stream))
 
 
 def _or(stream: Stream) -> Expr:
@@ -187,7 +225,7 @@ def _primary(stream: Stream) -> Expr:
         stream.pos += 1
         return Literal(-value, _cover(token.span, number.span, stream))
     if token.is_op("("):
-        inner = _or(stream)
+        inner = _ternary(stream)
         stream.expect_op(")", "the expression")
         return inner
     if token.kind is Kind.WORD:
@@ -199,6 +237,8 @@ def _primary(stream: Stream) -> Expr:
 
 
 _CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
+# Words that end or join expressions; never field names inside one (use %"as" for that).
+_NOT_VALUES = frozenset({"as", "and", "or", "matches", "in", "contains"})
 
 
 def _word(stream: Stream, token: Token) -> Expr:
@@ -208,27 +248,34 @@ def _word(stream: Stream, token: Token) -> Expr:
         return _call(stream, token)
     if lower in _CONSTANTS:
         return Literal(_CONSTANTS[lower], token.span)
+    if lower in _NOT_VALUES:
+        raise stream.error_at(token.span, f"expected a value, found '{token.text}'")
     return FieldRef(Name(token.text, token.span), token.span)
 
 
 def _call(stream: Stream, token: Token) -> Expr:
     lower = token.text.lower()
     if lower in LATER_FUNCTIONS:
-        raise stream.later(token.span, f"function '{token.text}'")
+        raise stream.later(token.span, f"function '{SPELLINGS.get(lower, token.text)}'")
     if lower not in SUPPORTED_FUNCTIONS:
-        hint = suggestion(token.text, [*SUPPORTED_FUNCTIONS, *LATER_FUNCTIONS])
+        names = [SPELLINGS.get(n, n) for n in (*SUPPORTED_FUNCTIONS, *LATER_FUNCTIONS)]
+        hint = suggestion(token.text, names)
         raise stream.error_at(token.span, f"unknown function '{token.text}'", hint)
     stream.expect_op("(", token.text)
     args: list[Expr] = []
     if not stream.accept_op(")"):
-        args.append(_or(stream))
+        args.append(_ternary(stream))
         while stream.accept_op(","):
-            args.append(_or(stream))
+            args.append(_ternary(stream))
         stream.expect_op(")", "the arguments")
-    wanted = SUPPORTED_FUNCTIONS[lower]
+    low, high = SUPPORTED_FUNCTIONS[lower]
     end = stream.tokens[stream.pos - 1].span
-    if len(args) != wanted:
-        plural = "s" if wanted > 1 else ""
+    span = _cover(token.span, end, stream)
+    if not low <= len(args) <= high:
+        wanted = str(low) if low == high else f"{low} to {high}"
+        plural = "s" if high != 1 else ""
         message = f"{token.text}() takes {wanted} argument{plural}, got {len(args)}"
-        raise stream.error_at(_cover(token.span, end, stream), message)
-    return Call(Name(token.text, token.span), tuple(args), _cover(token.span, end, stream))
+        raise stream.error_at(span, message)
+    if lower == "if":
+        return Ternary(args[0], args[1], args[2], span)
+    return Call(Name(token.text, token.span), tuple(args), span)

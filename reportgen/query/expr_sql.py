@@ -9,11 +9,13 @@ about types.
 from __future__ import annotations
 
 import math
-import re
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
+from reportgen.query.catalog import BOOLEAN_FUNCTIONS
+from reportgen.query.functions import arith_sql, compile_call
 from reportgen.query.nodes import (
+    Arith,
     Call,
     Compare,
     Expr,
@@ -24,8 +26,10 @@ from reportgen.query.nodes import (
     Matches,
     Negation,
     RegexLiteral,
+    Ternary,
 )
 from reportgen.query.problems import semantic, unknown_field
+from reportgen.query.regex import re2_pattern
 from reportgen.query.schema import FieldType, Schema, sql_str
 
 ValueType = FieldType | TypingLiteral["null"]
@@ -36,11 +40,6 @@ def like_pattern(wildcard: str) -> str:
     """A `matches` wildcard (only `*`, case-sensitive, whole string) as a LIKE pattern."""
     escaped = wildcard.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
-
-
-def re2_pattern(pattern: str) -> str:
-    """Java-style named groups `(?<name>...)` -> RE2's `(?P<name>...)`."""
-    return re.sub(r"\(\?<([A-Za-z][A-Za-z0-9_]*)>", r"(?P<\1>", pattern)
 
 
 def literal_sql(value: object) -> tuple[str, ValueType]:
@@ -62,10 +61,13 @@ def _text(sql: str, kind: ValueType) -> str:
 class ExprCompiler:
     """Compiles expressions against the fields of one stage; problems go to `errors`."""
 
-    def __init__(self, text: str, schema: Schema, errors: list[QueryError]) -> None:
+    def __init__(
+        self, text: str, schema: Schema, errors: list[QueryError], tz: str = "UTC"
+    ) -> None:
         self.text = text
         self.schema = schema
         self.errors = errors
+        self.tz = tz  # formatDate/parseDate default zone
 
     def condition(self, expr: Expr) -> str:
         if isinstance(expr, Logical):
@@ -79,7 +81,7 @@ class ExprCompiler:
             return self._matches(expr)
         if isinstance(expr, InList):
             return self._in(expr)
-        if isinstance(expr, Call):
+        if isinstance(expr, Call) and expr.name.key in BOOLEAN_FUNCTIONS:
             return self._call(expr)
         sql, kind = self.value(expr)
         if kind == "bool":
@@ -107,7 +109,30 @@ class ExprCompiler:
             message = "a regular expression is only valid after 'matches'"
             self.errors.append(semantic(self.text, expr.span, message))
             return "NULL", "null"
+        if isinstance(expr, Arith):
+            return arith_sql(expr.op, self.value(expr.left), self.value(expr.right))
+        if isinstance(expr, Ternary):
+            return self._ternary(expr)
+        if isinstance(expr, Call) and expr.name.key not in BOOLEAN_FUNCTIONS:
+            return compile_call(self, expr)
         return self.condition(expr), "bool"
+
+    def _ternary(self, expr: Ternary) -> tuple[str, ValueType]:
+        """Both branches of one type keep it; mixed branches become text; null adapts."""
+        condition = self.condition(expr.condition)
+        (then, then_type), (other, other_type) = self.value(expr.then), self.value(expr.otherwise)
+        kinds = {then_type, other_type} - {"null"}
+        kind: ValueType
+        if not kinds:
+            return "NULL", "null"
+        if kinds <= {"number", "time"}:
+            kind = "number" if len(kinds) > 1 else kinds.pop()
+        elif len(kinds) == 1:
+            kind = kinds.pop()
+        else:
+            kind = "string"
+            then, other = _text(then, then_type), _text(other, other_type)
+        return f"(CASE WHEN {condition} THEN {then} ELSE {other} END)", kind
 
     def _compare(self, expr: Compare) -> str:
         left, left_type = self.value(expr.left)
@@ -179,6 +204,9 @@ class ExprCompiler:
             return "TRUE"
         if name == "isnull":
             return f"({sql} IS NULL)"
+        if name in ("isnan", "isinfinity"):
+            test = "isnan" if name == "isnan" else "isinf"
+            return f"coalesce({test}(CAST({_number(sql, kind)} AS DOUBLE)), false)"
         text = f"coalesce({_text(sql, kind)}, '')"
         if name == "isempty":
             return f"({text} = '')"

@@ -144,7 +144,39 @@ class Call:
     span: Span
 
 
-Expr = FieldRef | Literal | RegexLiteral | Compare | Matches | InList | Logical | Negation | Call
+@dataclass(frozen=True)
+class Arith:
+    """`a + b`, `a - b`, `a * b`, `a / b`, `a % b`, and unary minus as `0 - x` (`op` "neg")."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True)
+class Ternary:
+    """`cond ? a : b` and `if(cond, a, b)`."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span
+
+
+Expr = (
+    FieldRef
+    | Literal
+    | RegexLiteral
+    | Compare
+    | Matches
+    | InList
+    | Logical
+    | Negation
+    | Call
+    | Arith
+    | Ternary
+)
 
 # --- stages -----------------------------------------------------------------------------------
 
@@ -344,6 +376,101 @@ class Outlier:
     span: Span
 
 
+@dataclass(frozen=True)
+class ParseRegex:
+    """`parse regex [field=f] "re" [, "re2"] [multi] [nodrop]` and `extract` (§4.3).
+
+    `regexes` keep the Java text (checked by the engine); `groups` are the named groups of each."""
+
+    regexes: tuple[RegexLiteral, ...]
+    groups: tuple[tuple[Name, ...], ...]
+    source: Name | None
+    multi: bool
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Assign:
+    """`<expression> as name` (§5.4); a bare cast `num(x)` writes back to `x`."""
+
+    expr: Expr
+    target: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class Json:
+    """`json [field=f] "path", ... [as a, ...] [nodrop]` (§4.4); `paths` are DuckDB JSON paths."""
+
+    paths: tuple[str, ...]
+    names: tuple[Name, ...]
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class JsonAuto:
+    """`json auto [field=f] [maxdepth N] [extractarrays] [keys "k", ... [refonly] [as ...]]`:
+    one field per flattened key found in the data (§4.4); never drops a row."""
+
+    source: Name | None
+    maxdepth: int | None
+    extractarrays: bool
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """`kv "k1", ... [as ...]` and `keyvalue regex "re" keys "k1", ...` (§4.5); `regex` is the
+    value pattern of regex mode (one capturing group), None for inference."""
+
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    regex: RegexLiteral | None
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class KvAuto:
+    """`kv auto [field=f] [delim "="] [keys "k", ... [as ...]]`: one field per key found in the
+    data (§4.5); the last of duplicate keys wins; never drops a row."""
+
+    source: Name | None
+    delim: str | None
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Split:
+    """`csv f extract ...` / `split f delim=':' extract 1 as a, b, _` (§4.6); 1-based indexes."""
+
+    source: Name
+    delim: str
+    escape: str
+    quote: str
+    items: tuple[tuple[int, Name], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Dedup:
+    """`dedup [consecutive] [N] [by f1, ...]` (§5.6): the first N rows of each key in the
+    current order (`consecutive`: of each run of equal keys)."""
+
+    count: int
+    by: tuple[Name, ...]
+    span: Span
+    consecutive: bool = False
+
+
 Stage = (
     Parse
     | Timeslice
@@ -361,6 +488,14 @@ Stage = (
     | TimeCompare
     | WithTime
     | Outlier
+    | ParseRegex
+    | Assign
+    | Json
+    | JsonAuto
+    | KeyValue
+    | KvAuto
+    | Split
+    | Dedup
 )
 Node = ScopeNode | Expr | Stage | AggCall | SortKey | Name
 
@@ -377,6 +512,15 @@ def walk(node: object) -> Iterator[object]:
                 yield from walk(getattr(node, item.name))
 
 
+def _plain(value: object) -> object:
+    """Names as their text, tuples as lists (for `dump`)."""
+    if isinstance(value, Name):
+        return value.text
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def dump(node: object, indent: str = "") -> str:
     """A readable tree of a node (spans left out)."""
     if isinstance(node, Name):
@@ -390,8 +534,8 @@ def dump(node: object, indent: str = "") -> str:
         value = getattr(node, item.name)
         if isinstance(value, Name):
             lines.append(f"{indent}  {item.name}: {value.text!r}")
-        elif isinstance(value, tuple) and value and isinstance(value[0], Name):
-            lines.append(f"{indent}  {item.name}: {[n.text for n in value]!r}")
+        elif isinstance(value, tuple) and value and isinstance(value[0], Name | tuple):
+            lines.append(f"{indent}  {item.name}: {_plain(value)!r}")
         elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
             lines.append(f"{indent}  {item.name}:")
             lines.extend(dump(child, indent + "    ") for child in value)

@@ -7,13 +7,13 @@ Problems are collected across independent parts (scope, each stage) and raised o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from reportgen.errors import QuerySyntaxError, Span, suggestion
 from reportgen.query import aggregates, expr_parser, post_parser
 from reportgen.query.anchor import split_anchor
-from reportgen.query.catalog import AGGREGATES, LATER
+from reportgen.query.catalog import AGGREGATES, OUT_OF_SCOPE
 from reportgen.query.nodes import (
     AggCall,
     Aggregate,
@@ -31,6 +31,7 @@ from reportgen.query.nodes import (
     Transpose,
     Where,
 )
+from reportgen.query.parse_ops import MoreOperators, is_expression_stage
 from reportgen.query.problems import raise_syntax, span_of
 from reportgen.query.scope_parser import parse_scope
 from reportgen.query.stream import Stream
@@ -43,6 +44,7 @@ from reportgen.query.tokens import (
     split_stages,
     tokenize,
 )
+from reportgen.query.variables import substitute
 
 MAX_LIMIT = 10_000
 _WIDTH = re.compile(r"(\d+)([smhdw])")
@@ -62,8 +64,14 @@ class Query:
     restriction: ScopeNode | None = None
 
 
-def parse_query(text: str, *, strict_quotes: bool = False) -> Query:
-    """Parse a query; raise `QuerySyntaxError` (every problem found, with carets)."""
+def parse_query(
+    text: str, *, strict_quotes: bool = False, variables: Mapping[str, str] | None = None
+) -> Query:
+    """Parse a query; raise `QuerySyntaxError` (every problem found, with carets).
+
+    `variables` give the values of `{{name}}` placeholders, replaced before parsing."""
+    if "{{" in text:
+        text = substitute(text, variables)
     normalized, warnings, errors = normalize_quotes(text, strict_quotes)
     errors.extend(control_characters(normalized))
     raise_syntax(errors)
@@ -105,6 +113,8 @@ class StageParser:
         self.OPERATORS.update(post_parser.operators(self.text))  # issue 3b
         for aggregate in AGGREGATES:
             self.OPERATORS.setdefault(aggregate, self._parse_aggregate)
+        self.more = MoreOperators(text)
+        self.OPERATORS.update(self.more.table())
 
     def parse(self, pipe: Token, tokens: list[Token]) -> Stage:
         stream = Stream(self.text, tokens, pipe.span.start)
@@ -116,26 +126,30 @@ class StageParser:
             stage = self.OPERATORS[name](stream, first)
             stream.expect_end()
             return stage
+        if not (first.kind is Kind.WORD and (name in AGGREGATES or name in OUT_OF_SCOPE)) and (
+            is_expression_stage(stream, first)
+        ):
+            stage = self.more.parse_assignment(stream)
+            stream.expect_end()
+            return stage
         raise self._not_an_operator(stream, first)
 
     def _not_an_operator(self, stream: Stream, first: Token) -> QuerySyntaxError:
         name = first.text.lower()
-        if first.kind is Kind.WORD and (name in AGGREGATES or name in LATER):
+        if first.kind is Kind.WORD and name in OUT_OF_SCOPE:
+            return stream.out_of_scope(first.span, f"operator '{first.text}'")
+        if first.kind is Kind.WORD and name in AGGREGATES:
             return stream.later(first.span, f"operator '{first.text}'")
-        following = stream.peek()
-        expression = following is not None and (
-            following.is_word("as") or following.kind is Kind.OP or first.kind is not Kind.WORD
-        )
-        if expression and any(token.is_word("as") for token in stream.tokens):
-            return stream.later(first.span, "an expression stage ('<expression> as <name>')")
         if first.kind is not Kind.WORD:
             return stream.error_at(first.span, f"expected an operator, found '{first.text}'")
-        hint = suggestion(first.text, [*self.OPERATORS, *AGGREGATES, *LATER])
+        hint = suggestion(first.text, [*self.OPERATORS, *AGGREGATES, *OUT_OF_SCOPE])
         return stream.error_at(first.span, f"unknown operator '{first.text}'", hint)
 
     def _parse_parse(self, stream: Stream, first: Token) -> Stage:
-        if (mode := stream.accept_word("regex", "xml")) is not None:
-            raise stream.later(
+        if stream.accept_word("regex") is not None:
+            return self.more.parse_regex(stream, first)
+        if (mode := stream.accept_word("xml")) is not None:
+            raise stream.out_of_scope(
                 span_of(self.text, first.span.start, mode.span.end), f"operator 'parse {mode.text}'"
             )
         source = None

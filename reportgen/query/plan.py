@@ -19,6 +19,8 @@ from reportgen.query.nodes import (
     AggCall,
     Aggregate,
     Fields,
+    JsonAuto,
+    KvAuto,
     Limit,
     Name,
     Parse,
@@ -33,6 +35,8 @@ from reportgen.query.nodes import (
 )
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
+from reportgen.query.plan_auto import plan_auto
+from reportgen.query.plan_ops import more_planners
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.restrict import effective_scope
 from reportgen.query.schema import (
@@ -67,6 +71,8 @@ class Step:
     condition: str | None = None  # `where`: the compiled condition
     pivot: Pivot | None = None  # `transpose`: rows, columns, dynamic columns
     keys: tuple[Field, ...] = ()  # aggregation: the group keys (input columns)
+    # computed fields: (key, SQL value) of an expression stage, (key, JSON path) of `json auto`
+    computed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class PendingPivot:
 
     stage: int
     columns: tuple[Field, ...]
+    auto_input: Field | None = None  # `json auto`/`kv auto`: the field whose keys are needed
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,11 @@ def names_in(node: object) -> Iterator[Name]:
 
 
 class Planner:
-    def __init__(self, query: Query, pivot_values: Mapping[int, Sequence[str]]) -> None:
+    def __init__(
+        self, query: Query, pivot_values: Mapping[int, Sequence[str]], tz: str = "UTC"
+    ) -> None:
         self.query = query
+        self.tz = tz
         self.text = query.text
         self.pivot_values = pivot_values
         self.cols = ColumnNames()
@@ -124,6 +134,7 @@ class Planner:
             Fields: self._plan_fields,
         }
         self.PLANNERS.update(post_plan.planners(self))  # issue 3b
+        self.PLANNERS.update(more_planners(self))
 
     def plan(self) -> Plan:
         fields = tuple(
@@ -134,8 +145,12 @@ class Planner:
         steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
         pending = None
         for index, stage in enumerate(self.query.stages):
-            if isinstance(stage, Transpose):
-                step_or_pending = self._plan_transpose(stage, steps[-1], index)
+            if isinstance(stage, Transpose | JsonAuto | KvAuto):
+                step_or_pending = (
+                    self._plan_transpose(stage, steps[-1], index)
+                    if isinstance(stage, Transpose)
+                    else plan_auto(self, stage, steps[-1], index)
+                )
                 if isinstance(step_or_pending, PendingPivot):
                     pending = step_or_pending
                     break
@@ -229,7 +244,8 @@ class Planner:
         return dataclasses.replace(prev, node=stage, condition=None, pivot=None)
 
     def _plan_where(self, stage: Where, prev: Step) -> Step:
-        condition = ExprCompiler(self.text, prev.schema, self.errors).condition(stage.condition)
+        compiler = ExprCompiler(self.text, prev.schema, self.errors, self.tz)
+        condition = compiler.condition(stage.condition)
         return dataclasses.replace(prev, node=stage, condition=condition, pivot=None)
 
     def _plan_fields(self, stage: Fields, prev: Step) -> Step:
@@ -284,6 +300,9 @@ class Planner:
         return Step(stage, schema, ordering, "aggregate", pivot=pivot)
 
 
-def build_plan(query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None) -> Plan:
-    """Plan `query`; raise `QueryError` listing every problem found."""
-    return Planner(query, pivot_values or {}).plan()
+def build_plan(
+    query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None, tz: str = "UTC"
+) -> Plan:
+    """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
+    problem found."""
+    return Planner(query, pivot_values or {}, tz).plan()

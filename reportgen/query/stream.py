@@ -74,6 +74,17 @@ class Stream:
     ) -> QuerySyntaxError:
         return syntax(self.text, span, message, hint, located=located)
 
+    def out_of_scope(self, span: Span, what: str) -> QuerySyntaxError:
+        """Operators reportgen will not implement (they need data or services beyond a log
+        snapshot: lookup tables, other searches, geo databases...)."""
+        return syntax(
+            self.text,
+            span,
+            f"{what} is out of scope: reportgen runs queries over a log snapshot only",
+            "see 'Out of scope' in docs/query-language.md",
+            located=False,
+        )
+
     def later(self, span: Span, what: str) -> QuerySyntaxError:
         """ "<what> is not supported yet" (Tier 2/3 features), with a caret."""
         return syntax(self.text, span, f"{what} is not supported yet", located=False)

@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 from reportgen.errors import QueryError
 from reportgen.query import aggregates, post_sql
 from reportgen.query.anchor import PARSE_INPUT, anchor_positions, split_anchor
+from reportgen.query.auto_sql import auto_sql
 from reportgen.query.nodes import (
     SCOPE_TYPES,
     Aggregate,
@@ -31,6 +32,7 @@ from reportgen.query.nodes import (
     Transpose,
     Where,
 )
+from reportgen.query.ops_sql import more_sql
 from reportgen.query.plan import NEWEST_FIRST, Plan, Step
 from reportgen.query.schema import (
     LINE,
@@ -117,6 +119,8 @@ class SqlGenerator:
             Transpose: self.transpose_sql,
         }
         self.dispatch.update(post_sql.handlers(self))  # issue 3b
+        self.dispatch.update(more_sql(self))
+        self.dispatch.update(auto_sql(self))
         self.source = ""
         prev: Step | None = None
         for step in plan.steps:
@@ -128,6 +132,10 @@ class SqlGenerator:
                 self.source = f"{prefix}{len(self.ctes)}"
                 self.ctes.append((self.source, body))
             prev = step
+
+    def with_clause(self) -> str:
+        """`WITH` and every CTE so far (the stages before a pending step)."""
+        return self._with()
 
     def _with(self) -> str:
         return "WITH\n" + ",\n".join(f"{name} AS (\n  {body}\n)" for name, body in self.ctes)
