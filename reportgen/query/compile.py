@@ -62,6 +62,7 @@ def compile_query(
     *,
     pivot_values: Mapping[int, Sequence[str]] | None = None,
     row_limit: int | None = None,
+    extra: Sequence[str] = (),
 ) -> CompiledQuery:
     """Plan `query` and generate its SQL; raise `QueryError` (all problems, with carets).
 
@@ -69,7 +70,7 @@ def compile_query(
     when a result was cut).
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values)
+    plan = build_plan(query, pivot_values, extra)
     generator = SqlGenerator(plan, table, window.tz)
     params = {"start": window.start, "end": window.end}
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)

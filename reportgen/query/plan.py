@@ -99,8 +99,14 @@ def names_in(node: object) -> Iterator[Name]:
 
 
 class Planner:
-    def __init__(self, query: Query, pivot_values: Mapping[int, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        query: Query,
+        pivot_values: Mapping[int, Sequence[str]],
+        extra: Sequence[str] = (),
+    ) -> None:
         self.query = query
+        self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
         self.text = query.text
         self.pivot_values = pivot_values
         self.cols = ColumnNames()
@@ -125,7 +131,7 @@ class Planner:
         fields = tuple(
             Field(m.key, self.spelling.get(m.key, m.key), m.type, self.cols.col(m.key))
             for m in METADATA
-        )
+        ) + tuple(Field(name, name, "string", self.cols.col(name)) for name in self.extra)
         schema = Schema(fields, (TS, SOURCE_NAME, LINE))
         steps = [Step(self.query.scope, schema, NEWEST_FIRST, "messages")]
         pending = None
@@ -274,6 +280,11 @@ class Planner:
         return Step(stage, schema, ordering, "aggregate", pivot=pivot)
 
 
-def build_plan(query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None) -> Plan:
-    """Plan `query`; raise `QueryError` listing every problem found."""
-    return Planner(query, pivot_values or {}).plan()
+def build_plan(
+    query: Query,
+    pivot_values: Mapping[int, Sequence[str]] | None = None,
+    extra: Sequence[str] = (),
+) -> Plan:
+    """Plan `query`; raise `QueryError` listing every problem found. `extra` names the string
+    columns of the log table beyond METADATA (sources.yaml `fields`), lower case."""
+    return Planner(query, pivot_values or {}, extra).plan()

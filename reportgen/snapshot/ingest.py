@@ -29,12 +29,21 @@ from reportgen.snapshot.model import (
     snapshot_digest,
 )
 from reportgen.snapshot.sources import Sources, load_sources
-from reportgen.snapshot.textio import gunzip, is_gzip, sample_lines
+from reportgen.snapshot.textio import (
+    MAX_FILE_BYTES,
+    copy_head,
+    gunzip,
+    is_binary,
+    is_gzip,
+    sample_lines,
+)
 
 YEAR_GRACE = timedelta(days=1)
 """Year-less lines may be this much later than their file's mtime and still take its year (a
 clock or zone a little off must not push the last hours of a file back by a year)."""
 
+EXCLUDED = "excluded"
+"""The `format` of a file left out by an `exclude` glob of its source."""
 _UNSAFE_PATH = re.compile(r"[*?\[\]{}\\]")
 _ROTATION = re.compile(r"(\.\d+)?(\.gz)?$", re.IGNORECASE)
 
@@ -67,7 +76,8 @@ def ingest(
                 infos[fid] = plan
             else:
                 plans.append(plan)
-        Loader(con, table, workdir).load(plans)
+        fields = tuple(sorted({name for rule in rules for name in rule.field_names()}))
+        Loader(con, table, workdir, fields).load(plans)
         for plan in plans:
             infos[plan.fid] = FileInfo(
                 plan.name, plan.format, plan.lines, plan.records,
@@ -145,11 +155,19 @@ def plan_file(
     or with glob characters in its path, is read through a link of our own.
     """
     problems: dict[str, int] = {}
+    entry = rules.match(item.name)
+    if entry is not None and entry.excludes(item.name):
+        return FileInfo(item.name, EXCLUDED, 0, 0, item.size, problems)
     read_path = item.path.resolve()
     if is_gzip(item.name, item.path):
         read_path = workdir / f"{fid}.txt"
-        if not gunzip(item.path, read_path, item.name):
-            problems["bad_gzip"] = 1
+        problem = gunzip(item.path, read_path)
+        if problem is not None:
+            problems[problem] = 1
+    elif item.size > MAX_FILE_BYTES:
+        read_path = workdir / f"{fid}.head"
+        copy_head(item.path, read_path, MAX_FILE_BYTES)
+        problems["too_large"] = 1
     elif _UNSAFE_PATH.search(str(read_path)) or str(read_path) in taken:
         link = workdir / f"{fid}.link"
         link.symlink_to(read_path)
@@ -158,7 +176,9 @@ def plan_file(
     if read_path.stat().st_size == 0:
         problems["empty_file"] = 1
         return FileInfo(item.name, "", 0, 0, item.size, problems)
-    entry = rules.match(item.name)
+    if is_binary(read_path):
+        problems["binary_file"] = 1
+        return FileInfo(item.name, "", 0, 0, item.size, problems)
     fmt = entry.format if entry is not None else "auto"
     if fmt == "auto":
         fmt = detect(sample_lines(read_path))
@@ -180,5 +200,9 @@ def plan_file(
         or ("" if folder == "." else folder),
         source=(entry.name if entry is not None else None) or PurePosixPath(item.name).name,
         collector=entry.collector if entry is not None else None,
+        cut=rules.max_line_chars,
+        multiline=entry.multiline if entry is not None else "auto",
+        start=entry.start if entry is not None else None,
+        fields=dict(entry.fields) if entry is not None else {},
         problems=problems,
     )
