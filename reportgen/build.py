@@ -13,6 +13,7 @@ from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView
 from reportgen.session import Session, open_session
+from reportgen.snapshot.report import problem_warnings
 from reportgen.spec.loader import Dashboard, load_dashboard
 from reportgen.spec.model import PanelSpec
 from reportgen.summary import summary_json
@@ -27,6 +28,7 @@ class BuildResult:
 
     outputs: list[Path] = field(default_factory=list)
     failed_panels: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
 
     @property
     def exit_code(self) -> int:
@@ -56,7 +58,7 @@ def build(
     if strict:
         _check_strict(dashboards)
     session = open_session(logs, sources, at=at, tz=tz or "UTC")
-    result = BuildResult()
+    result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)

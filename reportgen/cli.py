@@ -93,6 +93,8 @@ def build(
         theme=theme,
         strict=strict,
     )
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
     for path in result.outputs:
         click.echo(f"wrote {path}")
     if result.failed_panels:
@@ -216,6 +218,43 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
         f"wrote {len(info.files)} files, {info.lines} lines "
         f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
     )
+
+
+@cli.group()
+def snapshot() -> None:
+    """Look at a snapshot without building a report."""
+
+
+@snapshot.command()
+@click.option(
+    "--logs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    metavar="PATH",
+    help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+)
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="sources.yaml mapping files to metadata (default: the one in the snapshot root).",
+)
+@click.option(
+    "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def inspect(logs: tuple[Path, ...], sources: Path | None, output: str) -> None:
+    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
+    from reportgen.session import open_session
+    from reportgen.snapshot.report import inspect_files, inspect_json, inspect_table
+
+    session = open_session(logs, sources)
+    try:
+        views = inspect_files(session.con, session.snapshot)
+        render = inspect_json if output == "json" else inspect_table
+        click.echo(render(session.snapshot, views), nl=False)
+    finally:
+        session.close()
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -42,7 +42,10 @@ def gunzip(source: Path, dest: Path, limit: int | None = None) -> str | None:
                     return "bad_gzip"
                 pending = True
                 if written + len(data) > bound:
-                    out.write(data[: bound - written])
+                    head = data[: bound - written]
+                    if written == 0 or b"\n" in head:  # else the cut falls in an earlier chunk
+                        head = head[: head.rfind(b"\n") + 1]
+                    out.write(head)
                     return "too_large"
                 written += len(data)
                 out.write(data)
