@@ -46,6 +46,7 @@ def build(
     formats: Sequence[str] = ("html",),
     theme: str = "default",
     strict: bool = False,
+    cache: bool = True,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
@@ -57,7 +58,7 @@ def build(
     dashboards = [load_dashboard(path) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC")
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
     result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:

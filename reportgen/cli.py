@@ -17,7 +17,16 @@ from reportgen.errors import ReportgenError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _no_cache_option(command: F) -> F:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Ingest the snapshot again instead of reusing the cached ingest of unchanged files.",
+    )(command)
+
+
 def _snapshot_options(command: F) -> F:
+    command = _no_cache_option(command)
     command = click.option(
         "--tz",
         default=None,
@@ -78,6 +87,7 @@ def build(
     formats: str,
     theme: str,
     strict: bool,
+    no_cache: bool,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -92,6 +102,7 @@ def build(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         theme=theme,
         strict=strict,
+        cache=not no_cache,
     )
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -137,6 +148,7 @@ def query(
     to: str | None,
     output: str,
     explain: bool,
+    no_cache: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -154,7 +166,7 @@ def query(
     parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC")
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -243,12 +255,13 @@ def snapshot() -> None:
 @click.option(
     "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def inspect(logs: tuple[Path, ...], sources: Path | None, output: str) -> None:
+@_no_cache_option
+def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_files, inspect_json, inspect_table
 
-    session = open_session(logs, sources)
+    session = open_session(logs, sources, cache=not no_cache)
     try:
         views = inspect_files(session.con, session.snapshot)
         render = inspect_json if output == "json" else inspect_table

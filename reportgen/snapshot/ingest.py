@@ -9,7 +9,7 @@ is not valid UTF-8. The provenance digest is computed on a worker thread meanwhi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -53,12 +53,14 @@ def ingest(
     paths: Sequence[Path],
     sources: Path | None = None,
     table: str = "logs",
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> SnapshotInfo:
     """Read the snapshot at `paths` into `table` (created or replaced), one row per record.
 
     `paths` are folders, `.tar`/`.tar.gz`/`.tgz` archives or single files; `sources` is a
     sources.yaml that replaces those found in the roots. Raises SnapshotError for inputs that
-    cannot be read (missing, unsafe tar members, invalid sources.yaml).
+    cannot be read (missing, unsafe tar members, invalid sources.yaml). `progress` is called
+    after each chunk of files with the files, bytes and lines loaded so far.
     """
     roots = [Path(path) for path in paths]
     explicit = load_sources(sources) if sources is not None else None
@@ -77,7 +79,7 @@ def ingest(
             else:
                 plans.append(plan)
         fields = tuple(sorted({name for rule in rules for name in rule.field_names()}))
-        Loader(con, table, workdir, fields).load(plans)
+        Loader(con, table, workdir, fields, progress).load(plans)
         for plan in plans:
             infos[plan.fid] = FileInfo(
                 plan.name, plan.format, plan.lines, plan.records,

@@ -8,6 +8,7 @@ Python (`textio.transcode`) and retried.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,8 +78,10 @@ class Loader:
         table: str,
         workdir: Path,
         fields: tuple[str, ...] = (),
+        progress: Callable[[int, int, int], None] | None = None,
     ) -> None:
         self.con = con
+        self.progress = progress
         self.fields = fields
         self.table = table
         self.building = f"{table}__reportgen_building"
@@ -101,8 +104,14 @@ class Loader:
                 values = [list(column) for column in zip(*rows, strict=True)]
                 unnests = ", ".join("unnest(?)" for _ in rows[0])
                 self.con.execute(f"INSERT INTO {META} SELECT {unnests}", values)
+            files = size = lines = 0
             for chunk in chunks(plans):
                 self._load_chunk(chunk)
+                if self.progress is not None:
+                    files += len(chunk)
+                    size += sum(plan.read_path.stat().st_size for plan in chunk)
+                    lines += sum(plan.lines for plan in chunk)
+                    self.progress(files, size, lines)
             done = True
         finally:
             self._preserve_order(bool(setting[0]) if setting else True)
