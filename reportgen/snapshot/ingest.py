@@ -69,11 +69,12 @@ def ingest(
         found = discover(roots, workdir)
         digests = pool.submit(_digests, found.files)
         rules = _rules(found, explicit)
+        gunzipped = _gunzip_all(found, rules, workdir)
         infos: dict[int, FileInfo] = {}
         plans: list[FilePlan] = []
         taken: set[str] = set()
         for fid, item in enumerate(found.files):
-            plan = plan_file(fid, item, rules[item.root], workdir, taken)
+            plan = plan_file(fid, item, rules[item.root], workdir, taken, gunzipped.get(fid))
             if isinstance(plan, FileInfo):
                 infos[fid] = plan
             else:
@@ -148,8 +149,28 @@ def default_host(item: InputFile) -> str:
     return PurePosixPath(bare).stem or parts[-1]
 
 
+def _gunzip_all(
+    found: Discovery, rules: list[Sources], workdir: Path
+) -> dict[int, tuple[Path, str | None]]:
+    """Decompress the `.gz` files that will be read, two at a time (zlib releases the GIL):
+    file id -> (decompressed copy, problem or None)."""
+    jobs = {}
+    for fid, item in enumerate(found.files):
+        entry = rules[item.root].match(item.name)
+        if (entry is None or not entry.excludes(item.name)) and is_gzip(item.name, item.path):
+            jobs[fid] = (item.path, workdir / f"{fid}.txt")
+    with ThreadPoolExecutor(2) as pool:
+        problems = pool.map(lambda job: gunzip(*job), jobs.values())
+        return {fid: (jobs[fid][1], problem) for fid, problem in zip(jobs, problems, strict=True)}
+
+
 def plan_file(
-    fid: int, item: InputFile, rules: Sources, workdir: Path, taken: set[str]
+    fid: int,
+    item: InputFile,
+    rules: Sources,
+    workdir: Path,
+    taken: set[str],
+    gunzipped: tuple[Path, str | None] | None = None,
 ) -> FilePlan | FileInfo:
     """How to load one file, or its FileInfo when there is nothing to load (an empty file).
 
@@ -161,9 +182,10 @@ def plan_file(
     if entry is not None and entry.excludes(item.name):
         return FileInfo(item.name, EXCLUDED, 0, 0, item.size, problems)
     read_path = item.path.resolve()
-    if is_gzip(item.name, item.path):
-        read_path = workdir / f"{fid}.txt"
-        problem = gunzip(item.path, read_path)
+    if gunzipped is not None or is_gzip(item.name, item.path):
+        read_path, problem = gunzipped or (workdir / f"{fid}.txt", None)
+        if gunzipped is None:
+            problem = gunzip(item.path, read_path)
         if problem is not None:
             problems[problem] = 1
     elif item.size > MAX_FILE_BYTES:

@@ -129,3 +129,23 @@ def test_inspect_json_and_table(messy: Path, cli: Any) -> None:
         "1 files, 1 records, 2026-01-02T03:07:00.000Z to 2026-01-02T03:07:00.000Z; problems: "
         "blank_line=1",
     ]
+
+
+def test_inspect_a_tarball_and_a_single_gz_file(tmp_path: Path, cli: Any) -> None:
+    import tarfile
+
+    source = tmp_path / "src"
+    (source / "web-1").mkdir(parents=True)
+    (source / "web-1" / "syslog").write_text("Jan  2 03:04:05 web-1 app[1]: hello\n")
+    archive = tmp_path / "snap.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(source / "web-1", arcname="web-1")
+    single = tmp_path / "defender.log.2.gz"
+    single.write_bytes(gzip.compress(b" INFO 2026-01-02T03:04:06.000 a.go:1  hi\n"))
+    ran = cli("snapshot", "inspect", "--logs", archive, "--logs", single, "-o", "json")
+    assert ran.code == 0, ran.err
+    files = [(f["name"], f["format"], f["records"], f["hosts"]) for f in ran.json()["files"]]
+    assert files == [
+        ("defender.log.2.gz", "golog", 1, ["defender"]),
+        ("web-1/syslog", "rfc3164", 1, ["web-1"]),
+    ]
