@@ -67,14 +67,15 @@ def _identities(root: Path) -> list[str]:
     return out
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the database file `path` with the memory limit and a spill folder."""
+def connect(path: Path, spill: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the database file `path` with the memory limit, spilling into `spill`
+    (a folder of this process's own: DuckDB's spill file names are not unique across
+    processes)."""
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         # Compressing the strings when a table is written costs about as much CPU as parsing
         # them (measured on 2M lines): the cache trades disk space for a faster first build.
         con.execute("SET force_compression = 'uncompressed'")
-    spill = path.parent / "spill"
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
     con.execute("SET enable_progress_bar = false")
@@ -110,7 +111,7 @@ class OpenSnapshot:
     `close()` closes the connection and removes a temporary database."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, info: SnapshotInfo, cached: bool, temp: Path | None
+        self, con: duckdb.DuckDBPyConnection, info: SnapshotInfo, cached: bool, temp: Path
     ) -> None:
         self.con = con
         self.info = info
@@ -118,10 +119,9 @@ class OpenSnapshot:
         self._temp = temp
 
     def close(self) -> None:
-        """Close the connection; delete the database when it was temporary."""
+        """Close the connection; delete its spill folder (and the database when temporary)."""
         self.con.close()
-        if self._temp is not None:
-            shutil.rmtree(self._temp, ignore_errors=True)
+        shutil.rmtree(self._temp, ignore_errors=True)
 
 
 def open_snapshot(
@@ -133,7 +133,7 @@ def open_snapshot(
     """Ingest `paths`, or reuse the entry under `cache` (None: no cache) with the same key."""
     if cache is None:
         temp = Path(tempfile.mkdtemp(prefix="reportgen-db-"))
-        con = connect(temp / "logs.duckdb")
+        con = connect(temp / "logs.duckdb", temp / "spill")
         try:
             info = ingest(con, paths, sources, progress=progress)
         except BaseException:
@@ -144,15 +144,13 @@ def open_snapshot(
     entry = cache / "ingest" / snapshot_key(paths, sources)
     if (entry / "info.json").is_file():
         try:
-            con = connect(entry / "logs.duckdb", read_only=True)
-            os.utime(entry)  # recently used: evicted last
-            return OpenSnapshot(con, load_info(entry / "info.json", paths), True, None)
+            return _open_entry(entry, paths, cached=True)
         except (duckdb.Error, OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(entry, ignore_errors=True)  # a damaged entry: build it again
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=entry.parent))
     try:
-        con = connect(staging / "logs.duckdb")
+        con = connect(staging / "logs.duckdb", staging / "spill")
         try:
             info = ingest(con, paths, sources, progress=progress)
             con.execute("CHECKPOINT")
@@ -168,8 +166,19 @@ def open_snapshot(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _evict(entry.parent, keep=entry)
-    con = connect(entry / "logs.duckdb", read_only=True)
-    return OpenSnapshot(con, load_info(entry / "info.json", paths), False, None)
+    return _open_entry(entry, paths, cached=False)
+
+
+def _open_entry(entry: Path, paths: Sequence[Path], cached: bool) -> OpenSnapshot:
+    spill = Path(tempfile.mkdtemp(prefix="reportgen-spill-"))
+    try:
+        info = load_info(entry / "info.json", paths)
+        con = connect(entry / "logs.duckdb", spill, read_only=True)
+    except BaseException:
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
+    os.utime(entry)  # recently used: evicted last
+    return OpenSnapshot(con, info, cached, spill)
 
 
 def _evict(folder: Path, keep: Path) -> None:
