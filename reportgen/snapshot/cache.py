@@ -5,9 +5,9 @@ SnapshotInfo). The key hashes the reportgen version, the limits, every input pat
 size and modification time of every file under it (hidden ones and sources.yaml included) and
 the bytes of an explicit sources file: changing, adding, removing or touching a file makes a new
 key. An entry is built in a private folder and renamed into place when complete, so a crashed or
-concurrent build never leaves a half-written entry; hits open the database read-only. Without the
-cache the database is a temporary file, so a snapshot larger than memory still spills to disk
-rather than filling it.
+concurrent build never leaves a half-written entry; hits open the database read-only. A fresh
+ingest runs in an in-memory database under a memory limit that spills to a private folder, so a
+snapshot larger than memory goes to disk rather than filling memory.
 """
 
 from __future__ import annotations
@@ -67,19 +67,34 @@ def _identities(root: Path) -> list[str]:
     return out
 
 
-def connect(path: Path, spill: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the database file `path` with the memory limit, spilling into `spill`
-    (a folder of this process's own: DuckDB's spill file names are not unique across
-    processes)."""
-    con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        # Compressing the strings when a table is written costs about as much CPU as parsing
-        # them (measured on 2M lines): the cache trades disk space for a faster first build.
-        con.execute("SET force_compression = 'uncompressed'")
+def connect(
+    path: Path | None, spill: Path, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """A connection to the database file `path` (None: in memory) with the memory limit,
+    spilling into `spill` (a folder of this process's own: DuckDB's spill file names are not
+    unique across processes). In-memory tables spill there too, so they may exceed memory."""
+    con = duckdb.connect(":memory:" if path is None else str(path), read_only=read_only)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
+    con.execute(f"SET temp_directory = {_literal(str(spill))}")
     con.execute("SET enable_progress_bar = false")
     return con
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def save_table(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Copy the `logs` table of `con` into a new database file at `path`."""
+    con.execute(f"ATTACH {_literal(str(path))} AS reportgen_cache")
+    try:
+        # Compressing the strings costs about as much CPU as parsing them (measured on 2M
+        # lines): the cache trades disk space for a faster first build.
+        con.execute("SET force_compression = 'uncompressed'")
+        con.execute("CREATE TABLE reportgen_cache.logs AS FROM logs")
+    finally:
+        con.execute("RESET force_compression")
+        con.execute("DETACH reportgen_cache")
 
 
 def save_info(info: SnapshotInfo, path: Path) -> None:
@@ -108,7 +123,7 @@ def load_info(path: Path, roots: Sequence[Path]) -> SnapshotInfo:
 
 class OpenSnapshot:
     """An ingested snapshot: `con` over its `logs` table, `info`, and whether it was `cached`.
-    `close()` closes the connection and removes a temporary database."""
+    `close()` closes the connection and removes its spill folder."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, info: SnapshotInfo, cached: bool, temp: Path
@@ -119,7 +134,7 @@ class OpenSnapshot:
         self._temp = temp
 
     def close(self) -> None:
-        """Close the connection; delete its spill folder (and the database when temporary)."""
+        """Close the connection; delete its spill folder."""
         self.con.close()
         shutil.rmtree(self._temp, ignore_errors=True)
 
@@ -130,33 +145,35 @@ def open_snapshot(
     cache: Path | None,
     progress: Progress | None = None,
 ) -> OpenSnapshot:
-    """Ingest `paths`, or reuse the entry under `cache` (None: no cache) with the same key."""
-    if cache is None:
-        temp = Path(tempfile.mkdtemp(prefix="reportgen-db-"))
-        con = connect(temp / "logs.duckdb", temp / "spill")
-        try:
-            info = ingest(con, paths, sources, progress=progress)
-        except BaseException:
-            con.close()
-            shutil.rmtree(temp, ignore_errors=True)
-            raise
-        return OpenSnapshot(con, info, False, temp)
-    entry = cache / "ingest" / snapshot_key(paths, sources)
-    if (entry / "info.json").is_file():
+    """Ingest `paths`, or reuse the entry under `cache` (None: no cache) with the same key.
+
+    A fresh ingest runs in memory (spilling beyond the limit, which is faster than writing a
+    database file as it goes) and is then copied into the cache entry for the next build.
+    """
+    entry = None if cache is None else cache / "ingest" / snapshot_key(paths, sources)
+    if entry is not None and (entry / "info.json").is_file():
         try:
             return _open_entry(entry, paths, cached=True)
         except (duckdb.Error, OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(entry, ignore_errors=True)  # a damaged entry: build it again
+    spill = Path(tempfile.mkdtemp(prefix="reportgen-spill-"))
+    con = connect(None, spill)
+    try:
+        info = ingest(con, paths, sources, progress=progress)
+        if entry is not None:
+            _save_entry(con, info, entry)
+    except BaseException:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
+    return OpenSnapshot(con, info, False, spill)
+
+
+def _save_entry(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, entry: Path) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=entry.parent))
     try:
-        con = connect(staging / "logs.duckdb", staging / "spill")
-        try:
-            info = ingest(con, paths, sources, progress=progress)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        shutil.rmtree(staging / "spill", ignore_errors=True)
+        save_table(con, staging / "logs.duckdb")
         save_info(info, staging / "info.json")
         try:
             staging.rename(entry)
@@ -166,7 +183,6 @@ def open_snapshot(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _evict(entry.parent, keep=entry)
-    return _open_entry(entry, paths, cached=False)
 
 
 def _open_entry(entry: Path, paths: Sequence[Path], cached: bool) -> OpenSnapshot:
