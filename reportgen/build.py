@@ -16,6 +16,7 @@ from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.theme import available_themes
 from reportgen.session import Session, open_session
+from reportgen.snapshot.report import problem_warnings
 from reportgen.spec.loader import Dashboard, load_dashboard
 from reportgen.spec.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.summary import summary_json
@@ -36,6 +37,7 @@ class BuildResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
 
     @property
     def exit_code(self) -> int:
@@ -58,6 +60,7 @@ def build(
     strict: bool = False,
     variables: Mapping[str, str] | None = None,
     fail_on: Sequence[str] = (),
+    cache: bool = True,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
@@ -73,8 +76,8 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC")
-    result = BuildResult()
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
+    result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
@@ -179,6 +182,7 @@ def evaluate(
         if scope is not None
         else [(f.name, f.format, f.records) for f in info.files],
         variables=dict(dashboard.variables),
+        scoped=scope is not None,
     )
 
 

@@ -17,7 +17,16 @@ from reportgen.errors import ReportgenError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _no_cache_option(command: F) -> F:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Ingest the snapshot again instead of reusing the cached ingest of unchanged files.",
+    )(command)
+
+
 def _snapshot_options(command: F) -> F:
+    command = _no_cache_option(command)
     command = click.option(
         "--tz",
         default=None,
@@ -124,6 +133,7 @@ def build(
     variables: tuple[str, ...],
     fail_on: tuple[str, ...],
     summary_md: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -143,7 +153,10 @@ def build(
         strict=strict,
         variables=parse_assignments(variables),
         fail_on=gates,
+        cache=not no_cache,
     )
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
@@ -207,6 +220,7 @@ def publish(
     formats: str,
     fail_on: tuple[str, ...],
     summary_md: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -235,6 +249,7 @@ def publish(
         site_reports=not team_names,
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
+        cache=not no_cache,
     )
     for path in result.runs:
         click.echo(f"published {path}")
@@ -317,6 +332,7 @@ def mail(
     team_name: str | None,
     dry_run: bool,
     out: Path,
+    no_cache: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
     from reportgen.errors import UsageError
@@ -340,6 +356,7 @@ def mail(
         at=at,
         day=day,
         tz=tz,
+        cache=not no_cache,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -387,6 +404,7 @@ def query(
     to: str | None,
     output: str,
     explain: bool,
+    no_cache: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -404,7 +422,7 @@ def query(
     parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC")
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -476,6 +494,44 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
         f"wrote {len(info.files)} files, {info.lines} lines "
         f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
     )
+
+
+@cli.group()
+def snapshot() -> None:
+    """Look at a snapshot without building a report."""
+
+
+@snapshot.command()
+@click.option(
+    "--logs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    metavar="PATH",
+    help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+)
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="sources.yaml mapping files to metadata (default: the one in the snapshot root).",
+)
+@click.option(
+    "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_no_cache_option
+def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
+    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
+    from reportgen.session import open_session
+    from reportgen.snapshot.report import inspect_files, inspect_json, inspect_table
+
+    session = open_session(logs, sources, cache=not no_cache)
+    try:
+        views = inspect_files(session.con, session.snapshot)
+        render = inspect_json if output == "json" else inspect_table
+        click.echo(render(session.snapshot, views), nl=False)
+    finally:
+        session.close()
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from reportgen.bundled import bundled_snapshot
+from reportgen.bundled import bundled_snapshot, cache_dir
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import SnapshotInfo, ingest
+from reportgen.snapshot import SnapshotInfo
+from reportgen.snapshot.cache import open_snapshot
+from reportgen.snapshot.progress import terminal_progress
 from reportgen.timerange import Window, default_at, parse_instant, resolve_range, zone_info
 
 
@@ -24,6 +26,8 @@ class Session:
     at: datetime
     tz: str
     bundled: bool
+    closer: Callable[[], None] | None = None  # closes `con` and removes its temporary database
+    cached: bool = False  # the snapshot came from the ingest cache
 
     def window(self, range_text: str, tz: str | None = None, option: str = "--range") -> Window:
         """The window of a range expression (`-24h`, `all`...) in zone `tz` (default: the
@@ -35,7 +39,10 @@ class Session:
         return Window(start, end, zone)
 
     def close(self) -> None:
-        self.con.close()
+        if self.closer is not None:
+            self.closer()
+        else:
+            self.con.close()
 
 
 def open_session(
@@ -44,10 +51,12 @@ def open_session(
     *,
     at: str | None = None,
     tz: str = "UTC",
+    cache: bool = True,
 ) -> Session:
     """Ingest `logs` (default: the bundled sample) and fix the reference instant.
 
-    `at` is ISO 8601 or None for the minute after the snapshot's latest message.
+    `at` is ISO 8601 or None for the minute after the snapshot's latest message. With `cache`,
+    an unchanged snapshot is not ingested again (see reportgen.snapshot.cache).
     """
     zone_info(tz)
     paths = list(logs)
@@ -59,8 +68,18 @@ def open_session(
             raise SnapshotError(f"no such file or folder: {path} (--logs)")
     if sources is not None and not sources.is_file():
         raise SnapshotError(f"no such file: {sources} (--sources)")
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    snapshot = ingest(con, paths, sources)
-    instant = parse_instant(at, tz) if at else default_at(snapshot.end)
-    return Session(con, snapshot, instant, tz, bundled)
+    shown = terminal_progress()
+    try:
+        opened = open_snapshot(
+            paths, sources, cache_dir() if cache else None, shown[0] if shown else None
+        )
+    finally:
+        if shown:
+            shown[1](0, 0, 0)
+    try:
+        snapshot = opened.info
+        instant = parse_instant(at, tz) if at else default_at(snapshot.end)
+    except BaseException:
+        opened.close()
+        raise
+    return Session(opened.con, snapshot, instant, tz, bundled, opened.close, opened.cached)

@@ -57,7 +57,18 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
         "window": report.window_label,
         "status": "error" if any(p.error for p in report.panels) else "ok",
         "snapshot": {
-            "files": len(info.files),
+            "files": [
+                {
+                    "name": item.name,
+                    "format": item.format,
+                    "bytes": item.bytes,
+                    "lines": item.lines,
+                    "records": item.records,
+                    "problems": dict(sorted(item.problems.items())),
+                }
+                for item in info.files
+                if not report.scoped
+            ],
             "rows": info.rows,
             "sha256": info.digest,
             "problems": dict(sorted(info.problems.items())),

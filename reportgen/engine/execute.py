@@ -51,6 +51,16 @@ def check_regexes(con: duckdb.DuckDBPyConnection, query: Query) -> None:
             ) from None
 
 
+def extra_fields(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+    """The columns of `table` that are fields from sources.yaml `fields` (not metadata, whose
+    names start with '_'); none when the table cannot be read (the query then reports it)."""
+    try:
+        described = con.execute(f"SELECT * FROM {table_sql(table)} LIMIT 0").description
+    except duckdb.Error:
+        return ()
+    return tuple(str(column[0]) for column in described if not str(column[0]).startswith("_"))
+
+
 def run_query(
     con: duckdb.DuckDBPyConnection,
     text: str | Query,
@@ -70,10 +80,13 @@ def run_query(
     query = parse_query(text, variables=variables) if isinstance(text, str) else text
     check_regexes(con, query)
     pivots: dict[int, list[str]] = {}
-    compiled = compile_query(query, window, table)
+    extra = extra_fields(con, table)
+    compiled = compile_query(query, window, table, extra=extra)
     cap = max_messages if compiled.kind == "messages" else max_records
     while True:
-        compiled = compile_query(query, window, table, pivot_values=pivots, row_limit=cap + 1)
+        compiled = compile_query(
+            query, window, table, pivot_values=pivots, row_limit=cap + 1, extra=extra
+        )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
         values = _fetch(con, compiled.pivot_sql, compiled.params, query)

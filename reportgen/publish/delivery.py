@@ -81,6 +81,7 @@ def mail_reports(
     at: str | None = None,
     day: str | None = None,
     tz: str | None = None,
+    cache: bool = True,
 ) -> MailResult:
     """Build each dashboard and send it as one message (or write `<out>/<name>.eml`)."""
     if not request.sender:
@@ -93,7 +94,7 @@ def mail_reports(
     if day is not None:
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
-    session = open_session(logs, sources, at=at, tz=zone)
+    session = open_session(logs, sources, at=at, tz=zone, cache=cache)
     result = MailResult()
     try:
         stamp = run_date(session, zone).isoformat()

@@ -91,6 +91,7 @@ def publish(
     site_reports: bool = True,
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
+    cache: bool = True,
 ) -> PublishResult:
     """Publish every dashboard for each date into `site` (and into each team's part of it).
 
@@ -122,7 +123,7 @@ def publish(
         seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
-    base = open_session(logs, sources, at=instants[0], tz=zone)
+    base = open_session(logs, sources, at=instants[0], tz=zone, cache=cache)
     result = PublishResult()
     staging = archive.new_staging(site)
     try:

@@ -64,6 +64,7 @@ def compile_query(
     *,
     pivot_values: Mapping[int, Sequence[str]] | None = None,
     row_limit: int | None = None,
+    extra: Sequence[str] = (),
 ) -> CompiledQuery:
     """Plan `query` and generate its SQL; raise `QueryError` (all problems, with carets).
 
@@ -71,7 +72,7 @@ def compile_query(
     when a result was cut).
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values, window.tz)
+    plan = build_plan(query, pivot_values, window.tz, extra)
     generator = SqlGenerator(plan, table, window.tz, window)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}

@@ -110,10 +110,15 @@ def names_in(node: object) -> Iterator[Name]:
 
 class Planner:
     def __init__(
-        self, query: Query, pivot_values: Mapping[int, Sequence[str]], tz: str = "UTC"
+        self,
+        query: Query,
+        pivot_values: Mapping[int, Sequence[str]],
+        tz: str = "UTC",
+        extra: Sequence[str] = (),
     ) -> None:
         self.query = query
         self.tz = tz
+        self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
         self.text = query.text
         self.pivot_values = pivot_values
         self.cols = ColumnNames()
@@ -140,7 +145,7 @@ class Planner:
         fields = tuple(
             Field(m.key, self.spelling.get(m.key, m.key), m.type, self.cols.col(m.key))
             for m in METADATA
-        )
+        ) + tuple(Field(name, name, "string", self.cols.col(name)) for name in self.extra)
         schema = Schema(fields, (TS, SOURCE_NAME, LINE))
         steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
         pending = None
@@ -301,8 +306,12 @@ class Planner:
 
 
 def build_plan(
-    query: Query, pivot_values: Mapping[int, Sequence[str]] | None = None, tz: str = "UTC"
+    query: Query,
+    pivot_values: Mapping[int, Sequence[str]] | None = None,
+    tz: str = "UTC",
+    extra: Sequence[str] = (),
 ) -> Plan:
     """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
-    problem found."""
-    return Planner(query, pivot_values or {}, tz).plan()
+    problem found. `extra` names the string columns of the log table beyond METADATA
+    (sources.yaml `fields`), lower case."""
+    return Planner(query, pivot_values or {}, tz, extra).plan()

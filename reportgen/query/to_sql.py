@@ -160,7 +160,10 @@ class SqlGenerator:
 
     def search_sql(self, step: Step, prev: Step | None) -> str:
         meta = {m.key: m.expr for m in METADATA}
-        columns = [f"{meta[f.key]} AS {f.col}" for f in step.schema.fields]
+        # Keys beyond METADATA are the table's extra columns (sources.yaml `fields`).
+        columns = [
+            f"{meta.get(f.key, 't.' + quote_ident(f.key))} AS {f.col}" for f in step.schema.fields
+        ]
         columns += [
             f"t._messagetime AS {TS}",
             f"t._sourcename AS {SOURCE_NAME}",

@@ -103,3 +103,5 @@ class ReportView:
     snapshot_digest: str = ""
     snapshot_files: list[tuple[str, str, int]] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)
+    # Restricted to a team's scope: nothing about other data (file names...) may appear.
+    scoped: bool = False

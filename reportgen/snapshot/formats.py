@@ -15,7 +15,8 @@ Formats: `rfc3164` (`Jul 30 18:51:32 host tag[pid]: msg`, optional `<PRI>`, no y
 (`<142>1 2019-07-24T14:37:50.767Z host app procid msgid sd msg`), `golog`
 (` ERRO 2022-05-03T13:12:56.335 defender.go:932  msg`, optional ANSI colours, no zone), `json`
 (one object per line with a `time`/`timestamp`/`@timestamp`/`ts` key), `plain` (a line starting
-with an ISO 8601 timestamp).
+with an ISO 8601 timestamp or an epoch number; covers CRI `2026-11-20T10:00:00.123456789Z stdout F
+msg` lines).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 
 ISO = r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
 ZONE = r"(Z|z|[+-]\d{2}(?::?\d{2})?)"
+EPOCH = r"(\d{10}(?:\.\d{1,9})?|\d{13}|\d{16}|\d{19})"
+"""Epoch seconds (2001-2286, optional fraction) or milliseconds, microseconds, nanoseconds."""
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TIME_KEYS = ("time", "timestamp", "@timestamp", "ts")
 DETECT_LINES = 20
@@ -70,13 +73,14 @@ class LineFormat:
     pattern: str | None
     groups: tuple[str, ...]
     has_host: bool = False
+    epoch: bool = False  # the last group is an alternative header: epoch seconds/ms/us/ns
 
     def matches(self, line: str) -> bool:
         """Whether `line` is a header (a record's first line) in this format."""
         if self.pattern is None:
             return _json_header(line)
         match = _compiled(self.pattern).match(line)
-        return bool(match and match.group(1))
+        return bool(match and (match.group(1) or (self.epoch and match.group(len(self.groups)))))
 
     def extract_sql(self, line: str) -> str:
         """SQL for `h`: a struct of the capture groups ('' when the line is not a header)."""
@@ -95,6 +99,8 @@ class LineFormat:
         """SQL (over `h`) true on header lines."""
         if self.pattern is None:
             return "h IS NOT NULL"
+        if self.epoch:
+            return f"(h.{self.groups[0]} <> '' OR h.{self.groups[-1]} <> '')"
         return f"h.{self.groups[0]} <> ''"
 
     def key_sql(self) -> str:
@@ -114,14 +120,14 @@ class LineFormat:
         if self.name == "rfc3164":
             return f"timezone({sql_string(tz)}, d)"
         if self.pattern is None:
-            epoch = "try_cast(h AS DOUBLE)"
-            scale = (
-                f"CASE WHEN abs({epoch}) >= 1e17 THEN 1e9 WHEN abs({epoch}) >= 1e14 THEN 1e6 "
-                f"WHEN abs({epoch}) >= 1e11 THEN 1e3 ELSE 1 END"
-            )
             return (
                 f"CASE WHEN d.dt <> '' THEN {iso_time_sql(naive_sql('d.dt'), 'd.z', tz)} "
-                f"ELSE try(to_timestamp({epoch} / ({scale}))) END"
+                f"ELSE {epoch_sql('h')} END"
+            )
+        if self.epoch:
+            return (
+                f"CASE WHEN h.{self.groups[-1]} <> '' THEN {epoch_sql('h.' + self.groups[-1])} "
+                f"ELSE {iso_time_sql('d', 'h.z', tz)} END"
             )
         return iso_time_sql("d", "h.z", tz)
 
@@ -130,6 +136,17 @@ class LineFormat:
         if not self.has_host:
             return "NULL::VARCHAR"
         return "CASE WHEN h.host IN ('', '-') THEN NULL ELSE h.host END"
+
+
+def epoch_sql(text: str) -> str:
+    """SQL for the instant of an epoch number in text: seconds (with fractions), or whole
+    milliseconds, microseconds or nanoseconds, told apart by magnitude."""
+    value = f"try_cast({text} AS DOUBLE)"
+    scale = (
+        f"CASE WHEN abs({value}) >= 1e17 THEN 1e9 WHEN abs({value}) >= 1e14 THEN 1e6 "
+        f"WHEN abs({value}) >= 1e11 THEN 1e3 ELSE 1 END"
+    )
+    return f"try(to_timestamp({value} / ({scale})))"
 
 
 def _rfc3164_key() -> str:
@@ -163,7 +180,8 @@ FORMATS: dict[str, LineFormat] = {
         LineFormat("golog", rf"^{_ANSI} ?([A-Z]{{4,5}}) +{ISO}{ZONE}?(?: |$)",
                    ("level", "dt", "z")),
         LineFormat("json", None, ("t",)),
-        LineFormat("plain", rf"^{ISO} ?{ZONE}?(?:\s|$)", ("dt", "z")),
+        LineFormat("plain", rf"^(?:{ISO} ?{ZONE}?|{EPOCH})(?:\s|$)", ("dt", "z", "ep"),
+                   epoch=True),
     )
 }  # fmt: skip
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)

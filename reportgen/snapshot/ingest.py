@@ -9,7 +9,7 @@ is not valid UTF-8. The provenance digest is computed on a worker thread meanwhi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -29,12 +29,21 @@ from reportgen.snapshot.model import (
     snapshot_digest,
 )
 from reportgen.snapshot.sources import Sources, load_sources
-from reportgen.snapshot.textio import gunzip, is_gzip, sample_lines
+from reportgen.snapshot.textio import (
+    MAX_FILE_BYTES,
+    copy_head,
+    gunzip,
+    is_binary,
+    is_gzip,
+    sample_lines,
+)
 
 YEAR_GRACE = timedelta(days=1)
 """Year-less lines may be this much later than their file's mtime and still take its year (a
 clock or zone a little off must not push the last hours of a file back by a year)."""
 
+EXCLUDED = "excluded"
+"""The `format` of a file left out by an `exclude` glob of its source."""
 _UNSAFE_PATH = re.compile(r"[*?\[\]{}\\]")
 _ROTATION = re.compile(r"(\.\d+)?(\.gz)?$", re.IGNORECASE)
 
@@ -44,12 +53,14 @@ def ingest(
     paths: Sequence[Path],
     sources: Path | None = None,
     table: str = "logs",
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> SnapshotInfo:
     """Read the snapshot at `paths` into `table` (created or replaced), one row per record.
 
     `paths` are folders, `.tar`/`.tar.gz`/`.tgz` archives or single files; `sources` is a
     sources.yaml that replaces those found in the roots. Raises SnapshotError for inputs that
-    cannot be read (missing, unsafe tar members, invalid sources.yaml).
+    cannot be read (missing, unsafe tar members, invalid sources.yaml). `progress` is called
+    after each chunk of files with the files, bytes and lines loaded so far.
     """
     roots = [Path(path) for path in paths]
     explicit = load_sources(sources) if sources is not None else None
@@ -58,16 +69,18 @@ def ingest(
         found = discover(roots, workdir)
         digests = pool.submit(_digests, found.files)
         rules = _rules(found, explicit)
+        gunzipped = _gunzip_all(found, rules, workdir)
         infos: dict[int, FileInfo] = {}
         plans: list[FilePlan] = []
         taken: set[str] = set()
         for fid, item in enumerate(found.files):
-            plan = plan_file(fid, item, rules[item.root], workdir, taken)
+            plan = plan_file(fid, item, rules[item.root], workdir, taken, gunzipped.get(fid))
             if isinstance(plan, FileInfo):
                 infos[fid] = plan
             else:
                 plans.append(plan)
-        Loader(con, table, workdir).load(plans)
+        fields = tuple(sorted({name for rule in rules for name in rule.field_names()}))
+        Loader(con, table, workdir, fields, progress).load(plans)
         for plan in plans:
             infos[plan.fid] = FileInfo(
                 plan.name, plan.format, plan.lines, plan.records,
@@ -136,8 +149,28 @@ def default_host(item: InputFile) -> str:
     return PurePosixPath(bare).stem or parts[-1]
 
 
+def _gunzip_all(
+    found: Discovery, rules: list[Sources], workdir: Path
+) -> dict[int, tuple[Path, str | None]]:
+    """Decompress the `.gz` files that will be read, two at a time (zlib releases the GIL):
+    file id -> (decompressed copy, problem or None)."""
+    jobs = {}
+    for fid, item in enumerate(found.files):
+        entry = rules[item.root].match(item.name)
+        if (entry is None or not entry.excludes(item.name)) and is_gzip(item.name, item.path):
+            jobs[fid] = (item.path, workdir / f"{fid}.txt")
+    with ThreadPoolExecutor(2) as pool:
+        problems = pool.map(lambda job: gunzip(*job), jobs.values())
+        return {fid: (jobs[fid][1], problem) for fid, problem in zip(jobs, problems, strict=True)}
+
+
 def plan_file(
-    fid: int, item: InputFile, rules: Sources, workdir: Path, taken: set[str]
+    fid: int,
+    item: InputFile,
+    rules: Sources,
+    workdir: Path,
+    taken: set[str],
+    gunzipped: tuple[Path, str | None] | None = None,
 ) -> FilePlan | FileInfo:
     """How to load one file, or its FileInfo when there is nothing to load (an empty file).
 
@@ -145,11 +178,20 @@ def plan_file(
     or with glob characters in its path, is read through a link of our own.
     """
     problems: dict[str, int] = {}
+    entry = rules.match(item.name)
+    if entry is not None and entry.excludes(item.name):
+        return FileInfo(item.name, EXCLUDED, 0, 0, item.size, problems)
     read_path = item.path.resolve()
-    if is_gzip(item.name, item.path):
-        read_path = workdir / f"{fid}.txt"
-        if not gunzip(item.path, read_path, item.name):
-            problems["bad_gzip"] = 1
+    if gunzipped is not None or is_gzip(item.name, item.path):
+        read_path, problem = gunzipped or (workdir / f"{fid}.txt", None)
+        if gunzipped is None:
+            problem = gunzip(item.path, read_path)
+        if problem is not None:
+            problems[problem] = 1
+    elif item.size > MAX_FILE_BYTES:
+        read_path = workdir / f"{fid}.head"
+        copy_head(item.path, read_path, MAX_FILE_BYTES)
+        problems["too_large"] = 1
     elif _UNSAFE_PATH.search(str(read_path)) or str(read_path) in taken:
         link = workdir / f"{fid}.link"
         link.symlink_to(read_path)
@@ -158,7 +200,9 @@ def plan_file(
     if read_path.stat().st_size == 0:
         problems["empty_file"] = 1
         return FileInfo(item.name, "", 0, 0, item.size, problems)
-    entry = rules.match(item.name)
+    if is_binary(read_path):
+        problems["binary_file"] = 1
+        return FileInfo(item.name, "", 0, 0, item.size, problems)
     fmt = entry.format if entry is not None else "auto"
     if fmt == "auto":
         fmt = detect(sample_lines(read_path))
@@ -180,5 +224,9 @@ def plan_file(
         or ("" if folder == "." else folder),
         source=(entry.name if entry is not None else None) or PurePosixPath(item.name).name,
         collector=entry.collector if entry is not None else None,
+        cut=rules.max_line_chars,
+        multiline=entry.multiline if entry is not None else "auto",
+        start=entry.start if entry is not None else None,
+        fields=dict(entry.fields) if entry is not None else {},
         problems=problems,
     )

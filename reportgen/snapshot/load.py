@@ -8,6 +8,7 @@ Python (`textio.transcode`) and retried.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,16 +42,26 @@ class FilePlan:
     category: str
     source: str
     collector: str | None
+    cut: int = 1 << 20
+    multiline: str = "auto"
+    start: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
     problems: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     records: int = 0
 
-    def meta_row(self) -> tuple[object, ...]:
-        """The file's row of the metadata table (see sql.META_COLUMNS)."""
+    @property
+    def rule(self) -> str:
+        """The multiline rule as one text (mode NUL start regex), a key of the stage."""
+        return f"{self.multiline}\0{self.start or ''}"
+
+    def meta_row(self, fields: tuple[str, ...]) -> tuple[object, ...]:
+        """The file's row of the metadata table (see sql.META_COLUMNS), then its `fields`."""
         return (
             self.fid, self.format, self.tz, self.mtime, self.limit.year,
             self.limit.strftime("%m-%d %H:%M:%S"), self.host, self.default_host, self.category,
-            self.name, self.source, self.collector,
+            self.name, self.source, self.collector, self.cut, self.rule,
+            *(self.fields.get(name) for name in fields),
         )  # fmt: skip
 
 
@@ -61,8 +72,17 @@ class Loader:
     loaded: a failed ingest leaves the previous table as it was.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str, workdir: Path) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        workdir: Path,
+        fields: tuple[str, ...] = (),
+        progress: Callable[[int, int, int], None] | None = None,
+    ) -> None:
         self.con = con
+        self.progress = progress
+        self.fields = fields
         self.table = table
         self.building = f"{table}__reportgen_building"
         self.workdir = workdir
@@ -70,21 +90,28 @@ class Loader:
     def load(self, plans: list[FilePlan]) -> None:
         """Load all `plans` (sorted by name) into the table and fill in their counts and
         problems."""
-        columns = ", ".join(f"{name} {kind}" for name, kind in LOG_COLUMNS)
+        extra = [(quote_ident(name), "VARCHAR") for name in self.fields]
+        columns = ", ".join(f"{name} {kind}" for name, kind in (*LOG_COLUMNS, *extra))
         building = quote_ident(self.building)
         self.con.execute(f"CREATE OR REPLACE TABLE {building} ({columns})")
-        meta = ", ".join(f"{name} {kind}" for name, kind in META_COLUMNS)
+        meta = ", ".join(f"{name} {kind}" for name, kind in (*META_COLUMNS, *extra))
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {META} ({meta})")
         setting = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
         done = False
         try:
             if plans:
-                rows = [plan.meta_row() for plan in plans]
+                rows = [plan.meta_row(self.fields) for plan in plans]
                 values = [list(column) for column in zip(*rows, strict=True)]
-                unnests = ", ".join("unnest(?)" for _ in META_COLUMNS)
+                unnests = ", ".join("unnest(?)" for _ in rows[0])
                 self.con.execute(f"INSERT INTO {META} SELECT {unnests}", values)
+            files = size = lines = 0
             for chunk in chunks(plans):
                 self._load_chunk(chunk)
+                if self.progress is not None:
+                    files += len(chunk)
+                    size += sum(plan.read_path.stat().st_size for plan in chunk)
+                    lines += sum(plan.lines for plan in chunk)
+                    self.progress(files, size, lines)
             done = True
         finally:
             self._preserve_order(bool(setting[0]) if setting else True)
@@ -110,13 +137,13 @@ class Loader:
         self._preserve_order(False)
         self._split(chunk)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} ({sql.STAGE_COLUMNS})")
-        for format_name, tz in dict.fromkeys((plan.format, plan.tz) for plan in chunk):
+        groups = dict.fromkeys((p.format, p.tz, p.multiline, p.start) for p in chunk)
+        for key in groups:
+            format_name = key[0]
             try:
-                self.con.execute(sql.stage_sql(format_name, tz))
+                self.con.execute(sql.stage_sql(*key))
             except duckdb.Error as error:
-                where = _names(
-                    [plan for plan in chunk if (plan.format, plan.tz) == (format_name, tz)]
-                )
+                where = _names([p for p in chunk if (p.format, p.tz, p.multiline, p.start) == key])
                 raise SnapshotError(f"cannot parse {where} as {format_name}: {error}") from error
         self.con.execute(f"DROP TABLE {sql.LINES}")
         by_fid = {plan.fid: plan for plan in chunk}
@@ -131,7 +158,7 @@ class Loader:
             join = join or cont > 0
             fill = fill or bad > 0 or bool(lead)
         self._preserve_order(True)
-        self.con.execute(sql.insert_sql(self.building, join, fill))
+        self.con.execute(sql.insert_sql(self.building, join, fill, self.fields))
 
     def _split(self, chunk: list[FilePlan]) -> None:
         try:

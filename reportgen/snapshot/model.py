@@ -4,8 +4,11 @@ Problem counters are plain `dict[str, int]` keyed by a short stable name; the na
 
 - `empty_file`: a file with no bytes (or a `.gz` that decompresses to nothing); skipped.
 - `bad_gzip`: a `.gz` file that is truncated or corrupt; what could be read is kept.
+- `too_large`: a file larger than `textio.MAX_FILE_BYTES` (once decompressed); its first
+  `MAX_FILE_BYTES` are kept, cut at a line end.
+- `binary_file`: a file whose first bytes hold NUL or many control characters; skipped.
 - `invalid_utf8`: lines with bytes that are not UTF-8; the bytes were replaced by U+FFFD.
-- `long_line`: lines longer than `MAX_LINE_CHARS`; truncated.
+- `long_line`: lines longer than sources.yaml `max_line_chars` (default 1 MiB); truncated.
 - `blank_line`: empty or whitespace-only lines; skipped.
 - `bad_timestamp`: records without a parsable time; they keep the previous record's time (or
   the file's modification time when there is none).

@@ -9,9 +9,14 @@ sources:
     name: twistlock                          # optional: _source
     timezone: UTC                            # optional: zone of timestamps without an offset
     format: auto                             # optional: auto | rfc3164 | ... (see FORMATS)
+    multiline: auto                          # optional: auto | header | none | {start: REGEX}
+    exclude: ["*/var/log/*.old"]             # optional: globs of files not to collect
+    fields: {cluster: prod-eks}              # optional: fields added to every record
+max_line_chars: 1048576                      # optional: longer lines are truncated
 ```
 The file is composed (not just loaded) with PyYAML's safe loader so every problem can name its
-`file:line:col`; all problems are collected and raised as one `SnapshotError`.
+`file:line:col` (see `reportgen.snapshot.sources_check`); all problems are collected and raised
+as one `SnapshotError`.
 """
 
 from __future__ import annotations
@@ -24,13 +29,11 @@ from pathlib import Path
 
 import yaml
 
-from reportgen.errors import ReportgenError, SnapshotError, Span, suggestion
-from reportgen.snapshot.formats import FORMAT_NAMES
+from reportgen.errors import SnapshotError, Span
 
-FORMATS: tuple[str, ...] = ("auto", *FORMAT_NAMES)
-KEYS: tuple[str, ...] = ("files", "category", "host", "collector", "name", "timezone", "format")
-_STRING_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-_MAX_SHOWN = 10
+MAX_LINE_CHARS = 1 << 20
+"""Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
+MULTILINE_MODES: tuple[str, ...] = ("auto", "header", "none")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,14 @@ class Source:
     name: str | None = None
     timezone: str | None = None
     format: str = "auto"
+    multiline: str = "auto"
+    start: str | None = None
+    exclude: tuple[re.Pattern[str], ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def excludes(self, name: str) -> bool:
+        """Whether one of the `exclude` globs matches `name`."""
+        return any(pattern.match(name) for pattern in self.exclude)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,11 @@ class Sources:
 
     entries: tuple[Source, ...] = ()
     path: Path | None = None
+    max_line_chars: int = MAX_LINE_CHARS
+
+    def field_names(self) -> set[str]:
+        """The names of the `fields` of every entry."""
+        return {name for entry in self.entries for name, _ in entry.fields}
 
     def match(self, name: str) -> Source | None:
         """The first entry whose glob matches `name` (a path relative to the root), or None."""
@@ -112,7 +128,9 @@ def load_sources(path: Path) -> Sources:
 
 def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
     """Validate the text of a sources.yaml named `source` (used in error locations)."""
-    checker = _Checker(text, source)
+    from reportgen.snapshot.sources_check import Checker
+
+    checker = Checker(text, source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -125,106 +143,6 @@ def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
         raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
     except yaml.YAMLError as error:
         raise SnapshotError(f"{source}: invalid YAML: {error}") from error
-    entries = checker.document(root)
+    entries, max_line = checker.document(root)
     checker.raise_if_any()
-    return Sources(tuple(entries), path)
-
-
-class _Checker:
-    """Walks the composed YAML nodes and collects problems as ReportgenErrors with spans."""
-
-    def __init__(self, text: str, source: str) -> None:
-        self.text = text
-        self.source = source
-        self.problems: list[ReportgenError] = []
-
-    def span(self, node: yaml.Node) -> Span:
-        start, end = node.start_mark, node.end_mark
-        return Span(self.source, start.line + 1, start.column + 1, start.index, end.index)
-
-    def problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
-        self.problems.append(ReportgenError(message, self.span(node), hint=hint, text=self.text))
-
-    def raise_if_any(self) -> None:
-        if not self.problems:
-            return
-        first = self.problems[0]
-        if len(self.problems) == 1:
-            raise SnapshotError(first.message, first.span, hint=first.hint, text=self.text)
-        shown = [str(problem) for problem in self.problems[:_MAX_SHOWN]]
-        if len(self.problems) > _MAX_SHOWN:
-            shown.append(f"... and {len(self.problems) - _MAX_SHOWN} more")
-        raise SnapshotError("\n".join(shown))
-
-    def pairs(self, node: yaml.MappingNode, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
-        """The key -> value nodes of a mapping; unknown, duplicate or non-string keys reported."""
-        found: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag != "tag:yaml.org,2002:str":
-                self.problem(key_node, "keys must be strings")
-            elif key not in keys:
-                self.problem(key_node, f"unknown key '{key}'", suggestion(key, keys))
-            elif key in found:
-                self.problem(key_node, f"duplicate key '{key}'")
-            else:
-                found[key] = value_node
-        return found
-
-    def document(self, root: yaml.Node | None) -> list[Source]:
-        if root is None:
-            return []
-        if not isinstance(root, yaml.MappingNode):
-            self.problem(root, "expected a mapping with a 'sources' list")
-            return []
-        items = self.pairs(root, ("sources",)).get("sources")
-        if items is None:
-            if not self.problems:
-                self.problem(root, "missing key 'sources'")
-            return []
-        if isinstance(items, yaml.ScalarNode) and items.tag == "tag:yaml.org,2002:null":
-            return []
-        if not isinstance(items, yaml.SequenceNode):
-            self.problem(items, "'sources' must be a list of entries")
-            return []
-        return [entry for node in items.value if (entry := self.entry(node)) is not None]
-
-    def string(self, node: yaml.Node, key: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag in _STRING_TAGS:
-            return str(node.value)
-        self.problem(node, f"'{key}' must be a string")
-        return None
-
-    def entry(self, node: yaml.Node) -> Source | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, "each source must be a mapping with at least 'files'")
-            return None
-        before = len(self.problems)
-        values: dict[str, str] = {}
-        pairs = self.pairs(node, KEYS)
-        for key, value_node in pairs.items():
-            value = self.string(value_node, key)
-            if value is None:
-                continue
-            values[key] = value
-            if key == "format" and value not in FORMATS:
-                self.problem(value_node, f"unknown format '{value}'", suggestion(value, FORMATS))
-            elif key == "timezone" and value not in known_zones():
-                hint = suggestion(value, sorted(known_zones()))
-                self.problem(value_node, f"unknown time zone '{value}'", hint)
-            elif key == "files" and (not value or value.startswith("/")):
-                self.problem(value_node, "'files' must be a glob relative to the snapshot root")
-        if "files" not in pairs:
-            self.problem(node, "missing key 'files'")
-        if len(self.problems) > before:
-            return None
-        return Source(
-            files=values["files"],
-            pattern=re.compile(glob_to_regex(values["files"])),
-            category=values.get("category"),
-            host=values.get("host"),
-            collector=values.get("collector"),
-            name=values.get("name"),
-            timezone=values.get("timezone"),
-            format=values.get("format", "auto"),
-        )
+    return Sources(tuple(entries), path, max_line)

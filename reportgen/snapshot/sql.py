@@ -23,8 +23,12 @@ from reportgen.snapshot.formats import FORMATS, sql_string
 LINES = "_reportgen_lines"
 STAGE = "_reportgen_stage"
 META = "_reportgen_meta"
-MAX_LINE_CHARS = 1 << 20
-"""Longer lines are truncated to this many characters (problem `long_line`)."""
+GO_TRACE = (
+    r"^(?:goroutine \d+ \[[^\]]*\]:|\[signal |created by |exit status \d+$|"
+    r"[\w.*/()\[\]-]+\(.*\)$)"
+)
+"""Unindented lines that continue a Go panic (`multiline: auto`): goroutine headers, the signal
+line, stack frames (`main.main()`, `pkg.(*T).M(...)`), `created by ...`, `exit status N`."""
 
 META_COLUMNS = (
     ("fid", "INTEGER"),
@@ -39,6 +43,8 @@ META_COLUMNS = (
     ("sourcename", "VARCHAR"),
     ("source", "VARCHAR"),
     ("collector", "VARCHAR"),
+    ("cut", "INTEGER"),
+    ("rule", "VARCHAR"),
 )
 """The per-file metadata table the statements join to (one row per file, keyed by `fid`)."""
 STAGE_COLUMNS = (
@@ -65,21 +71,35 @@ FROM (SELECT {ids}[list_position({files}, filename)] AS fid,
 """
 
 
-def stage_sql(format_name: str, tz: str) -> str:
-    """The statement that adds to the stage the lines of the files of one format and zone."""
+def starts_sql(multiline: str, start: str | None) -> str:
+    """SQL (over `line`, `lead_ws`, `hdr`) true on lines that start a record, for a `multiline`
+    mode (see reportgen.snapshot.sources)."""
+    if multiline == "none":
+        return "TRUE"
+    if multiline == "header":
+        return "hdr"
+    if multiline == "start":
+        return f"regexp_matches(line, {sql_string(start or '')})"
+    return f"(hdr OR NOT (lead_ws OR regexp_matches(line, {sql_string(GO_TRACE)})))"
+
+
+def stage_sql(format_name: str, tz: str, multiline: str = "auto", start: str | None = None) -> str:
+    """The statement that adds to the stage the lines of the files of one format, zone and
+    multiline rule (`start` is the boundary regex of mode `start`)."""
     fmt = FORMATS[format_name]
-    cut = MAX_LINE_CHARS
     blank = "(line = '' OR (lead_ws AND ltrim(line, E' \\t') = ''))"
+    rule = f"{sql_string(multiline)} || chr(0) || {sql_string(start or '')}"
     return f"""
 INSERT INTO {STAGE}
-WITH m AS (SELECT fid, y0, lim_md FROM {META}
-           WHERE format = {sql_string(format_name)} AND tz = {sql_string(tz)}),
-crlf AS (SELECT m.fid, m.y0, m.lim_md, x.n, x.total,
+WITH m AS (SELECT fid, y0, lim_md, cut FROM {META}
+           WHERE format = {sql_string(format_name)} AND tz = {sql_string(tz)}
+             AND rule = {rule}),
+crlf AS (SELECT m.fid, m.y0, m.lim_md, m.cut, x.n, x.total,
                 CASE WHEN ends_with(x.raw, chr(13)) THEN left(x.raw, -1) ELSE x.raw END AS raw
          FROM {LINES} AS x JOIN m ON m.fid = x.fid),
 l AS (SELECT fid, y0, lim_md, n, total,
-             strlen(raw) > {cut} AND length(raw) > {cut} AS long,
-             CASE WHEN long THEN left(raw, {cut}) ELSE raw END AS line,
+             strlen(raw) > cut AND length(raw) > cut AS long,
+             CASE WHEN long THEN left(raw, cut) ELSE raw END AS line,
              starts_with(line, ' ') OR starts_with(line, chr(9)) AS lead_ws
       FROM crlf),
 hx AS (SELECT *, {fmt.extract_sql("line")} AS h FROM l),
@@ -90,7 +110,8 @@ tx AS (SELECT fid, n, total, line, long, lead_ws, {fmt.header_sql()} AS hdr,
 SELECT fid, n, line, long, CASE WHEN hdr THEN ts END, CASE WHEN hdr THEN host END,
        CASE WHEN line = '' AND n = total THEN 4
             WHEN {blank} THEN 3
-            WHEN hdr OR NOT lead_ws THEN CASE WHEN hdr AND ts IS NOT NULL THEN 0 ELSE 1 END
+            WHEN {starts_sql(multiline, start)}
+            THEN CASE WHEN hdr AND ts IS NOT NULL THEN 0 ELSE 1 END
             ELSE 2 END
 FROM tx
 """
@@ -124,9 +145,10 @@ SELECT fid, first, tail, NULL::TIMESTAMPTZ, NULL::VARCHAR FROM tails WHERE owner
 """
 
 
-def insert_sql(table: str, join: bool, fill: bool) -> str:
+def insert_sql(table: str, join: bool, fill: bool, fields: tuple[str, ...] = ()) -> str:
     """The statement that inserts the staged records, joining continuation lines (`join`) and
-    giving records without a time the previous record's (`fill`) only when needed."""
+    giving records without a time the previous record's (`fill`) only when needed; `fields` are
+    the extra columns (sources.yaml `fields`), read from the same columns of the metadata."""
     records = (
         _JOINED if join else f"SELECT fid, n, line AS raw, ts, host FROM {STAGE} WHERE kind < 2"
     )
@@ -136,10 +158,11 @@ def insert_sql(table: str, join: bool, fill: bool) -> str:
             "last_value(r.ts IGNORE NULLS) OVER (PARTITION BY r.fid ORDER BY r.n "
             "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
         )
+    extra = "".join(f", m.{quote_ident(name)}" for name in fields)
     return f"""
 INSERT INTO {quote_ident(table)}
 SELECT coalesce({time}, m.mtime), m.mtime, r.raw, coalesce(m.host, r.host, m.dhost),
-       m.category, m.sourcename, m.source, m.collector, strlen(r.raw), r.n, m.format
+       m.category, m.sourcename, m.source, m.collector, strlen(r.raw), r.n, m.format{extra}
 FROM ({records}) AS r JOIN {META} AS m ON m.fid = r.fid
 ORDER BY r.fid, r.n
 """

@@ -10,12 +10,11 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from reportgen.errors import SnapshotError
-
 MAX_FILE_BYTES = 2 << 30
 """Largest (decompressed) file accepted: DuckDB reads each file as one string."""
 SAMPLE_BYTES = 64 << 10
 _CHUNK = 1 << 20
+_CONTROLS = (*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127)
 
 
 def is_gzip(name: str, path: Path) -> bool:
@@ -26,10 +25,11 @@ def is_gzip(name: str, path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def gunzip(source: Path, dest: Path, label: str) -> bool:
-    """Decompress `source` (one or more gzip members) into `dest`; False when the stream is
-    corrupt or truncated, keeping what could be read. SnapshotError past MAX_FILE_BYTES (`label`
-    names the file)."""
+def gunzip(source: Path, dest: Path, limit: int | None = None) -> str | None:
+    """Decompress `source` (one or more gzip members) into `dest`, keeping what could be read:
+    the problem found (`bad_gzip` for a corrupt or truncated stream, `too_large` when the output
+    reached `limit`, default MAX_FILE_BYTES, where it stops), or None."""
+    bound = MAX_FILE_BYTES if limit is None else limit
     written = 0
     decoder = zlib.decompressobj(wbits=31)
     pending = False  # a member has started and not ended
@@ -39,13 +39,15 @@ def gunzip(source: Path, dest: Path, label: str) -> bool:
                 try:
                     data = decoder.decompress(chunk, _CHUNK)
                 except zlib.error:
-                    return False
+                    return "bad_gzip"
                 pending = True
+                if written + len(data) > bound:
+                    head = data[: bound - written]
+                    if written == 0 or b"\n" in head:  # else the cut falls in an earlier chunk
+                        head = head[: head.rfind(b"\n") + 1]
+                    out.write(head)
+                    return "too_large"
                 written += len(data)
-                if written > MAX_FILE_BYTES:
-                    raise SnapshotError(
-                        f"{label}: more than {MAX_FILE_BYTES} bytes once decompressed; split it"
-                    )
                 out.write(data)
                 if decoder.eof:
                     chunk = decoder.unused_data
@@ -57,7 +59,29 @@ def gunzip(source: Path, dest: Path, label: str) -> bool:
                     chunk = b""  # more output may be waiting inside the decoder
                 else:
                     break
-    return not pending
+    return "bad_gzip" if pending else None
+
+
+def copy_head(source: Path, dest: Path, limit: int) -> None:
+    """Copy the first `limit` bytes of `source` to `dest`, cut after the last newline in them."""
+    remaining = limit
+    tail = b""
+    with source.open("rb") as stream, dest.open("wb") as out:
+        while remaining > 0 and (chunk := stream.read(min(_CHUNK, remaining))):
+            remaining -= len(chunk)
+            out.write(tail)
+            tail = chunk
+        cut = tail.rfind(b"\n")
+        out.write(tail if cut < 0 else tail[: cut + 1])
+
+
+def is_binary(path: Path) -> bool:
+    """Whether the first SAMPLE_BYTES of `path` look binary: more than one byte in ten is a
+    control character (NUL included) that text logs do not hold."""
+    with path.open("rb") as handle:
+        data = handle.read(SAMPLE_BYTES)
+    controls = sum(data.count(bytes([code])) for code in _CONTROLS)
+    return controls * 10 > len(data)
 
 
 def sample_lines(path: Path) -> list[str]:

@@ -96,14 +96,14 @@ def test_invalid_utf8_is_replaced_not_dropped(tmp_path: Path) -> None:
     assert [f.problems for f in info.files] == [{"invalid_utf8": 1}, {}]
 
 
-def test_long_lines_are_truncated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sql, "MAX_LINE_CHARS", 30)
-    text = "2024-01-02T03:04:05Z " + "x" * 40 + "\n2024-01-02T03:04:06Z short\n"
-    write(tmp_path / "long.log", text)
+def test_long_lines_are_truncated_at_the_configured_bound(tmp_path: Path) -> None:
+    text = "2024-01-02T03:04:05Z " + "é" * 100 + "\n2024-01-02T03:04:06Z short\n"
+    write(tmp_path / "s" / "long.log", text)
+    write(tmp_path / "s" / "sources.yaml", "max_line_chars: 80\nsources: []\n")
     con = duckdb.connect()
-    info = ingest(con, [tmp_path / "long.log"])
+    info = ingest(con, [tmp_path / "s"])
     assert table(con, "_raw") == [
-        ("2024-01-02T03:04:05Z " + "x" * 9,),
+        ("2024-01-02T03:04:05Z " + "é" * 59,),
         ("2024-01-02T03:04:06Z short",),
     ]
     assert info.problems == {"long_line": 1}
@@ -217,7 +217,7 @@ def test_a_failed_ingest_leaves_the_previous_table(
     write(tmp_path / "a.log", "2024-01-02T03:04:05Z x\n")
     con = duckdb.connect()
     ingest(con, [tmp_path / "a.log"])
-    monkeypatch.setattr(sql, "stage_sql", lambda format_name, tz: "SELECT nonsense(")
+    monkeypatch.setattr(sql, "stage_sql", lambda *key: "SELECT nonsense(")
     with pytest.raises(SnapshotError, match=r"cannot parse a\.log as plain: Parser Error"):
         ingest(con, [tmp_path / "a.log"])
     assert table(con, "_raw") == [("2024-01-02T03:04:05Z x",)]

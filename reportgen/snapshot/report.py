@@ -1,0 +1,143 @@
+"""What an ingest found, for people: problem warnings and `reportgen snapshot inspect` output.
+
+`inspect_files` adds to each `FileInfo` what the `logs` table knows about the file (time span,
+hosts, categories); `inspect_table` and `inspect_json` print that; `problem_warnings` says, one
+line per file, what went wrong while reading it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from reportgen.snapshot.model import FileInfo, SnapshotInfo
+
+BENIGN = frozenset({"blank_line"})
+"""Problems counted but not warned about: they lose nothing."""
+_MAX_WARNINGS = 20
+_DESCRIBE = {
+    "bad_gzip": "truncated or corrupt gzip; kept what could be read",
+    "too_large": "too large; kept the first part, up to the size bound",
+    "binary_file": "looks binary; skipped",
+    "empty_file": "empty; skipped",
+    "invalid_utf8": "{n} line(s) not valid UTF-8; bad bytes replaced by U+FFFD",
+    "long_line": "{n} line(s) longer than max_line_chars; truncated",
+    "bad_timestamp": "{n} record(s) without a readable time; took the previous record's",
+}
+
+
+@dataclass(frozen=True)
+class FileView:
+    """One file of an inspected snapshot."""
+
+    info: FileInfo
+    start: datetime | None
+    end: datetime | None
+    hosts: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def problem_warnings(info: SnapshotInfo) -> list[str]:
+    """One line per file with a problem worth a warning (at most 20, then a count)."""
+    lines = []
+    for item in info.files:
+        found = [
+            _DESCRIBE.get(name, name + ": {n}").format(n=count)
+            for name, count in sorted(item.problems.items())
+            if name not in BENIGN
+        ]
+        if found:
+            lines.append(f"{item.name}: " + "; ".join(found))
+    if len(lines) > _MAX_WARNINGS:
+        lines = [*lines[:_MAX_WARNINGS], f"... and {len(lines) - _MAX_WARNINGS} more files"]
+    return lines
+
+
+def inspect_files(con: duckdb.DuckDBPyConnection, info: SnapshotInfo) -> list[FileView]:
+    """Every file of `info` with the time span, hosts and categories of its records."""
+    rows = con.execute(
+        "SELECT _sourcename, min(_messagetime), max(_messagetime), "
+        "list(DISTINCT _sourcehost ORDER BY _sourcehost) FILTER (WHERE _sourcehost IS NOT NULL), "
+        "list(DISTINCT _sourcecategory ORDER BY _sourcecategory) "
+        "FILTER (WHERE _sourcecategory IS NOT NULL AND _sourcecategory <> '') "
+        "FROM logs GROUP BY _sourcename"
+    ).fetchall()
+    by_name = {row[0]: row[1:] for row in rows}
+    views = []
+    for item in info.files:
+        start, end, hosts, categories = by_name.get(item.name, (None, None, None, None))
+        views.append(FileView(item, start, end, tuple(hosts or ()), tuple(categories or ())))
+    return views
+
+
+def _time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def inspect_json(info: SnapshotInfo, views: list[FileView]) -> str:
+    """The inspection as JSON text."""
+    document: dict[str, Any] = {
+        "roots": [str(root) for root in info.roots],
+        "rows": info.rows,
+        "start": _time(info.start),
+        "end": _time(info.end),
+        "sha256": info.digest,
+        "problems": info.problems,
+        "files": [
+            {
+                "name": view.info.name,
+                "format": view.info.format,
+                "bytes": view.info.bytes,
+                "lines": view.info.lines,
+                "records": view.info.records,
+                "start": _time(view.start),
+                "end": _time(view.end),
+                "hosts": list(view.hosts),
+                "categories": list(view.categories),
+                "problems": dict(sorted(view.info.problems.items())),
+            }
+            for view in views
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _short(values: tuple[str, ...]) -> str:
+    if len(values) <= 3:
+        return ",".join(values)
+    return ",".join(values[:2]) + f",+{len(values) - 2}"
+
+
+def inspect_table(info: SnapshotInfo, views: list[FileView]) -> str:
+    """The inspection as an aligned text table, with a totals line."""
+    header = ("file", "format", "lines", "records", "start", "end", "hosts", "categories",
+              "problems")  # fmt: skip
+    rows = [header]
+    for view in views:
+        problems = ",".join(f"{k}={v}" for k, v in sorted(view.info.problems.items()))
+        rows.append((
+            view.info.name, view.info.format or "-", f"{view.info.lines:,}",
+            f"{view.info.records:,}", _time(view.start) or "-", _time(view.end) or "-",
+            _short(view.hosts) or "-", _short(view.categories) or "-", problems or "-",
+        ))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    numeric = {2, 3}
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    total = ", ".join(f"{k}={v}" for k, v in info.problems.items()) or "none"
+    lines.append(
+        f"{len(info.files)} files, {info.rows:,} records, "
+        f"{_time(info.start) or '-'} to {_time(info.end) or '-'}; problems: {total}"
+    )
+    return "\n".join(lines) + "\n"
