@@ -12,13 +12,15 @@ from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView
+from reportgen.render.pdf import render_pdf
+from reportgen.render.print_layout import page_options
+from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
 from reportgen.spec.model import PanelSpec
 from reportgen.summary import summary_json
 
-FORMATS = ("html",)
-THEMES = ("default",)
+FORMATS = ("html", "pdf")
 
 
 @dataclass
@@ -44,13 +46,17 @@ def build(
     formats: Sequence[str] = ("html",),
     theme: str = "default",
     strict: bool = False,
+    page_size: str | None = None,
+    orientation: str | None = None,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
     kind raises a ReportgenError before anything is written.
     """
-    _check_options(formats, theme)
+    _check_options(formats)
+    theme_dir = resolve_theme(theme)
+    page_options(page_size, orientation)  # a bad --page-size fails before any work
     # Validate every dashboard first: a typo in the last file fails before any work.
     dashboards = [load_dashboard(path) for path in dashboard_paths]
     if strict:
@@ -60,15 +66,23 @@ def build(
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
+            report.theme = theme_dir.name
             result.failed_panels += [
                 f"{dashboard.stem}/{panel.id}" for panel in report.panels if panel.error
             ]
             out.mkdir(parents=True, exist_ok=True)
-            html_path = out / f"{dashboard.stem}.html"
-            write_atomic(html_path, render_html(report).encode("utf-8"))
+            if "html" in formats:
+                html_path = out / f"{dashboard.stem}.html"
+                write_atomic(html_path, render_html(report, theme_dir).encode("utf-8"))
+                result.outputs.append(html_path)
+            if "pdf" in formats:
+                page = page_options(page_size, orientation, report.extra.get("page"))
+                pdf_path = out / f"{dashboard.stem}.pdf"
+                write_atomic(pdf_path, render_pdf(report, page, theme_dir))
+                result.outputs.append(pdf_path)
             json_path = out / f"{dashboard.stem}.json"
             write_atomic(json_path, summary_json(dashboard, report, session).encode("utf-8"))
-            result.outputs += [html_path, json_path]
+            result.outputs.append(json_path)
     finally:
         session.close()
     return result
@@ -138,22 +152,16 @@ def _snapshot_label(session: Session) -> str:
     return f"{what} ({len(info.files)} files, sha256 {info.digest[:12]})"
 
 
-def _check_options(formats: Sequence[str], theme: str) -> None:
+def _check_options(formats: Sequence[str]) -> None:
     for name in formats:
-        if name == "pdf":
-            raise UsageError(
-                "PDF output is not available yet (--format)",
-                hint="build HTML with --format html; print it to PDF from a browser meanwhile",
-            )
         if name not in FORMATS:
             raise UsageError(
                 f"unknown output format '{name}' (--format)",
                 hint=suggestion(name, FORMATS) or "expected: " + ", ".join(FORMATS),
             )
-    if theme not in THEMES:
+    if not formats:
         raise UsageError(
-            f"unknown theme '{theme}' (--theme)",
-            hint=suggestion(theme, THEMES) or "available: " + ", ".join(THEMES),
+            "no output format given (--format)", hint="expected: html, pdf or html,pdf"
         )
 
 

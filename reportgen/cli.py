@@ -66,7 +66,11 @@ def cli() -> None:
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
-@click.option("--theme", default="default", show_default=True, help="Theme name.")
+@click.option(
+    "--theme", default="default", show_default=True, help="Theme name (themes/NAME) or folder."
+)
+@click.option("--page-size", default=None, metavar="A4|Letter", help="PDF paper (default A4).")
+@click.option("--orientation", default=None, metavar="portrait|landscape", help="PDF orientation.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def build(
     dashboards: tuple[Path, ...],
@@ -77,9 +81,11 @@ def build(
     out: Path,
     formats: str,
     theme: str,
+    page_size: str | None,
+    orientation: str | None,
     strict: bool,
 ) -> None:
-    """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
+    """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
 
     result = run_build(
@@ -92,6 +98,8 @@ def build(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         theme=theme,
         strict=strict,
+        page_size=page_size,
+        orientation=orientation,
     )
     for path in result.outputs:
         click.echo(f"wrote {path}")
