@@ -150,7 +150,7 @@ def _read_layers(directory: Path, seen: tuple[Path, ...] = ()) -> _Layers:
 def _parent_dir(name: str, directory: Path, path: Path) -> Path:
     relative = directory / name
     if (relative / "theme.yaml").is_file() and ("/" in name or name.startswith(".")):
-        return relative
+        return relative.resolve()
     if (THEMES_ROOT / name / "theme.yaml").is_file():
         return THEMES_ROOT / name
     raise RenderError(
@@ -197,9 +197,11 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
     palette = [_hex(c, f"{path}: palette") for c in data.get("palette") or []]
     vega_config = _mapping(data, "vega_config")
     if palette:
+        # Single-series charts use the mark colour, not the category range: the palette's first.
         vega_config = {
             **vega_config,
             "range": {**vega_config.get("range", {}), "category": palette},
+            "mark": {"color": palette[0], **vega_config.get("mark", {})},
         }
     return Theme(
         name=str(data.get("name") or directory.name),
