@@ -94,6 +94,7 @@ def render_pdf(
             buffer,
             pdf_identifier=identifier.encode("ascii"),
             custom_metadata=True,
+            pdf_tags=True,
             uncompressed_pdf=False,
         )
     except (OSError, ValueError) as exc:

@@ -257,3 +257,10 @@ def test_print_html_single_value_golden(golden: object) -> None:
     assert section is not None
     normalized = "\n".join(line.strip() for line in str(section).splitlines() if line.strip())
     golden("single-value.print.html", normalized + "\n")  # type: ignore[operator]
+
+
+def test_the_pdf_is_tagged_for_assistive_technology(charts_pdf: Path) -> None:
+    root = reader(charts_pdf.read_bytes()).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
