@@ -59,7 +59,8 @@ def render_print_html(
         build_panel(panel, dom_id, theme, report.tz)
         for panel, dom_id in zip(report.panels, ids, strict=True)
     ]
-    charts = {model.dom_id: _chart_image(model, page) for model in models if model.spec}
+    height = page.chart_height(theme.chart_height)
+    charts = {model.dom_id: _chart_image(model, page, height) for model in models if model.spec}
     at = report.at if report.at.tzinfo is not None else report.at.replace(tzinfo=UTC)
     context: dict[str, Any] = {
         "report": report,
@@ -128,10 +129,10 @@ def print_css(theme: Theme, page: PageOptions) -> str:
     return variables + fonts + page_rule + builtin + layer
 
 
-def _chart_image(model: PanelModel, page: PageOptions) -> Markup:
+def _chart_image(model: PanelModel, page: PageOptions, height: int) -> Markup:
     assert model.spec is not None
     try:
-        svg = chart_svg(model.spec, chart_width_px(model, page))
+        svg = chart_svg(model.spec, chart_width_px(model, page), height)
     except ValueError as exc:
         raise RenderError(f"panel '{model.view.id}': cannot draw the chart: {exc}") from exc
     return Markup(svg_data_uri(svg))

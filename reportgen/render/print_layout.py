@@ -62,6 +62,10 @@ class PageOptions:
     def content_width_px(self) -> float:
         return (self.width_mm - 2 * MARGIN_MM) * PX_PER_MM
 
+    def chart_height(self, height: int) -> int:
+        """Charts are shorter on landscape paper so a row of charts fits under the header."""
+        return height if self.orientation == "portrait" else round(height * 0.7)
+
     @property
     def css_size(self) -> str:
         return f"{self.size} {self.orientation}"
@@ -71,10 +75,10 @@ def page_options(
     size: str | None = None, orientation: str | None = None, dashboard: object = None
 ) -> PageOptions:
     """The page of a build: the command line's `size`/`orientation` win over the dashboard's
-    `page:` block (a mapping with `size` and `orientation`), which wins over A4 portrait."""
-    block = dashboard if isinstance(dashboard, dict) else {}
-    chosen_size = size or _text(block.get("size")) or "A4"
-    chosen_orientation = orientation or _text(block.get("orientation")) or "portrait"
+    `page:` block (a mapping or an object with `size` and `orientation`), which wins over A4
+    portrait."""
+    chosen_size = size or _field(dashboard, "size") or "A4"
+    chosen_orientation = orientation or _field(dashboard, "orientation") or "portrait"
     by_lower = {name.lower(): name for name in PAGE_SIZES}
     if chosen_size.lower() not in by_lower:
         raise UsageError(
@@ -90,7 +94,8 @@ def page_options(
     return PageOptions(by_lower[chosen_size.lower()], chosen_orientation.lower())
 
 
-def _text(value: object) -> str | None:
+def _field(block: object, name: str) -> str | None:
+    value = block.get(name) if isinstance(block, dict) else getattr(block, name, None)
     return str(value) if value not in (None, "") else None
 
 
@@ -146,11 +151,13 @@ def register_fonts() -> None:
             _fonts_registered = True
 
 
-def print_spec(spec: dict[str, Any], width: int) -> dict[str, Any]:
-    """The HTML chart spec made fit for paper: a numeric width, the shipped font, no tooltips."""
+def print_spec(spec: dict[str, Any], width: int, height: int | None = None) -> dict[str, Any]:
+    """The HTML chart spec made fit for paper: a numeric width (and height), the shipped font."""
     printed = copy.deepcopy(spec)
     printed.pop("$schema", None)
     printed["width"] = width
+    if height is not None:
+        printed["height"] = height
     config = printed.setdefault("config", {})
     config["font"] = PDF_FONT
     for section in ("axis", "legend", "title", "header", "text"):
@@ -162,10 +169,10 @@ def print_spec(spec: dict[str, Any], width: int) -> dict[str, Any]:
     return printed
 
 
-def chart_svg(spec: dict[str, Any], width: int) -> str:
+def chart_svg(spec: dict[str, Any], width: int, height: int | None = None) -> str:
     """The chart drawn as SVG at `width` pixels (vector: paths and text)."""
     register_fonts()
-    svg: str = vl_convert.vegalite_to_svg(print_spec(spec, width))
+    svg: str = vl_convert.vegalite_to_svg(print_spec(spec, width, height))
     return svg
 
 

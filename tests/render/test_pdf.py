@@ -176,6 +176,9 @@ def test_page_options_cli_wins_over_the_dashboard() -> None:
     block = {"size": "letter", "orientation": "Landscape"}
     assert page_options(dashboard=block) == PageOptions("Letter", "landscape")
     assert page_options("A4", None, block) == PageOptions("A4", "landscape")
+    # The dashboard model may hand over an object rather than a mapping.
+    as_object = PageOptions("Letter", "landscape")
+    assert page_options(None, "portrait", as_object) == PageOptions("Letter", "portrait")
     with pytest.raises(UsageError) as caught:
         page_options("Leter")
     assert str(caught.value) == "unknown page size 'Leter' (--page-size); did you mean 'Letter'?"
@@ -219,6 +222,7 @@ def test_chart_width_follows_column_and_page() -> None:
     assert chart_width_px(four, portrait) == 199
     assert chart_width_px(twelve, portrait) == 657
     assert chart_width_px(twelve, landscape) == 986
+    assert (portrait.chart_height(220), landscape.chart_height(220)) == (220, 154)
 
 
 def test_chart_svg_is_vector_with_text() -> None:
