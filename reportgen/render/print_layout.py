@@ -33,8 +33,8 @@ MARGIN_MM = 14.0
 PX_PER_MM = 96 / 25.4
 GUTTER_PX = 10
 PANEL_PADDING_PX = 20  # the panel's horizontal padding + border (see print.css)
-# A table up to this many rows stays a grid cell that is never split; a longer one gets the
-# whole width and flows over pages with its header repeated.
+# A table up to this many rows stays a grid cell that is never split; a longer one (and any
+# message list) gets the whole width and flows over pages with its header repeated.
 SHORT_TABLE_ROWS = 20
 
 _fonts_lock = threading.Lock()
@@ -109,7 +109,11 @@ class PrintRow:
 
 
 def is_long_table(model: PanelModel) -> bool:
-    return model.kind == "table" and model.row_count > SHORT_TABLE_ROWS
+    """A panel that may continue on the next page: a message list (its lines have any height,
+    so even a few can be taller than a page) or a table of more than SHORT_TABLE_ROWS rows."""
+    if model.kind != "table":
+        return False
+    return model.view.type == "messages" or model.row_count > SHORT_TABLE_ROWS
 
 
 def pack_rows(models: list[PanelModel]) -> list[PrintRow]:

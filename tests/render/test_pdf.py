@@ -268,3 +268,22 @@ def test_the_pdf_is_tagged_for_assistive_technology(charts_pdf: Path) -> None:
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en"
+
+
+def test_a_message_list_taller_than_a_page_flows_from_the_first_page() -> None:
+    raw = [f"MSG-{i:02d} " + " ".join(["word"] * 120) for i in range(18)]
+    result = Result(
+        [Column("_messagetime", "time"), Column("_raw", "string")],
+        [(1_714_557_600_000 + i * 1000, text) for i, text in enumerate(raw)],
+        "messages",
+    )
+    panel = PanelView("many", "Many messages", "messages", "q", width=6, result=result)
+    texts = pages_text(render_pdf(make_report([panel])))
+    starts = [line.split()[0] for text in texts for line in text.splitlines()]
+    assert [word for word in starts if word.startswith("MSG-")] == [
+        f"MSG-{i:02d}" for i in range(18)
+    ]
+    assert "MSG-00" in texts[0]  # no page left blank before a list that cannot fit anyway
+    for text in texts:
+        if "MSG-" in text:
+            assert "Time Message" in text.splitlines()
