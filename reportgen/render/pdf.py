@@ -18,6 +18,8 @@ import io
 from datetime import UTC
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from markupsafe import Markup
 
@@ -88,7 +90,7 @@ def render_pdf(
     identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32]
     try:
         document = weasyprint.HTML(
-            string=document_html, base_url=str(FONTS_DIR), url_fetcher=_LocalOnly.make()
+            string=document_html, base_url=str(FONTS_DIR), url_fetcher=local_fetcher()
         ).render()
         buffer = io.BytesIO()
         document.write_pdf(
@@ -138,20 +140,23 @@ def _chart_image(model: PanelModel, page: PageOptions, height: int) -> Markup:
     return Markup(svg_data_uri(svg))
 
 
-class _LocalOnly:
-    """Only the shipped fonts and inline data may be loaded: a log line or dashboard cannot make
-    the PDF renderer read a file or reach the network."""
+def local_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that loads only the shipped fonts and inline `data:` URLs, so a
+    log line, dashboard or theme cannot make the PDF renderer read a file or reach the network."""
+    import weasyprint
 
-    @staticmethod
-    def make() -> Any:
-        import weasyprint
+    fonts = FONTS_DIR.resolve()
 
-        fonts_prefix = FONTS_DIR.as_uri() + "/"
+    def shipped_font(url: str) -> bool:
+        if not url.startswith("file:"):
+            return False
+        path = Path(url2pathname(urlsplit(url).path)).resolve()
+        return path.parent == fonts and path.is_file()
 
-        class Fetcher(weasyprint.URLFetcher):  # type: ignore[misc]
-            def fetch(self, url: str, headers: Any = None) -> Any:
-                if url.startswith("data:") or url.startswith(fonts_prefix):
-                    return super().fetch(url, headers)
-                raise ValueError(f"reportgen PDFs load nothing from outside: refused {url[:80]!r}")
+    class LocalOnly(weasyprint.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:") or shipped_font(url):
+                return super().fetch(url, headers)
+            raise ValueError(f"reportgen PDFs load nothing from outside: refused {url[:80]!r}")
 
-        return Fetcher(allowed_protocols=("data", "file"))
+    return LocalOnly(allowed_protocols=("data", "file"))

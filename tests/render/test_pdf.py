@@ -287,3 +287,24 @@ def test_a_message_list_taller_than_a_page_flows_from_the_first_page() -> None:
     for text in texts:
         if "MSG-" in text:
             assert "Time Message" in text.splitlines()
+
+
+def test_the_pdf_renderer_loads_only_the_shipped_fonts_and_inline_data() -> None:
+    from reportgen.render.pdf import local_fetcher
+    from reportgen.render.print_layout import FONTS_DIR
+
+    fetcher = local_fetcher()
+    font = fetcher.fetch((FONTS_DIR / "DejaVuSans.ttf").as_uri())
+    assert font.read(4) == b"\x00\x01\x00\x00"  # a TrueType file
+    font.close()
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    outside = [
+        "file:///etc/passwd",
+        "https://example.com/x.png",
+        FONTS_DIR.as_uri() + "/../__init__.py",
+        FONTS_DIR.as_uri() + "/%2e%2e/__init__.py",
+        FONTS_DIR.as_uri() + "/",
+    ]
+    for url in outside:
+        with pytest.raises(ValueError, match="reportgen PDFs load nothing from outside"):
+            fetcher.fetch(url)
