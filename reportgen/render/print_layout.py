@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import vl_convert
 
 from reportgen.errors import UsageError, suggestion
-from reportgen.render.panels import PanelModel
+from reportgen.render.panels import Cell, PanelModel
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 # The family name inside the shipped font files; the print CSS and the chart config both use it.
@@ -36,6 +37,8 @@ PANEL_PADDING_PX = 20  # the panel's horizontal padding + border (see print.css)
 # A table up to this many rows stays a grid cell that is never split; a longer one (and any
 # message list) gets the whole width and flows over pages with its header repeated.
 SHORT_TABLE_ROWS = 20
+SHORT_TABLE_LINES = 30
+CHARS_PER_LINE = 80
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -113,7 +116,17 @@ def is_long_table(model: PanelModel) -> bool:
     so even a few can be taller than a page) or a table of more than SHORT_TABLE_ROWS rows."""
     if model.kind != "table":
         return False
-    return model.view.type == "messages" or model.row_count > SHORT_TABLE_ROWS
+    if model.view.type == "messages" or model.row_count > SHORT_TABLE_ROWS:
+        return True
+    return model.table is not None and _estimated_lines(model.table.rows) > SHORT_TABLE_LINES
+
+
+def _estimated_lines(rows: list[list[Cell]]) -> int:
+    """A generous guess of a table's height in text lines (long cells wrap), so a short table
+    of long texts that could be taller than a page is not kept in one unbreakable piece."""
+    return sum(
+        max(1, math.ceil(sum(len(cell.text) for cell in row) / CHARS_PER_LINE)) for row in rows
+    )
 
 
 def pack_rows(models: list[PanelModel]) -> list[PrintRow]:

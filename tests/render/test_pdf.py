@@ -308,3 +308,13 @@ def test_the_pdf_renderer_loads_only_the_shipped_fonts_and_inline_data() -> None
     for url in outside:
         with pytest.raises(ValueError, match="reportgen PDFs load nothing from outside"):
             fetcher.fetch(url)
+
+
+def test_a_few_rows_of_long_text_flow_like_a_long_table() -> None:
+    from reportgen.render.panels import Cell, Table
+
+    short, wordy = models([6, 6], long={0, 1})
+    short.row_count = wordy.row_count = 5
+    short.table = Table(["a"], [[Cell("x" * 80, "text")] for _ in range(5)])
+    wordy.table = Table(["a"], [[Cell("x" * 600, "text")] for _ in range(5)])
+    assert [row.flowing for row in pack_rows([short, wordy])] == [False, True]
