@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
-from reportgen.render.context import Band, PanelView, ReportView
+from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.pdf import render_pdf
-from reportgen.render.print_layout import page_options
+from reportgen.render.print_layout import PageOptions, page_options
 from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
-from reportgen.spec.model import PanelSpec
+from reportgen.spec.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.summary import summary_json
+from reportgen.timerange import Window, parse_instant
+
+if TYPE_CHECKING:
+    from reportgen.publish.gates import Gate
+    from reportgen.query.nodes import ScopeNode
 
 FORMATS = ("html", "pdf")
 
@@ -29,9 +36,14 @@ class BuildResult:
 
     outputs: list[Path] = field(default_factory=list)
     failed_panels: list[str] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    summaries: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
+        """Design D8: 3 when a --fail-on gate was crossed, else 1 when a panel failed."""
+        if self.gates:
+            return 3
         return 1 if self.failed_panels else 0
 
 
@@ -44,21 +56,27 @@ def build(
     at: str | None = None,
     tz: str | None = None,
     formats: Sequence[str] = ("html",),
-    theme: str = "default",
+    theme: str | None = None,
     strict: bool = False,
+    variables: Mapping[str, str] | None = None,
+    fail_on: Sequence[str] = (),
     page_size: str | None = None,
     orientation: str | None = None,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
-    kind raises a ReportgenError before anything is written.
+    kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
+    the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
     """
+    from reportgen.publish.gates import check_fail_on, crossed_gates
+
     _check_options(formats)
-    theme_dir = resolve_theme(theme)
+    theme_dir = resolve_theme(theme) if theme is not None else None
     page_options(page_size, orientation)  # a bad --page-size fails before any work
+    check_fail_on(fail_on)
     # Validate every dashboard first: a typo in the last file fails before any work.
-    dashboards = [load_dashboard(path) for path in dashboard_paths]
+    dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
     session = open_session(logs, sources, at=at, tz=tz or "UTC")
@@ -66,45 +84,91 @@ def build(
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
-            report.theme = theme_dir.name
+            dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
+            report.theme = dashboard_theme.name
             result.failed_panels += [
                 f"{dashboard.stem}/{panel.id}" for panel in report.panels if panel.error
             ]
+            gates = crossed_gates(dashboard, report, fail_on)
+            result.gates += gates
+            extra = {"gates": [gate.as_json() for gate in gates]}
+            page = page_options(page_size, orientation, _page_block(report))
+            rendered = render_outputs(
+                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
+            )
+            result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
-            if "html" in formats:
-                html_path = out / f"{dashboard.stem}.html"
-                write_atomic(html_path, render_html(report, theme_dir).encode("utf-8"))
-                result.outputs.append(html_path)
-            if "pdf" in formats:
-                page = page_options(page_size, orientation, report.extra.get("page"))
-                pdf_path = out / f"{dashboard.stem}.pdf"
-                write_atomic(pdf_path, render_pdf(report, page, theme_dir))
-                result.outputs.append(pdf_path)
-            json_path = out / f"{dashboard.stem}.json"
-            write_atomic(json_path, summary_json(dashboard, report, session).encode("utf-8"))
-            result.outputs.append(json_path)
+            for suffix, data in rendered.items():
+                path = out / f"{dashboard.stem}.{suffix}"
+                write_atomic(path, data)
+                result.outputs.append(path)
     finally:
         session.close()
     return result
 
 
-def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> ReportView:
-    """Run every panel of `dashboard` and assemble the report the templates render."""
+def render_outputs(
+    dashboard: Dashboard,
+    report: ReportView,
+    session: Session,
+    formats: Sequence[str] = ("html",),
+    summary_extra: Mapping[str, Any] | None = None,
+    *,
+    theme_dir: Path | None = None,
+    page: PageOptions | None = None,
+) -> dict[str, bytes]:
+    """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
+    summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
+    both write what this returns, so a new format appears in both."""
+    outputs: dict[str, bytes] = {}
+    if "html" in formats:
+        outputs["html"] = render_html(report, theme_dir).encode("utf-8")
+    if "pdf" in formats:
+        outputs["pdf"] = render_pdf(
+            report, page or page_options(None, None, _page_block(report)), theme_dir
+        )
+    summary = summary_json(dashboard, report, session)
+    if summary_extra:
+        document = json.loads(summary)
+        document.update(summary_extra)
+        summary = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    outputs["json"] = summary.encode("utf-8")
+    return outputs
+
+
+def evaluate(
+    session: Session,
+    dashboard: Dashboard,
+    tz: str | None = None,
+    scope: ScopeNode | None = None,
+) -> ReportView:
+    """Run every panel of `dashboard` and assemble the report the templates render.
+
+    `scope` (a parsed search expression) restricts every panel's query to the messages it
+    selects: a team's data access scope (`reportgen.query.restrict`).
+    """
     from reportgen.engine import run_query
+    from reportgen.query import Query, parse_query, restrict
 
     spec = dashboard.spec
     zone = tz or spec.timezone
-    window = session.window(spec.time_range, zone, option="time_range")
+    window = _window(session, spec.time_range, zone)
     panels: list[PanelView] = []
-    for panel in spec.panels:
-        view = _panel_view(panel)
+    for _, section, panel in spec.every_panel():
+        view = _panel_view(panel, section)
         panel_window = window
         if panel.time_range is not None:
-            panel_window = session.window(panel.time_range, zone, option="time_range")
+            panel_window = _window(session, panel.time_range, zone)
             view.window_label = panel_window.label()
+        if panel.type == "text":
+            panels.append(view)
+            continue
         started = time.perf_counter()
         try:
-            view.result = run_query(session.con, panel.query, panel_window)
+            query: str | Query = panel.query
+            if scope is not None:
+                query = restrict(parse_query(panel.query), scope)
+            view.result = run_query(session.con, query, panel_window)
             check_shape(panel.type, view.result)
         except ReportgenError as error:
             view.error = str(error)
@@ -119,14 +183,31 @@ def evaluate(session: Session, dashboard: Dashboard, tz: str | None = None) -> R
         at=session.at,
         panels=panels,
         version=__version__,
-        theme="default",
+        theme=spec.theme,
         snapshot_label=_snapshot_label(session),
         rows_ingested=info.rows,
         problems=dict(info.problems),
+        sections=[SectionView(s.title, s.description, s.page_break) for s in spec.sections],
+        page_size=spec.page.size,
+        page_orientation=spec.page.orientation,
+        snapshot_digest=info.digest,
+        # A team's report lists no file names: other teams' files would leak through them.
+        snapshot_files=[]
+        if scope is not None
+        else [(f.name, f.format, f.records) for f in info.files],
+        variables=dict(dashboard.variables),
     )
 
 
-def _panel_view(panel: PanelSpec) -> PanelView:
+def _window(session: Session, value: TimeRange, zone: str) -> Window:
+    if isinstance(value, AbsoluteRange):
+        start = parse_instant(value.start, zone, option="time_range.from")
+        end = parse_instant(value.end, zone, option="time_range.to")
+        return Window(start, end, zone)
+    return session.window(value, zone, option="time_range")
+
+
+def _panel_view(panel: PanelSpec, section: int = -1) -> PanelView:
     return PanelView(
         id=panel.id,
         title=panel.title,
@@ -139,6 +220,17 @@ def _panel_view(panel: PanelSpec) -> PanelView:
         stacked=panel.stacked,
         x_title=panel.x_title,
         y_title=panel.y_title,
+        section=section,
+        height=panel.height,
+        page_break=panel.page_break,
+        text=panel.text,
+        color_mode=panel.color_mode,
+        no_data=panel.no_data,
+        sparkline=panel.sparkline,
+        legend=panel.legend,
+        value_labels=panel.value_labels,
+        thresholds=[Threshold(t.column, t.op, t.value, t.color, t.label) for t in panel.thresholds],
+        number_format=dict(panel.number_format),
     )
 
 
@@ -150,6 +242,10 @@ def _snapshot_label(session: Session) -> str:
         else ", ".join(str(root) for root in info.roots)
     )
     return f"{what} ({len(info.files)} files, sha256 {info.digest[:12]})"
+
+
+def _page_block(report: ReportView) -> dict[str, str]:
+    return {"size": report.page_size, "orientation": report.page_orientation}
 
 
 def _check_options(formats: Sequence[str]) -> None:
@@ -166,13 +262,7 @@ def _check_options(formats: Sequence[str]) -> None:
 
 
 def _check_strict(dashboards: Sequence[Dashboard]) -> None:
-    from reportgen.query import parse_query
-
-    problems = []
-    for dashboard in dashboards:
-        for index, panel in enumerate(dashboard.spec.panels):
-            for warning in parse_query(panel.query).warnings:
-                problems.append(f"{dashboard.path}: panels[{index}].query ({panel.id}): {warning}")
+    problems = [warning for dashboard in dashboards for warning in dashboard.warnings]
     if problems:
         raise UsageError(
             "warnings are errors in --strict mode:\n" + "\n".join(problems),

@@ -47,6 +47,45 @@ def _snapshot_options(command: F) -> F:
     return command
 
 
+def _gate_options(command: F) -> F:
+    command = click.option(
+        "--summary-md",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help="Also write a Markdown summary (for a PR comment or a CI job summary).",
+    )(command)
+    command = click.option(
+        "--fail-on",
+        multiple=True,
+        metavar="red|error",
+        help="Exit 3 when a single value is in a band marked fail (red) or a panel failed (error).",
+    )(command)
+    return command
+
+
+def _finish(
+    summaries: list[dict[str, Any]],
+    failed_panels: list[str],
+    gates: list[Any],
+    summary_md: Path | None,
+) -> None:
+    """Report failed panels and crossed gates on stderr; write the Markdown summary."""
+    from reportgen.output import write_atomic
+    from reportgen.publish.markdown import summary_markdown
+
+    if summary_md is not None:
+        write_atomic(summary_md, summary_markdown(summaries).encode("utf-8"))
+        click.echo(f"wrote {summary_md}")
+    if failed_panels:
+        click.echo(
+            f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels),
+            err=True,
+        )
+    for gate in gates:
+        click.echo(f"gate {gate.kind}: {gate.dashboard}: {gate.message}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
@@ -67,11 +106,18 @@ def cli() -> None:
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
 @click.option(
-    "--theme", default="default", show_default=True, help="Theme name (themes/NAME) or folder."
+    "--theme",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Theme name (themes/NAME) or folder (default: the dashboard's theme).",
 )
 @click.option("--page-size", default=None, metavar="A4|Letter", help="PDF paper (default A4).")
 @click.option("--orientation", default=None, metavar="portrait|landscape", help="PDF orientation.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
+)
+@_gate_options
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -80,14 +126,20 @@ def build(
     tz: str | None,
     out: Path,
     formats: str,
-    theme: str,
+    theme: str | None,
     page_size: str | None,
     orientation: str | None,
     strict: bool,
+    variables: tuple[str, ...],
+    fail_on: tuple[str, ...],
+    summary_md: Path | None,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
+    from reportgen.publish.gates import parse_fail_on
+    from reportgen.spec.variables import parse_assignments
 
+    gates = parse_fail_on(fail_on)
     result = run_build(
         dashboards,
         logs=logs,
@@ -100,9 +152,212 @@ def build(
         strict=strict,
         page_size=page_size,
         orientation=orientation,
+        variables=parse_assignments(variables),
+        fail_on=gates,
     )
     for path in result.outputs:
         click.echo(f"wrote {path}")
+    _finish(result.summaries, result.failed_panels, result.gates, summary_md)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_snapshot_options
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Root folder of the static site.",
+)
+@click.option(
+    "--date",
+    "days",
+    multiple=True,
+    metavar="YYYY-MM-DD",
+    help="Day to report on (repeatable: one run per day, one ingestion).",
+)
+@click.option(
+    "--retention-days",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Remove runs dated more than N days before this run.",
+)
+@click.option(
+    "--teams",
+    "teams_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Site config (site.yaml) listing teams: also publish each team's scoped reports.",
+)
+@click.option(
+    "--team",
+    "team_names",
+    multiple=True,
+    metavar="NAME",
+    help="Publish only this team's reports (repeatable; needs --teams).",
+)
+@click.option(
+    "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
+)
+@_gate_options
+def publish(
+    dashboards: tuple[Path, ...],
+    logs: tuple[Path, ...],
+    sources: Path | None,
+    at: str | None,
+    tz: str | None,
+    site: Path,
+    days: tuple[str, ...],
+    retention_days: int | None,
+    teams_file: Path | None,
+    team_names: tuple[str, ...],
+    formats: str,
+    fail_on: tuple[str, ...],
+    summary_md: Path | None,
+) -> None:
+    """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
+    from reportgen.errors import UsageError
+    from reportgen.publish.gates import parse_fail_on
+    from reportgen.publish.site import publish as run_publish
+    from reportgen.publish.siteconfig import load_site_config, select_teams
+
+    gates = parse_fail_on(fail_on)
+    teams = []
+    if team_names and teams_file is None:
+        raise UsageError("--team needs --teams FILE (the site config listing the teams)")
+    if teams_file is not None:
+        if not teams_file.is_file():
+            raise UsageError(f"no such file: {teams_file} (--teams)")
+        teams = select_teams(load_site_config(teams_file), team_names, teams_file)
+    result = run_publish(
+        dashboards,
+        site=site,
+        logs=logs,
+        sources=sources,
+        days=days,
+        at=at,
+        tz=tz,
+        retention_days=retention_days,
+        teams=teams,
+        site_reports=not team_names,
+        formats=[f.strip() for f in formats.split(",") if f.strip()],
+        fail_on=gates,
+    )
+    for path in result.runs:
+        click.echo(f"published {path}")
+    for path in result.removed:
+        click.echo(f"removed {path} (retention)")
+    _finish(result.summaries, result.failed_panels, result.gates, summary_md)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_snapshot_options
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="Day to report on.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="Recipient (repeatable).")
+@click.option("--cc", multiple=True, metavar="ADDRESS", help="Copy recipient (repeatable).")
+@click.option(
+    "--from",
+    "sender",
+    envvar="REPORTGEN_MAIL_FROM",
+    default="",
+    metavar="ADDRESS",
+    help="Sender (default: $REPORTGEN_MAIL_FROM).",
+)
+@click.option("--subject", default="", help="Subject (default: the title and the date).")
+@click.option(
+    "--smtp-host",
+    envvar="REPORTGEN_SMTP_HOST",
+    default="localhost",
+    show_default=True,
+    help="SMTP server (or $REPORTGEN_SMTP_HOST).",
+)
+@click.option(
+    "--smtp-port",
+    envvar="REPORTGEN_SMTP_PORT",
+    type=int,
+    default=None,
+    help="SMTP port (default 587, 465 with --tls tls, 25 with --tls none).",
+)
+@click.option(
+    "--tls",
+    default="starttls",
+    show_default=True,
+    metavar="starttls|tls|none",
+    help="Encryption. Login comes from $REPORTGEN_SMTP_USER and $REPORTGEN_SMTP_PASSWORD.",
+)
+@click.option("--attach-csv", is_flag=True, help="Attach every panel's result as CSV.")
+@click.option(
+    "--teams",
+    "teams_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Site config listing the teams (with --team).",
+)
+@click.option("--team", "team_name", default=None, metavar="NAME", help="Send the team's report.")
+@click.option("--dry-run", is_flag=True, help="Write OUT/<name>.eml instead of sending.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for --dry-run messages.",
+)
+def mail(
+    dashboards: tuple[Path, ...],
+    logs: tuple[Path, ...],
+    sources: Path | None,
+    at: str | None,
+    tz: str | None,
+    day: str | None,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    sender: str,
+    subject: str,
+    smtp_host: str,
+    smtp_port: int | None,
+    tls: str,
+    attach_csv: bool,
+    teams_file: Path | None,
+    team_name: str | None,
+    dry_run: bool,
+    out: Path,
+) -> None:
+    """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
+    from reportgen.errors import UsageError
+    from reportgen.publish.delivery import MailRequest, mail_reports
+    from reportgen.publish.siteconfig import load_site_config, select_teams
+    from reportgen.publish.smtp import SmtpSettings
+
+    team = None
+    if team_name is not None:
+        if teams_file is None:
+            raise UsageError("--team needs --teams FILE (the site config listing the teams)")
+        team = select_teams(load_site_config(teams_file), (team_name,), teams_file)[0]
+    request = MailRequest(sender, to, cc, subject, attach_csv, team, dry_run, out)
+    result = mail_reports(
+        dashboards,
+        request,
+        SmtpSettings(smtp_host, smtp_port, tls.lower()),
+        os.environ,
+        logs=logs,
+        sources=sources,
+        at=at,
+        day=day,
+        tz=tz,
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for line in result.sent:
+        click.echo(f"sent {line}")
     if result.failed_panels:
         click.echo(
             f"error: {len(result.failed_panels)} panel(s) failed: "
@@ -183,6 +438,14 @@ def query(
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the dashboard format (for editors: see the README)."""
+    from reportgen.spec.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
 
 
 @cli.command()

@@ -3,6 +3,7 @@ against `reportgen query`, hostile log lines, failing panels, determinism, a rea
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -254,3 +255,120 @@ def test_hostile_report_runs_no_injected_script(
     assert dom.title.get_text() == "Hostile"
     assert dom.find("img") is None
     assert console == []
+
+
+SHIPPED = sorted(Path("dashboards").glob("*.yaml"))
+NEW_DASHBOARDS = {
+    "twistlock-access",
+    "twistlock-compliance",
+    "twistlock-incidents",
+    "twistlock-runtime",
+    "twistlock-vulnerabilities",
+}
+
+
+@pytest.fixture(scope="module")
+def shipped(sample_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped dashboard built in strict mode, in one run."""
+    from reportgen.cli import run
+
+    out = tmp_path_factory.mktemp("shipped")
+    args = ["build", *map(str, SHIPPED), "--logs", str(sample_snapshot), "--out", str(out)]
+    assert run([*args, "--strict"]) == 0
+    return out
+
+
+def test_the_shipped_dashboards_are_there() -> None:
+    assert {path.stem for path in SHIPPED} >= NEW_DASHBOARDS
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_dashboard_builds_cleanly(shipped: Path, path: Path) -> None:
+    soup = soup_of(shipped / f"{path.stem}.html")
+    assert not soup.select(".error-card")
+    summary = json.loads((shipped / f"{path.stem}.json").read_text())
+    assert summary["status"] == "ok"
+    # The sample has data for every panel: nothing failed, nothing is empty.
+    assert [p["id"] for p in summary["panels"] if p["status"] != "ok"] == []
+    assert soup.select("section.panel.status-empty, .no-data, .panel-warning") == []
+    # Headings in order, every table with header cells, every chart with its text alternative.
+    levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
+    for table in soup.select("table"):
+        assert table.select("thead th[scope=col]"), table
+    for chart in soup.select("div.chart"):
+        alt_text = soup.find(id=chart["aria-labelledby"])
+        assert alt_text is not None and "; maximum " in alt_text.get_text()
+
+
+def test_shipped_dashboards_are_deterministic(
+    shipped: Path, sample_snapshot: Path, tmp_path: Path, cli: Any
+) -> None:
+    ran = cli("build", *SHIPPED, "--logs", sample_snapshot, "--out", tmp_path)
+    assert ran.code == 0, ran.err
+    for path in SHIPPED:
+        name = f"{path.stem}.html"
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_var_changes_the_queries(sample_snapshot: Path, tmp_path: Path, cli: Any) -> None:
+    dashboard = Path("dashboards/twistlock-vulnerabilities.yaml")
+    ran = cli("build", dashboard, "--logs", sample_snapshot, "--out", tmp_path / "all")
+    assert ran.code == 0, ran.err
+    ran = cli(
+        "build",
+        dashboard,
+        "--logs",
+        sample_snapshot,
+        "--out",
+        tmp_path / "c",
+        "--var",
+        "severity=critical",
+    )
+    assert ran.code == 0, ran.err
+    every = json.loads((tmp_path / "all" / "twistlock-vulnerabilities.json").read_text())
+    critical = json.loads((tmp_path / "c" / "twistlock-vulnerabilities.json").read_text())
+    values = {p["id"]: p.get("value") for p in critical["panels"]}
+    # Only critical findings are left in the fixable count, and they are the critical panel's.
+    assert values["fixable"] + values["not-fixable"] == values["critical-findings"]
+    assert {p["id"]: p.get("value") for p in every["panels"]}["fixable"] > values["fixable"]
+    footer = soup_of(tmp_path / "c" / "twistlock-vulnerabilities.html").select_one("dd.variables")
+    assert footer is not None and footer.get_text() == "severity=critical"
+    ran = cli("build", dashboard, "--logs", sample_snapshot, "--var", "severity=urgent")
+    assert ran.code == 2
+    assert ran.err == (
+        f"error: {dashboard}: variable 'severity' cannot be 'urgent' (--var); "
+        "allowed: *, critical, high, medium, low\n"
+    )
+
+
+def test_strict_refuses_warnings(tmp_path: Path, sample_snapshot: Path, cli: Any) -> None:
+    dashboard = tmp_path / "w.yaml"
+    dashboard.write_text(
+        "title: W\nvariables:\n  spare: {default: x}\n"
+        "panels:\n  - {id: a, title: A, type: single_value, query: '* | count'}\n"
+    )
+    ran = cli("build", dashboard, "--logs", sample_snapshot, "--out", tmp_path, "--strict")
+    assert ran.code == 2
+    assert ran.err == (
+        "error: warnings are errors in --strict mode:\n"
+        f"{dashboard}:3:10: variables.spare: the variable is not used by any query\n"
+    )
+    ran = cli("build", dashboard, "--logs", sample_snapshot, "--out", tmp_path)
+    assert ran.code == 0, ran.err
+
+
+def test_schema_command_matches_the_shipped_schema(cli: Any) -> None:
+    ran = cli("schema")
+    assert ran.code == 0
+    assert ran.out == Path("dashboards/dashboard.schema.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_dashboard_draws_in_chromium(shipped: Path, path: Path, tmp_path: Path) -> None:
+    page = shipped / f"{path.stem}.html"
+    dom, console = load_page(page, tmp_path)
+    assert console == []
+    assert_charts_drawn(dom, chart_ids(page.read_text(encoding="utf-8")))

@@ -125,10 +125,10 @@ def test_validate(tmp_path: Path, cli: Any) -> None:
     ran = cli("validate", "dashboards/twistlock-overview.yaml")
     assert (ran.code, ran.out) == (0, "ok dashboards/twistlock-overview.yaml\n")
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: x\npanels:\n  - id: a\n    title: A\n    type: pie\n    query: '*'\n")
+    bad.write_text("title: x\npanels:\n  - id: a\n    title: A\n    type: donut\n    query: '*'\n")
     ran = cli("validate", bad)
     assert ran.code == 2
-    assert ran.err.startswith(f"error: {bad}:5:11: panels[0].type: unknown value 'pie'")
+    assert ran.err.startswith(f"error: {bad}:5:11: panels[0].type: unknown value 'donut'")
 
 
 def test_sample_writes_a_snapshot(tmp_path: Path, cli: Any) -> None:

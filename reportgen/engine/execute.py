@@ -14,8 +14,9 @@ import duckdb
 from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
+from reportgen.query.compare import coverage_warnings
 from reportgen.query.expr_sql import re2_pattern
-from reportgen.query.nodes import RegexLiteral, walk
+from reportgen.query.nodes import RegexLiteral, TimeCompare, walk
 from reportgen.query.problems import semantic
 from reportgen.query.to_sql import table_sql
 from reportgen.timerange import Window
@@ -76,6 +77,9 @@ def run_query(
         pivots[compiled.pivot_stage] = [str(row[0]) for row in values]
     rows = _fetch(con, compiled.sql, compiled.params, query)
     warnings = compiled.warnings
+    if any(isinstance(step.node, TimeCompare) for step in compiled.plan.steps):
+        first = _fetch(con, f"SELECT min(_messagetime) FROM {table_sql(table)}", {}, query)
+        warnings += coverage_warnings(compiled.plan, window, first[0][0])
     if len(rows) > cap:
         rows = rows[:cap]
         what = "newest messages" if compiled.kind == "messages" else "rows"

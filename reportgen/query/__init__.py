@@ -3,6 +3,7 @@
     query = parse_query('_sourceCategory=x error | count by _sourceHost')
     compiled = compile_query(query, window)   # .sql, .params, .columns, .kind, .plan
     print(explain(text, window))              # tokens, AST, plan, SQL
+    restrict(query, parse_scope_text('_sourceCategory=prod/*'))  # a team's data access scope
 
 `reportgen.engine.run_query` runs it and returns a `Result`.
 
@@ -24,5 +25,15 @@ from __future__ import annotations
 from reportgen.query.compile import CompiledQuery, OutputColumn, compile_query
 from reportgen.query.explain import explain
 from reportgen.query.parser import Query, parse_query
+from reportgen.query.restrict import parse_scope_text, restrict
 
-__all__ = ["CompiledQuery", "OutputColumn", "Query", "compile_query", "explain", "parse_query"]
+__all__ = [
+    "CompiledQuery",
+    "OutputColumn",
+    "Query",
+    "compile_query",
+    "explain",
+    "parse_query",
+    "parse_scope_text",
+    "restrict",
+]

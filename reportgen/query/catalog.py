@@ -17,8 +17,8 @@ AGGREGATES = _words(
 )
 
 LATER = _words(
-    """json extract keyvalue kv csv split if dedup fillmissing total accum diff backshift smooth
-    rollingstd compare outlier topk withtime format formatdate parsedate num number tolong
+    """json extract keyvalue kv csv split if dedup format formatdate
+    parsedate num number tolong
     tostring concat replace substring trim length tolowercase touppercase round floor ceil abs
     urldecode base64decode logreduce logcompare join lookup geoip geo save threatip details
     transaction bin filter merge"""

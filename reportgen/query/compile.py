@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +71,8 @@ def compile_query(
     """
     check_zone(window.tz)
     plan = build_plan(query, pivot_values)
-    generator = SqlGenerator(plan, table, window.tz)
+    generator = SqlGenerator(plan, table, window.tz, window)
+    plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)
     if plan.pending is not None:

@@ -166,7 +166,7 @@ class Timeslice:
     """`timeslice 5m [as name]` (§6.2)."""
 
     count: int
-    unit: str  # s m h d w
+    unit: str  # s m h d w; "buckets" for `timeslice N buckets`, "range" without an argument
     alias: Name | None
     span: Span
 
@@ -179,6 +179,7 @@ class AggCall:
     arg: Name | None
     alias: Name | None
     span: Span
+    params: tuple[float, ...] = ()  # `pct(f, 95, 99)`: the percentiles
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,121 @@ class Fields:
     span: Span
 
 
-Stage = Parse | Timeslice | Aggregate | Sort | Top | Limit | Transpose | Where | Fields
+# --- post-aggregate stages (§8.2, §8.4, §8.5) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topk:
+    """`topk(N, f1[, f2]) [by g1, ...]`: the N rows with the highest f per group, with `_rank`."""
+
+    count: int
+    fields: tuple[Name, ...]
+    by: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Window:
+    """`total|accum|diff|backshift|smooth|rollingstd f[, n] [as name] [by g1, ...]` (§8.5)."""
+
+    op: str
+    field: Name
+    size: int | None  # backshift's shift, smooth's and rollingstd's window
+    alias: Name | None
+    by: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class FillGenerator:
+    """`timeslice[(15m)] [in f]` or `values("a", "b") in f` / `values all in f`."""
+
+    kind: TypingLiteral["timeslice", "values"]
+    field: Name | None  # None: `_timeslice`
+    width: tuple[int, str] | None  # timeslice(15m); None: the previous timeslice's width
+    values: tuple[str, ...]
+    all: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class FillConstant:
+    """`with <value> for <field>`."""
+
+    value: Value
+    field: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class FillMissing:
+    """`fillmissing <generator>, ... [with <const> for <field>, ...] [takeLast]` (§8.4)."""
+
+    generators: tuple[FillGenerator, ...]
+    constants: tuple[FillConstant, ...]
+    take_last: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Timeshift:
+    """One comparison of `compare`: `timeshift 1d [N [avg|min|max]] [as alias]`."""
+
+    count: int
+    unit: str  # s m h d w
+    times: int  # how many shifted runs (1d, 2d, ... N d)
+    combine: str | None  # avg, min or max over the N runs
+    alias: Name | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class TimeCompare:
+    """`compare [with] timeshift ...[, timeshift ...]` (§8.6): the same query on past ranges."""
+
+    shifts: tuple[Timeshift, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class WithTime:
+    """`withtime f`: adds `f_withtime` for `most_recent`/`least_recent` (§7)."""
+
+    field: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class Outlier:
+    """`outlier f [by g] [window=10, threshold=3, consecutive=1, direction=+-]` (§8.6)."""
+
+    field: Name
+    by: tuple[Name, ...]
+    window: int
+    threshold: float
+    consecutive: int
+    direction: str  # "+-", "+" or "-"
+    span: Span
+
+
+Stage = (
+    Parse
+    | Timeslice
+    | Aggregate
+    | Sort
+    | Top
+    | Limit
+    | Transpose
+    | Where
+    | Fields
+    # issue 3b: post-aggregate stages
+    | Topk
+    | Window
+    | FillMissing
+    | TimeCompare
+    | WithTime
+    | Outlier
+)
 Node = ScopeNode | Expr | Stage | AggCall | SortKey | Name
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportgen.errors import QuerySyntaxError, Span, suggestion
-from reportgen.query import expr_parser
+from reportgen.query import aggregates, expr_parser, post_parser
 from reportgen.query.anchor import split_anchor
 from reportgen.query.catalog import AGGREGATES, LATER
 from reportgen.query.nodes import (
@@ -51,12 +51,15 @@ _WIDTH = re.compile(r"(\d+)([smhdw])")
 @dataclass(frozen=True)
 class Query:
     """A parsed query. `text` is the query after typographic-quote normalisation (spans point
-    into it); `warnings` lists tolerated oddities."""
+    into it); `warnings` lists tolerated oddities. `restriction` is an extra scope ANDed to
+    `scope` when the query runs (a team's data access scope, see `restrict.py`); it is not part
+    of the text, so it changes neither the spelling of result columns nor error carets."""
 
     text: str
     scope: ScopeNode
     stages: tuple[Stage, ...]
     warnings: list[str] = field(default_factory=list)
+    restriction: ScopeNode | None = None
 
 
 def parse_query(text: str, *, strict_quotes: bool = False) -> Query:
@@ -99,6 +102,9 @@ class StageParser:
             "where": self._parse_where,
             "fields": self._parse_fields,
         }
+        self.OPERATORS.update(post_parser.operators(self.text))  # issue 3b
+        for aggregate in AGGREGATES:
+            self.OPERATORS.setdefault(aggregate, self._parse_aggregate)
 
     def parse(self, pipe: Token, tokens: list[Token]) -> Stage:
         stream = Stream(self.text, tokens, pipe.span.start)
@@ -162,13 +168,17 @@ class StageParser:
     def _parse_timeslice(self, stream: Stream, first: Token) -> Stage:
         stream.accept_word("by")
         width = stream.peek()
-        if width is None:
-            raise stream.later(first.span, "'timeslice' without a width")
         unit = stream.peek(1)
+        if width is None or width.is_word("as"):  # one bucket: the whole time range
+            return self._timeslice_rest(stream, first, 0, "range")
         if width.kind is Kind.NUMBER and unit is not None and unit.is_word("buckets"):
-            raise stream.later(
-                span_of(self.text, width.span.start, unit.span.end), "'timeslice N buckets'"
-            )
+            count, span = stream.integer("the number of buckets")
+            stream.pos += 1
+            if not 1 <= count <= MAX_LIMIT:
+                raise stream.error_at(
+                    span, f"the number of buckets must be between 1 and {MAX_LIMIT}"
+                )
+            return self._timeslice_rest(stream, first, count, "buckets")
         match = _WIDTH.fullmatch(width.text) if width.kind is Kind.NUMBER else None
         if match is None or int(match.group(1)) == 0:
             raise stream.error_at(
@@ -177,11 +187,16 @@ class StageParser:
                 "expected a width such as 5m, 1h or 1d (units s, m, h, d, w)",
             )
         stream.pos += 1
+        return self._timeslice_rest(stream, first, int(match.group(1)), match.group(2))
+
+    def _timeslice_rest(self, stream: Stream, first: Token, count: int, unit: str) -> Stage:
         alias = stream.name("a name after 'as'") if stream.accept_word("as") else None
-        end = stream.tokens[stream.pos - 1].span.end
-        return Timeslice(int(match.group(1)), match.group(2), alias, self._span(first, end))
+        end = stream.tokens[stream.pos - 1].span.end if stream.pos else first.span.end
+        return Timeslice(count, unit, alias, self._span(first, end))
 
     def _parse_aggregate(self, stream: Stream, first: Token) -> Stage:
+        if first.is_word("count_frequent"):
+            return post_parser.parse_count_frequent(stream, first)
         calls = [self._agg_call(stream, first)]
         by: list[Name] = []
         while not stream.at_end():
@@ -194,8 +209,14 @@ class StageParser:
                 break
             if stream.accept_op(","):
                 func = stream.peek()
+                if func is not None and func.kind is Kind.WORD and not func.is_word(*AGGREGATES):
+                    hint = suggestion(func.text, sorted(AGGREGATES))
+                    raise stream.error_at(func.span, f"unknown aggregate '{func.text}'", hint)
                 if func is None or not func.is_word(*AGGREGATES):
                     raise stream.error("expected an aggregate function after ','")
+                if func.is_word("count_frequent"):
+                    message = "count_frequent cannot be combined with other aggregates"
+                    raise stream.error_at(func.span, message)
                 stream.pos += 1
                 calls.append(self._agg_call(stream, func))
                 continue
@@ -208,16 +229,7 @@ class StageParser:
         return Aggregate(tuple(calls), tuple(by), self._span(first, end))
 
     def _agg_call(self, stream: Stream, func: Token) -> AggCall:
-        if func.text.lower() != "count":
-            raise stream.later(func.span, f"aggregate '{func.text}'")
-        arg = None
-        if stream.accept_op("("):
-            if not stream.accept_op("*"):
-                arg = stream.name("'*' or a field name")
-            stream.expect_op(")", "the argument")
-        alias = stream.name("a name after 'as'") if stream.accept_word("as") else None
-        end = stream.tokens[stream.pos - 1].span.end
-        return AggCall(Name(func.text, func.span), arg, alias, self._span(func, end))
+        return aggregates.parse_call(stream, func)
 
     def _parse_sort(self, stream: Stream, first: Token) -> Stage:
         stream.accept_word("by")

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from reportgen.errors import QueryError
+from reportgen.query import aggregates, post_plan
 from reportgen.query.expr_sql import ExprCompiler
 from reportgen.query.nodes import (
+    AggCall,
     Aggregate,
     Fields,
     Limit,
@@ -32,6 +34,7 @@ from reportgen.query.nodes import (
 from reportgen.query.parser import Query
 from reportgen.query.pivot import Pivot, dynamic_columns
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
+from reportgen.query.restrict import effective_scope
 from reportgen.query.schema import (
     LINE,
     METADATA,
@@ -120,6 +123,7 @@ class Planner:
             Where: self._plan_where,
             Fields: self._plan_fields,
         }
+        self.PLANNERS.update(post_plan.planners(self))  # issue 3b
 
     def plan(self) -> Plan:
         fields = tuple(
@@ -127,7 +131,7 @@ class Planner:
             for m in METADATA
         )
         schema = Schema(fields, (TS, SOURCE_NAME, LINE))
-        steps = [Step(self.query.scope, schema, NEWEST_FIRST, "messages")]
+        steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
         pending = None
         for index, stage in enumerate(self.query.stages):
             if isinstance(stage, Transpose):
@@ -176,6 +180,8 @@ class Planner:
 
     def _plan_aggregate(self, stage: Aggregate | Top, prev: Step) -> Step:
         by = stage.by if isinstance(stage, Aggregate) else stage.fields
+        calls = stage.calls if isinstance(stage, Aggregate) else ()
+        args = [self._field(prev.schema, c.arg) if c.arg is not None else None for c in calls]
         keys: list[Field] = []
         outputs: list[Field] = []
         for name in by:
@@ -183,25 +189,29 @@ class Planner:
             column = found.col if found else self.cols.col(name.key)
             keys.append(Field(name.key, name.text, found.type if found else "string", column))
             outputs.append(keys[-1])
-        calls = stage.calls if isinstance(stage, Aggregate) else ()
-        for call in calls:
-            if call.arg is not None:
-                self._field(prev.schema, call.arg)
-            label = call.alias.text if call.alias else "_count"
-            outputs.append(Field(label.lower(), label, "number", self.cols.col(label.lower())))
+        owners: list[Name | AggCall] = list(by)
+        for call, arg in zip(calls, args, strict=True):
+            recent = aggregates.canonical(call.func.text) in ("most_recent", "least_recent")
+            if recent and TS not in prev.schema.internal:
+                message = f"{call.func.text}() needs messages; put it before the aggregation"
+                self.errors.append(semantic(self.text, call.span, message))
+            for out in aggregates.outputs(call, arg):
+                outputs.append(
+                    Field(out.name.lower(), out.name, out.type, self.cols.col(out.name.lower()))
+                )
+                owners.append(call)
         if isinstance(stage, Top):
             outputs.append(Field("_count", "_count", "number", self.cols.col("_count")))
         seen: set[str] = set()
         for index, output in enumerate(outputs):
             if output.key in seen:
-                span = by[index].span if index < len(by) else stage.span
-                if calls and index >= len(by):
-                    span = calls[index - len(by)].span
+                span = owners[index].span if index < len(owners) else stage.span
                 message = f"duplicate output name '{output.name}'"
                 self.errors.append(semantic(self.text, span, message, "rename one with 'as'"))
             seen.add(output.key)
         ordering = tuple(OrderTerm(k.col, False, k.type == "string") for k in keys)
-        if isinstance(stage, Top):
+        frequent = any(c.func.key == "count_frequent" for c in calls)
+        if isinstance(stage, Top) or frequent:
             ordering = (OrderTerm(outputs[-1].col, True, False), *ordering)
         return Step(stage, Schema(tuple(outputs)), ordering, "aggregate", keys=tuple(keys))
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from reportgen.errors import QueryError
+from reportgen.query import aggregates, post_sql
 from reportgen.query.anchor import PARSE_INPUT, anchor_positions, split_anchor
 from reportgen.query.nodes import (
     SCOPE_TYPES,
@@ -30,7 +31,7 @@ from reportgen.query.nodes import (
     Transpose,
     Where,
 )
-from reportgen.query.plan import Plan, Step
+from reportgen.query.plan import NEWEST_FIRST, Plan, Step
 from reportgen.query.schema import (
     LINE,
     METADATA,
@@ -43,6 +44,7 @@ from reportgen.query.schema import (
     sql_str,
 )
 from reportgen.query.scope import scope_sql
+from reportgen.timerange import Window
 
 DAY_MS = 86_400_000
 TIME_BUCKET_ORIGIN_MS = 946_857_600_000  # 2000-01-03T00:00:00Z, a Monday
@@ -63,14 +65,14 @@ def order_sql(ordering: tuple[OrderTerm, ...]) -> str:
     return ", ".join(term.sql() for term in ordering)
 
 
-def timeslice_sql(stage: Timeslice, tz: str) -> str:
+def timeslice_sql(stage: Timeslice, tz: str, width_ms: int | None = None) -> str:
     """Bucket start in epoch ms, aligned in the report zone (spec §6.2).
 
     Days and weeks (and hours that make whole days: `24h` = `1d`) follow local midnight through
     DuckDB's `time_bucket` (weeks start on Monday). Shorter widths use the spec's formula
     `t - ((local(t) mod W) + W) mod W`, i.e. the zone offset at `t`.
     """
-    width = stage.count * UNIT_MS[stage.unit]
+    width = width_ms or stage.count * UNIT_MS[stage.unit]
     zone = sql_str(tz)
     utc = f"epoch_ms({TS})"
     in_utc = tz.lower() in UTC_NAMES
@@ -87,10 +89,14 @@ def timeslice_sql(stage: Timeslice, tz: str) -> str:
 class SqlGenerator:
     """Builds the SQL of a plan; `tz` aligns timeslices, `$start`/`$end` bound the window."""
 
-    def __init__(self, plan: Plan, table: str, tz: str) -> None:
+    def __init__(
+        self, plan: Plan, table: str, tz: str, window: Window | None = None, prefix: str = "s"
+    ) -> None:
         self.plan = plan
         self.table = table
         self.tz = tz
+        self.window = window  # `timeslice N buckets` and `fillmissing timeslice` need it
+        self.warnings: list[str] = []
         self.ctes: list[tuple[str, str]] = []
         scope: Callable[[Step, Step | None], str | None] = self.search_sql
         self.dispatch: dict[type[Any], Callable[[Step, Step | None], str | None]] = {
@@ -110,6 +116,7 @@ class SqlGenerator:
             Where: self.where_sql,
             Transpose: self.transpose_sql,
         }
+        self.dispatch.update(post_sql.handlers(self))  # issue 3b
         self.source = ""
         prev: Step | None = None
         for step in plan.steps:
@@ -118,7 +125,7 @@ class SqlGenerator:
                 raise QueryError(f"unsupported stage {type(step.node).__name__}")
             body = handler(step, prev)
             if body is not None:
-                self.source = f"s{len(self.ctes)}"
+                self.source = f"{prefix}{len(self.ctes)}"
                 self.ctes.append((self.source, body))
             prev = step
 
@@ -202,26 +209,34 @@ class SqlGenerator:
         assert isinstance(step.node, Timeslice)
         node = step.node
         key = node.alias.key if node.alias else "_timeslice"
-        bucket = timeslice_sql(node, self.tz)
+        if node.unit == "range":
+            bucket = "epoch_ms(CAST($start AS TIMESTAMPTZ))"
+        else:
+            bucket = timeslice_sql(node, self.tz, post_sql.width_ms(node, self.window))
         columns = [f"{bucket} AS {f.col}" if f.key == key else f.col for f in step.schema.fields]
         columns += list(step.schema.internal)
         return f"SELECT {', '.join(columns)}\n  FROM {self.source}"
 
     def aggregate_sql(self, step: Step, prev: Step | None) -> str:
         assert isinstance(step.node, Aggregate | Top)
+        assert prev is not None
         keys = [k.col for k in step.keys]
         columns = list(keys)
-        outputs = step.schema.fields[len(keys) :]
+        outputs = iter(step.schema.fields[len(keys) :])
         calls = step.node.calls if isinstance(step.node, Aggregate) else ()
-        for index, output in enumerate(outputs):
-            arg = calls[index].arg if index < len(calls) else None
-            argument = "*"
-            if arg is not None and prev is not None and (found := prev.schema.get(arg.key)):
-                argument = found.col
-            columns.append(f"count({argument}) AS {output.col}")
+        for call in calls:
+            arg = prev.schema.get(call.arg.key) if call.arg is not None else None
+            for out in aggregates.outputs(call, arg):
+                sql = aggregates.call_sql(call, out, arg, prev.ordering, NEWEST_FIRST)
+                columns.append(f"{sql} AS {next(outputs).col}")
+        columns += [f"count(*) AS {rest.col}" for rest in outputs]  # top's _count
         sql = f"SELECT {', '.join(columns)}\n  FROM {self.source}"
         if keys:
             sql += f"\n  GROUP BY {', '.join(keys)}"
+        if any(c.func.key == "count_frequent" for c in calls):
+            order = order_sql(step.ordering)
+            limit = aggregates.MAX_FREQUENT
+            sql = f"SELECT * FROM (\n  {sql}\n  )\n  ORDER BY {order}\n  LIMIT {limit}"
         return sql
 
     def top_sql(self, step: Step, prev: Step | None) -> str:

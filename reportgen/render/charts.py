@@ -17,6 +17,7 @@ import altair as alt
 
 from reportgen.render.context import PanelView
 from reportgen.render.formatting import local_iso
+from reportgen.render.pie import pie_chart
 from reportgen.render.shapes import CHART_TYPES, ChartShape, bucket_width, chart_shape
 from reportgen.render.theme import Theme
 
@@ -46,16 +47,43 @@ def chart_spec(panel: PanelView, theme: Theme, tz: str = "UTC") -> dict[str, Any
     data = alt.InlineData(values=records)
     if data_format:
         data = alt.InlineData(values=records, format=data_format)
-    chart = alt.Chart(data)
-    chart = chart.transform_fold([field_ref(n) for n in names], as_=[SERIES, VALUE])
+    if panel.type == "pie":
+        return _finish(pie_chart(panel, shape, data, theme), theme)
     width = bucket_width(_x_millis(panel, shape)) if shape.temporal else None
     bars = panel.type in ("column", "bar")
+    gaps = any(value is None for record in records for value in record.values())
+    labels = bars and show_value_labels(panel, shape, len(records))
+    mark = _mark(alt.Chart() if labels else alt.Chart(data), panel, len(records), gaps)
+    chart: alt.Chart | alt.LayerChart = mark
+    if labels:
+        chart = alt.LayerChart(layer=[mark, _labels(panel)], data=data)
+    chart = chart.transform_fold([field_ref(n) for n in names], as_=[SERIES, VALUE])
     if bars and width:
         x_expr = f"time(datum[{json.dumps(shape.x.name)}]) + {width}"
         chart = chart.transform_calculate(**{END: x_expr})
-    gaps = any(value is None for record in records for value in record.values())
-    chart = _mark(chart, panel, len(records), gaps)
     chart = chart.encode(**_encodings(panel, shape, names, tz, bool(bars and width)))
+    return _finish(chart, theme)
+
+
+def show_value_labels(panel: PanelView, shape: ChartShape, rows: int) -> bool:
+    """Value labels help on few bars of one series by category; `value_labels` overrides."""
+    if panel.value_labels is not None:
+        return panel.value_labels
+    return not shape.temporal and len(shape.series) == 1 and rows <= 12 and not panel.stacked
+
+
+def _labels(panel: PanelView) -> alt.Chart:
+    horizontal = panel.type == "bar"
+    text = alt.Text(field=VALUE, type="quantitative", format=",")
+    labels: alt.Chart
+    if horizontal:
+        labels = alt.Chart().mark_text(align="left", dx=3, baseline="middle").encode(text=text)
+    else:
+        labels = alt.Chart().mark_text(align="center", dy=-4, baseline="bottom").encode(text=text)
+    return labels
+
+
+def _finish(chart: alt.Chart | alt.LayerChart, theme: Theme) -> dict[str, Any]:
     chart = chart.properties(width="container", height=theme.chart_height)
     spec: dict[str, Any] = chart.to_dict(validate=False)
     _inline_datasets(spec)
@@ -151,7 +179,10 @@ def _encodings(
         tooltip.append(alt.Tooltip(field=key_ref, type="nominal", title=key_title))
     if len(names) > 1:
         palette = alt.Scale(domain=names)
-        channels["color"] = alt.Color(field=SERIES, type="nominal", title=None, scale=palette)
+        legend: dict[str, Any] = {} if panel.legend is not False else {"legend": None}
+        channels["color"] = alt.Color(
+            field=SERIES, type="nominal", title=None, scale=palette, **legend
+        )
         tooltip.append(alt.Tooltip(field=SERIES, type="nominal", title="series"))
         if not panel.stacked and not shape.temporal and panel.type in ("column", "bar"):
             offset = alt.YOffset if horizontal else alt.XOffset

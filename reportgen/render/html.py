@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from reportgen.bundled import cache_dir
 from reportgen.output import write_atomic
-from reportgen.render.context import ReportView
+from reportgen.render.context import ReportView, SectionView
 from reportgen.render.formatting import zone
 from reportgen.render.panels import PanelModel, build_panel, unique_ids
 from reportgen.render.safe import content_security_policy, render_markdown, script_json
@@ -110,12 +110,14 @@ def render_html(report: ReportView, theme_dir: Path | None = None) -> str:
         build_panel(panel, dom_id, theme, report.tz)
         for panel, dom_id in zip(report.panels, ids, strict=True)
     ]
+    groups = _groups(report, panels)
     charts = [_chart_block(model) for model in panels if model.spec is not None]
     runtime = vega_runtime() if charts else ""
     scripts = [runtime, INIT_SCRIPT] if charts else []
     context: dict[str, Any] = {
         "report": report,
         "panels": panels,
+        "groups": groups,
         "charts": charts,
         "theme": theme,
         "css": Markup(theme.css_variables() + theme.css),
@@ -127,6 +129,33 @@ def render_html(report: ReportView, theme_dir: Path | None = None) -> str:
         "at_label": _at_label(report),
     }
     return environment(theme).get_template("base.html").render(context)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Panels under one heading: `section` is None for the panels before the first section."""
+
+    section: SectionView | None
+    index: int
+    dom_id: str
+    description_html: Markup
+    panels: list[PanelModel]
+
+
+def _groups(report: ReportView, panels: list[PanelModel]) -> list[Group]:
+    """Panels grouped by section in reading order; panels under a section title get `<h3>`
+    titles so the heading levels stay in order."""
+    groups: list[Group] = []
+    for model in panels:
+        index = model.view.section
+        section = report.sections[index] if 0 <= index < len(report.sections) else None
+        if not groups or groups[-1].index != index:
+            dom_id = f"section-{index + 1}" if section is not None else "panels"
+            description = render_markdown(section.description) if section else Markup("")
+            groups.append(Group(section, index, dom_id, description, []))
+        model.heading_level = 3 if section is not None else 2
+        groups[-1].panels.append(model)
+    return groups
 
 
 def _chart_block(model: PanelModel) -> ChartBlock:

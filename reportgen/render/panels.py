@@ -3,27 +3,35 @@ templates stay simple (no logic beyond picking a partial and looping)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from markupsafe import Markup
 
 from reportgen.engine.result import Result
 from reportgen.errors import RenderError
 from reportgen.render.charts import chart_spec
 from reportgen.render.context import Band, PanelView
-from reportgen.render.formatting import format_cell, format_si, pick_band, slug
+from reportgen.render.formatting import format_cell, slug
+from reportgen.render.safe import render_markdown
 from reportgen.render.shapes import (
     CHART_TYPES,
     PANEL_TYPES,
     TABLE_TYPES,
     chart_shape,
-    single_value,
 )
+from reportgen.render.single import SingleValueModel, single_value_model
 from reportgen.render.summary import chart_summary
-from reportgen.render.theme import BandStyle, Theme
+from reportgen.render.tables import (
+    cell_rule,
+    csv_data_url,
+    format_value,
+    rule_style,
+    unknown_columns,
+)
+from reportgen.render.theme import Theme
 
-PanelKind = Literal["single_value", "chart", "table", "error", "empty"]
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+PanelKind = Literal["single_value", "chart", "table", "error", "empty", "text"]
 NO_DATA = "No data"
 
 
@@ -32,6 +40,9 @@ class Cell:
     text: str
     kind: str  # css class: num, time, text, raw, bool, null
     meta: str = ""  # a small line under the cell (a message's host, category and file)
+    style: str = ""  # a threshold's colours
+    css: str = ""  # a threshold's class
+    note: str = ""  # a threshold's label (shown as a tooltip and to screen readers)
 
 
 @dataclass(frozen=True)
@@ -55,16 +66,24 @@ class PanelModel:
     band: Band | None = None
     band_name: str = "none"
     band_label: str = ""
-    band_style: BandStyle | None = None
     spec: dict[str, Any] | None = None
     summary: str = ""
     table: Table | None = None
     row_count: int = 0
     warnings: list[str] = field(default_factory=list)
+    single: SingleValueModel | None = None
+    text_html: Markup = field(default_factory=Markup)
+    data_table: Table | None = None
+    csv_url: str = ""
+    heading_level: int = 2
 
     @property
     def width(self) -> int:
         return max(1, min(12, int(self.view.width or 12)))
+
+    @property
+    def height(self) -> int | None:
+        return None if self.view.height is None else max(1, min(12, self.view.height))
 
 
 def unique_ids(panels: list[PanelView]) -> list[str]:
@@ -82,6 +101,9 @@ def unique_ids(panels: list[PanelView]) -> list[str]:
 def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelModel:
     """The model of one panel; a result that does not fit the panel type becomes an error card."""
     model = PanelModel(view=panel, dom_id=dom_id, kind="error", unit=panel.unit)
+    if panel.type == "text" and panel.error is None:
+        model.kind, model.text_html = "text", render_markdown(panel.text)
+        return model
     if panel.error is not None:
         model.error, model.status = panel.error, "error"
         return model
@@ -96,11 +118,15 @@ def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelMo
             _fill_single_value(model, result, theme)
         elif panel.type in CHART_TYPES:
             _fill_chart(model, result, theme, tz)
+            model.data_table = table_of(result, tz)
         elif panel.type in TABLE_TYPES:
             model.kind = "table"
             model.table = (
-                messages_of(result, tz) if panel.type == "messages" else table_of(result, tz)
+                messages_of(result, tz)
+                if panel.type == "messages"
+                else table_of(result, tz, panel, theme)
             )
+            model.warnings += unknown_columns(panel, result)
             if not result.rows:
                 model.kind, model.status = "empty", "empty"
         else:
@@ -109,40 +135,19 @@ def build_panel(panel: PanelView, dom_id: str, theme: Theme, tz: str) -> PanelMo
             )
     except RenderError as exc:
         model.kind, model.status, model.error = "error", "error", str(exc)
+        return model
+    if result.rows:
+        model.csv_url = csv_data_url(result, tz)
     return model
 
 
 def _fill_single_value(model: PanelModel, result: Result, theme: Theme) -> None:
-    picked = single_value(result)
-    model.kind = "single_value"
-    if picked.column is None or picked.value is None:
-        model.value_text, model.status, model.unit = NO_DATA, "empty", ""
-        model.band_name, model.band_style = "grey", theme.bands.get("grey")
-        return
-    value = picked.value
-    model.value_text = format_si(value) if isinstance(value, int | float) else str(value)
-    band = pick_band(value, model.view.bands)
-    model.band = band
-    if band is None:
-        model.band_style = theme.bands.get("none")
-        return
-    name = slug(band.color)
-    model.band_name = name
-    model.band_label = band.label or band.color
-    model.band_style = theme.bands.get(name) or _custom_band(band.color)
-
-
-def _custom_band(color: str) -> BandStyle | None:
-    """A band given as a hex colour: that background, with black or white text (whichever
-    contrasts more). Anything else than a hex colour is ignored (no style injection)."""
-    if not _HEX.match(color):
-        return None
-    hex6 = color[1:] if len(color) == 7 else "".join(ch * 2 for ch in color[1:])
-    channels = [int(hex6[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    text = "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
-    return BandStyle(background=color, text=text)
+    single = single_value_model(model.view, result, theme)
+    model.kind, model.single = "single_value", single
+    model.value_text, model.band, model.band_name = single.value_text, single.band, single.band_name
+    model.band_label, model.unit = single.band_label, single.unit
+    if single.empty:
+        model.status = "empty"
 
 
 def _fill_chart(model: PanelModel, result: Result, theme: Theme, tz: str) -> None:
@@ -155,16 +160,27 @@ def _fill_chart(model: PanelModel, result: Result, theme: Theme, tz: str) -> Non
     model.spec = chart_spec(model.view, theme, tz)
 
 
-def table_of(result: Result, tz: str) -> Table:
-    """All rows as text cells: times in the report zone, numbers plain, `_raw` kept verbatim."""
+def table_of(
+    result: Result, tz: str, panel: PanelView | None = None, theme: Theme | None = None
+) -> Table:
+    """All rows as text cells: times in the report zone, numbers plain (or in the panel's
+    `number_format`), `_raw` kept verbatim, cells coloured by the panel's thresholds."""
     kinds = [_cell_kind(column.name, column.type) for column in result.columns]
-    rows = [
-        [
-            Cell(format_cell(value, column.type, tz), "null" if value is None else kind)
-            for value, column, kind in zip(row, result.columns, kinds, strict=True)
-        ]
-        for row in result.rows
-    ]
+    formats = {k.lower(): v for k, v in (panel.number_format if panel else {}).items()}
+    rules = panel.thresholds if panel is not None else []
+    rows = []
+    for row in result.rows:
+        cells = []
+        for value, column, kind in zip(row, result.columns, kinds, strict=True):
+            text = format_value(value, column.type, tz, formats.get(column.name.lower(), "plain"))
+            rule = cell_rule(rules, column.name, value) if rules else None
+            if rule is None or theme is None:
+                cells.append(Cell(text, "null" if value is None else kind))
+                continue
+            style, css = rule_style(rule, theme)
+            note = rule.label or rule.color
+            cells.append(Cell(text, kind, style=style, css=css, note=note))
+        rows.append(cells)
     return Table(headers=result.names, rows=rows)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from reportgen.render.print_layout import (
     PDF_FONT,
     PDF_MONO_FONT,
     PageOptions,
+    PrintRow,
     chart_svg,
     chart_width_px,
     is_long_table,
@@ -66,7 +68,7 @@ def render_print_html(
     at = report.at if report.at.tzinfo is not None else report.at.replace(tzinfo=UTC)
     context: dict[str, Any] = {
         "report": report,
-        "rows": pack_rows(models),
+        "groups": print_groups(report, models),
         "panels": models,
         "charts": charts,
         "theme": theme,
@@ -78,6 +80,41 @@ def render_print_html(
         "is_long_table": is_long_table,
     }
     return environment(theme).get_template("print.html").render(context)
+
+
+@dataclass
+class PrintGroup:
+    """The panels of one section (or those before the first section), packed into rows."""
+
+    title: str
+    description_html: Markup
+    page_break: bool
+    rows: list[PrintRow]
+
+
+def print_groups(report: ReportView, models: list[PanelModel]) -> list[PrintGroup]:
+    """Panels grouped by section in reading order, each group packed into grid rows."""
+    runs: list[tuple[int, list[PanelModel]]] = []
+    for model in models:
+        index = model.view.section
+        if not runs or runs[-1][0] != index:
+            runs.append((index, []))
+        runs[-1][1].append(model)
+    groups = []
+    for index, members in runs:
+        section = report.sections[index] if 0 <= index < len(report.sections) else None
+        if section is not None:
+            for model in members:
+                model.heading_level = 3
+        groups.append(
+            PrintGroup(
+                title=section.title if section else "",
+                description_html=render_markdown(section.description) if section else Markup(),
+                page_break=bool(section and section.page_break),
+                rows=pack_rows(members),
+            )
+        )
+    return groups
 
 
 def render_pdf(

@@ -109,6 +109,7 @@ class PrintRow:
 
     panels: list[PanelModel] = field(default_factory=list)
     flowing: bool = False
+    page_break: bool = False
 
 
 def is_long_table(model: PanelModel) -> bool:
@@ -136,12 +137,17 @@ def pack_rows(models: list[PanelModel]) -> list[PrintRow]:
     current = PrintRow()
     used = 0
     for model in models:
+        page_break = bool(getattr(model.view, "page_break", False))
         if is_long_table(model):
             if current.panels:
                 rows.append(current)
-            rows.append(PrintRow([model], flowing=True))
+            rows.append(PrintRow([model], flowing=True, page_break=page_break))
             current, used = PrintRow(), 0
             continue
+        if page_break:
+            if current.panels:
+                rows.append(current)
+            current, used = PrintRow(page_break=True), 0
         if used + model.width > 12 and current.panels:
             rows.append(current)
             current, used = PrintRow(), 0

@@ -2,21 +2,24 @@
 
 Time series: a time column (`_timeslice` preferred) is x, every numeric column is a series.
 Categorical: the first string column is the category, numeric columns are the values.
-Single value: the first row's first numeric column (else its first boolean column).
+Pie: a text category column and the first numeric column (one value per slice).
+Single value: the first row's first numeric column (else its first boolean column); when the
+result has a time column (`| timeslice`), the row of the latest time, so the value is the latest
+slice whatever the sort, and the earlier slices give the sparkline and the change.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.engine.result import Column, Result
 from reportgen.errors import RenderError
 
-CHART_TYPES = ("line", "area", "column", "bar")
+CHART_TYPES = ("line", "area", "column", "bar", "pie")
 TABLE_TYPES = ("table", "messages")
-PANEL_TYPES = ("single_value", *CHART_TYPES, *TABLE_TYPES)
+PANEL_TYPES = ("single_value", *CHART_TYPES, *TABLE_TYPES, "text")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class SingleValue:
 
     value: Any
     column: Column | None
+    history: list[tuple[int, float | None]] = field(default_factory=list)
+
+    @property
+    def previous(self) -> float | None:
+        """The value of the slice before the latest (None without one)."""
+        return self.history[-2][1] if len(self.history) >= 2 else None
 
 
 def describe_columns(result: Result) -> str:
@@ -61,6 +70,14 @@ def chart_shape(result: Result, panel_type: str) -> ChartShape:
     series = [c for c in result.columns if c.type == "number"]
     times = [c for c in result.columns if c.type == "time"]
     x: Column | None = None
+    if panel_type == "pie":
+        x = next((c for c in result.columns if c.type == "string"), None)
+        if x is None or not series:
+            raise RenderError(
+                "a pie chart needs a text category column and a numeric column "
+                f"(e.g. `count by severity`); got {describe_columns(result)}"
+            )
+        return ChartShape(x=x, series=series[:1])
     if times:
         x = next((c for c in times if c.name.lower() == "_timeslice"), times[0])
     else:
@@ -87,7 +104,22 @@ def single_value(result: Result) -> SingleValue:
     if not result.rows:
         return SingleValue(value=None, column=None)
     index = result.columns.index(column)
-    return SingleValue(value=result.rows[0][index], column=column)
+    time = next((c for c in result.columns if c.name.lower() == "_timeslice"), None)
+    if time is None or column.type != "number":
+        return SingleValue(value=result.rows[0][index], column=column)
+    at = result.columns.index(time)
+    history = sorted(
+        (int(row[at]), _number(row[index])) for row in result.rows if isinstance(row[at], int)
+    )
+    if not history:
+        return SingleValue(value=result.rows[0][index], column=column)
+    return SingleValue(value=history[-1][1], column=column, history=history)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def check_shape(panel_type: str, result: Result) -> None:

@@ -7,7 +7,13 @@ from reportgen.engine.result import Result
 from reportgen.render.formatting import format_number, format_time
 from reportgen.render.shapes import ChartShape
 
-_KIND = {"line": "Line chart", "area": "Area chart", "column": "Column chart", "bar": "Bar chart"}
+_KIND = {
+    "line": "Line chart",
+    "area": "Area chart",
+    "column": "Column chart",
+    "bar": "Bar chart",
+    "pie": "Pie chart",
+}
 _MAX_NAMES = 8
 
 

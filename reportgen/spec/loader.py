@@ -2,43 +2,70 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from reportgen.errors import QuerySyntaxError, ReportgenError, Span, SpecError, suggestion
-from reportgen.spec.model import DashboardSpec, PanelSpec
-from reportgen.spec.yamlpos import KeyPath, Located, load_yaml, load_yaml_file, scalar_offset
-from reportgen.timerange import RANGE_WORDS, parse_duration, zone_info
+from reportgen.errors import ReportgenError, SpecError, suggestion
+from reportgen.spec.checks import check_semantics, dotted
+from reportgen.spec.model import (
+    AbsoluteRange,
+    BandSpec,
+    DashboardSpec,
+    DeliverySpec,
+    PageSpec,
+    PanelSpec,
+    SectionSpec,
+    ThresholdSpec,
+    VariableSpec,
+)
+from reportgen.spec.variables import resolve_values
+from reportgen.spec.yamlpos import KeyPath, Located, load_yaml, load_yaml_file
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    """A validated dashboard and where it came from."""
+    """A validated dashboard and where it came from. `spec` has its variables substituted in
+    every query; `variables` holds the values used; `warnings` are `file:line:col: ...` lines
+    that `--strict` turns into errors."""
 
     spec: DashboardSpec
     path: Path
     located: Located
+    variables: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
         return self.path.stem
 
 
-def load_dashboard(path: Path) -> Dashboard:
-    """Read and validate `path`; raise one SpecError listing every problem found."""
-    located = load_yaml_file(path)
-    return Dashboard(validate(located), path, located)
+def load_dashboard(path: Path, variables: Mapping[str, str] | None = None) -> Dashboard:
+    """Read and validate `path` with `variables` (--var) applied; raise one SpecError listing
+    every problem found (a UsageError for an unknown --var)."""
+    return _load(load_yaml_file(path), path, variables or {})
 
 
-def load_dashboard_text(text: str, source: str = "dashboard.yaml") -> Dashboard:
-    located = load_yaml(text, source)
-    return Dashboard(validate(located), Path(source), located)
+def load_dashboard_text(
+    text: str, source: str = "dashboard.yaml", variables: Mapping[str, str] | None = None
+) -> Dashboard:
+    """As load_dashboard, from text; `source` names it in messages."""
+    return _load(load_yaml(text, source), Path(source), variables or {})
+
+
+def _load(located: Located, path: Path, given: Mapping[str, str]) -> Dashboard:
+    spec = validate(located)
+    values = resolve_values(spec.variables, given, located.source)
+    checked = check_semantics(spec, located, values)
+    _raise(checked.problems)
+    return Dashboard(checked.spec, path, located, values, checked.warnings)
 
 
 def validate(located: Located) -> DashboardSpec:
+    """The typed model of `located`; SpecError listing every structural problem."""
     problems: list[ReportgenError] = []
     if not isinstance(located.data, dict):
         raise SpecError(
@@ -52,8 +79,6 @@ def validate(located: Located) -> DashboardSpec:
         problems.extend(_from_pydantic(error, located))
         _raise(problems)
         raise AssertionError("unreachable") from None
-    problems.extend(_check_semantics(spec, located))
-    _raise(problems)
     return spec
 
 
@@ -66,43 +91,56 @@ def _raise(problems: list[ReportgenError]) -> None:
     raise SpecError(f"{len(problems)} problems:\n{shown}")
 
 
-_FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "dashboard": tuple(DashboardSpec.model_fields),
-    "panel": tuple(PanelSpec.model_fields),
-    "band": ("from", "to", "color", "label"),
+def _keys(model: type[PanelSpec] | type[DashboardSpec] | type[object]) -> tuple[str, ...]:
+    fields = getattr(model, "model_fields", {})
+    return tuple(info.alias or name for name, info in fields.items())
+
+
+# The model that owns the mapping at a key path, by the last key naming it.
+_OWNERS: dict[str, tuple[str, ...]] = {
+    "panels": _keys(PanelSpec),
+    "bands": _keys(BandSpec),
+    "thresholds": _keys(ThresholdSpec),
+    "sections": _keys(SectionSpec),
+    "page": _keys(PageSpec),
+    "time_range": _keys(AbsoluteRange),
+    "variables": _keys(VariableSpec),
+    "delivery": _keys(DeliverySpec),
 }
+# Union members pydantic names in error locations; they are not keys of the file.
+_UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})
 
 
-def _owner(path: KeyPath) -> str:
-    if len(path) >= 2 and path[0] == "panels":
-        return "band" if "bands" in path[2:] else "panel"
-    return "dashboard"
-
-
-def _dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
+def _owner_keys(path: KeyPath) -> tuple[str, ...]:
+    names = [part for part in path if isinstance(part, str)]
+    if len(names) >= 2 and names[-2] == "variables":
+        return _OWNERS["variables"]
+    if names and names[-1] in _OWNERS and names[-1] != "variables":
+        return _OWNERS[names[-1]]
+    return _keys(DashboardSpec)
 
 
 def _from_pydantic(error: ValidationError, located: Located) -> list[ReportgenError]:
     problems: list[ReportgenError] = []
+    seen: set[str] = set()
     for item in error.errors():
-        path: KeyPath = tuple(p for p in item["loc"] if isinstance(p, str | int))
+        loc = [p for p in item["loc"] if isinstance(p, str | int)]
+        if not _union_branch_applies(loc, located.data):
+            continue
+        path: KeyPath = tuple(p for p in loc if p not in _UNION_TAGS)
         kind = item["type"]
         value: Any = item.get("input")
-        where = _dotted(path)
+        where = dotted(path)
         hint = None
         if kind == "extra_forbidden":
             key = str(path[-1])
-            choices = _FIELD_NAMES[_owner(path[:-1])]
+            choices = _owner_keys(path[:-1])
             hint = suggestion(key, choices) or "known keys: " + ", ".join(choices)
-            parent = f" in {_dotted(path[:-1])}" if len(path) > 1 else ""
+            parent = f" in {dotted(path[:-1])}" if len(path) > 1 else ""
             message = f"unknown key '{key}'{parent}"
             span = located.span(path, key=True)
         elif kind == "missing":
-            parent = f" in {_dotted(path[:-1])}" if len(path) > 1 else ""
+            parent = f" in {dotted(path[:-1])}" if len(path) > 1 else ""
             message = f"missing required key '{path[-1]}'{parent}"
             span = located.span(path[:-1], key=True)
         elif kind == "literal_error":
@@ -116,77 +154,23 @@ def _from_pydantic(error: ValidationError, located: Located) -> list[ReportgenEr
             if value is not None and not isinstance(value, dict | list):
                 message += f" (got {value!r})"
             span = located.span(path)
-        problems.append(SpecError(message, span, hint=hint, text=located.text))
+        if message not in seen:
+            seen.add(message)
+            problems.append(SpecError(message, span, hint=hint, text=located.text))
     return problems
 
 
-def _check_semantics(spec: DashboardSpec, located: Located) -> list[ReportgenError]:
-    from reportgen.query import parse_query
-
-    problems: list[ReportgenError] = []
-
-    def add(message: str, path: KeyPath, hint: str | None = None) -> None:
-        problems.append(SpecError(message, located.span(path), hint=hint, text=located.text))
-
-    try:
-        zone_info(spec.timezone, option="timezone")
-    except ReportgenError as error:
-        add(f"timezone: {error.message}", ("timezone",), error.hint)
-    _check_range(spec.time_range, ("time_range",), add)
-    seen: dict[str, int] = {}
-    for index, panel in enumerate(spec.panels):
-        base: KeyPath = ("panels", index)
-        if panel.id in seen:
-            add(
-                f"panels[{index}].id: duplicate panel id '{panel.id}' "
-                f"(first used by panels[{seen[panel.id]}])",
-                (*base, "id"),
-            )
-        seen.setdefault(panel.id, index)
-        if panel.time_range is not None:
-            _check_range(panel.time_range, (*base, "time_range"), add)
-        if panel.bands and panel.type != "single_value":
-            add(
-                f"panels[{index}].bands: bands apply to single_value panels only",
-                (*base, "bands"),
-                "remove 'bands' or set type: single_value",
-            )
-        try:
-            parse_query(panel.query)
-        except QuerySyntaxError as error:
-            for problem in error.errors:
-                problems.append(_query_problem(problem, index, panel, located))
-    return problems
-
-
-def _check_range(text: str, path: KeyPath, add: Any) -> None:
-    if text.strip().lower() in RANGE_WORDS:
-        return
-    try:
-        delta = parse_duration(text, option="")
-    except ReportgenError as error:
-        add(f"{_dotted(path)}: {error.message}", path, error.hint)
-        return
-    if delta.total_seconds() >= 0:
-        add(
-            f"{_dotted(path)}: time range '{text}' points into the future",
-            path,
-            "write it as an offset into the past, e.g. -" + text.strip().lstrip("+"),
-        )
-
-
-def _query_problem(
-    problem: ReportgenError, index: int, panel: PanelSpec, located: Located
-) -> ReportgenError:
-    """A query error re-anchored in the dashboard file: the headline names file:line:col of the
-    bad token inside the YAML, the snippet shows the query itself with its caret."""
-    path: KeyPath = ("panels", index, "query")
-    message = f"panels[{index}].query ({panel.id}): {problem.message}"
-    anchor = None
-    if problem.span is not None:
-        anchor = scalar_offset(located, path, problem.span.start)
-    anchor = anchor or located.span(path)
-    if anchor is None or problem.span is None or problem.text is None:
-        return SpecError(message, anchor, hint=problem.hint, text=located.text)
-    span = Span(anchor.source, anchor.line, anchor.col, problem.span.start, problem.span.end)
-    return SpecError(message, span, hint=problem.hint, text=problem.text)
+def _union_branch_applies(loc: list[str | int], data: Any) -> bool:
+    """Whether an error of a union branch concerns the value given: for `time_range`, the
+    `AbsoluteRange` errors when a mapping was written, the `str` error otherwise."""
+    node = data
+    for part in loc:
+        if part in ("str", "AbsoluteRange"):
+            return (part == "AbsoluteRange") == isinstance(node, dict)
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return True
+    return True

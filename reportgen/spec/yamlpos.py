@@ -29,6 +29,18 @@ class Located:
     key_spans: dict[KeyPath, Span] = field(default_factory=dict)
     nodes: dict[KeyPath, yaml.Node] = field(default_factory=dict)
 
+    def data_at(self, path: KeyPath) -> Any:
+        """The loaded value at `path` (None when there is none)."""
+        node = self.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
     def span(self, path: KeyPath, *, key: bool = False) -> Span | None:
         """The span of the value at `path` (or of its key), else of the nearest ancestor."""
         spans = self.key_spans if key else self.value_spans

@@ -97,8 +97,10 @@ def test_unsupported_tier_2_operator() -> None:
         '  * | parse regex "(?<a>x)"\n'
         "      ^~~~~~~~~~~"
     )
-    assert message("* | count, sum(x) by y") == (
-        "aggregate 'sum' is not supported yet\n  * | count, sum(x) by y\n             ^~~"
+    assert message("* | count by x | logreduce") == (
+        "operator 'logreduce' is not supported yet\n"
+        "  * | count by x | logreduce\n"
+        "                   ^~~~~~~~~"
     )
     assert message("* | where x + 1 > 2") == (
         "arithmetic is not supported yet\n  * | where x + 1 > 2\n              ^"

@@ -175,14 +175,14 @@ def test_error_cards(soup: BeautifulSoup) -> None:
 def test_unknown_type_empty_result_and_missing_result() -> None:
     empty = Result([Column("_timeslice", "time"), Column("n", "number")], [], "aggregate")
     views = [
-        PanelView("pie", "Pie", "pie", "q", result=number_result(1)),
+        PanelView("pie", "Pie", "donut", "q", result=number_result(1)),
         PanelView("empty", "Empty", "line", "q", result=empty),
         PanelView("none", "None", "table", "q"),
         PanelView("x", "Dup 1", "table", "q", result=number_result(1)),
         PanelView("x", "Dup 2", "table", "q", result=number_result(2)),
     ]
     soup = BeautifulSoup(render_html(make_report(views)), "html.parser")
-    assert "unsupported panel type 'pie'" in panel(soup, "pie").get_text()
+    assert "unsupported panel type 'donut'" in panel(soup, "pie").get_text()
     assert panel(soup, "empty").select_one(".no-data").get_text() == "No data"
     assert "no result" in panel(soup, "none").select_one(".error-message").get_text()
     assert panel(soup, "x-2").select_one(".panel-title").get_text() == "Dup 2"

@@ -68,7 +68,8 @@ def test_unknown_panel_type_suggests() -> None:
     text = GOOD.replace("type: column", "type: colum")
     assert error_text(text) == (
         "d.yaml:14:11: panels[1].type: unknown value 'colum', expected one of 'single_value', "
-        "'area', 'line', 'column', 'bar', 'table' or 'messages'; did you mean 'column'?\n"
+        "'area', 'line', 'column', 'bar', 'pie', 'table', 'messages' or 'text'; "
+        "did you mean 'column'?\n"
         "      type: colum\n"
         "            ^~~~~"
     )
@@ -113,7 +114,7 @@ def test_duplicate_ids_and_bands_on_charts() -> None:
         "d.yaml:12:9: panels[1].id: duplicate panel id 'total' (first used by panels[0])\n"
         "    - id: total\n"
         "          ^~~~~\n"
-        "d.yaml:15:12: panels[1].bands: bands apply to single_value panels only; "
+        "d.yaml:15:12: panels[1].bands: 'bands' applies to single_value panels only; "
         "remove 'bands' or set type: single_value\n"
         "      bands: [{color: red}]\n"
         "             ^~~~~~~~~~~~~~"

@@ -1,0 +1,2 @@
+"""Delivering reports: the static site archive (`publish`), CI gates, Markdown summaries,
+per-team scoping and mail."""

@@ -1,0 +1,270 @@
+"""`reportgen publish`: build dashboards for a date into the static site archive.
+
+The recipe: load every dashboard (and the teams) -> ingest the snapshot once -> evaluate and
+render every run into a private staging folder inside the site -> only then move the runs into
+place, refresh `latest/`, apply retention and rewrite the index, history pages and feed. An
+error before the move leaves the site exactly as it was; a panel that fails is not an error of
+the run (its report shows an error card, as with `build`, and the exit code says so).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from reportgen.build import _check_options, evaluate, render_outputs
+from reportgen.errors import UsageError
+from reportgen.output import format_result, write_atomic
+from reportgen.publish import archive
+from reportgen.publish.gates import Gate, check_fail_on, crossed_gates
+from reportgen.publish.markdown import format_change
+from reportgen.publish.pages import SiteText, change_of, refresh_pages
+from reportgen.publish.siteconfig import Team
+from reportgen.publish.teams import scoped_rows
+from reportgen.render.context import ReportView
+from reportgen.session import Session, open_session
+from reportgen.spec.loader import Dashboard, load_dashboard
+from reportgen.summary import panel_value
+from reportgen.timerange import parse_instant, zone_info
+
+FILE_NAMES = {"html": archive.REPORT, "json": archive.SUMMARY}
+
+
+@dataclass
+class PublishResult:
+    """What a publish wrote, removed and found."""
+
+    runs: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    failed_panels: list[str] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.gates:
+            return 3
+        return 1 if self.failed_panels else 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where runs go: the site itself (`team` None) or a team's part of it."""
+
+    root: Path
+    team: Team | None
+
+
+def parse_date(text: str) -> date:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise UsageError(f"invalid date '{text}' (--date)", hint="expected YYYY-MM-DD, e.g. 2026-11-20")
+
+
+def run_date(session: Session, zone: str) -> date:
+    """The day a run reports on: the date, in the report zone, of the last instant before
+    `at` (so `--at 2026-11-21T00:00` and `--date 2026-11-20` both name the 20th)."""
+    return (session.at - timedelta(microseconds=1)).astimezone(zone_info(zone)).date()
+
+
+def publish(
+    dashboard_paths: Sequence[Path],
+    *,
+    site: Path = Path("site"),
+    logs: Sequence[Path] = (),
+    sources: Path | None = None,
+    days: Sequence[str] = (),
+    at: str | None = None,
+    tz: str | None = None,
+    retention_days: int | None = None,
+    teams: Sequence[Team] = (),
+    site_reports: bool = True,
+    formats: Sequence[str] = ("html",),
+    fail_on: Sequence[str] = (),
+) -> PublishResult:
+    """Publish every dashboard for each date into `site` (and into each team's part of it).
+
+    Each of `days` (YYYY-MM-DD) is a run whose `at` is the following midnight in the report
+    zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
+    teams' reports only.
+    """
+    _check_options(formats)
+    check_fail_on(fail_on)
+    if days and at is not None:
+        raise UsageError("--date cannot be combined with --at", hint="use one or the other")
+    archive.check_site(site)
+    zone = tz or "UTC"
+    instants = [at]
+    if days:
+        dates = sorted({parse_date(day) for day in days})
+        instants = [(d + timedelta(days=1)).isoformat() + "T00:00:00" for d in dates]
+    dashboards = [load_dashboard(path) for path in dashboard_paths]
+    seen: dict[str, Path] = {}
+    for dashboard in dashboards:
+        if dashboard.stem in archive.RESERVED or dashboard.stem.startswith("."):
+            raise UsageError(f"a dashboard cannot be named '{dashboard.stem}' in a site")
+        if dashboard.stem in seen:
+            raise UsageError(
+                f"{seen[dashboard.stem]} and {dashboard.path} would both publish to "
+                f"'{dashboard.stem}/'",
+                hint="rename one of the files",
+            )
+        seen[dashboard.stem] = dashboard.path
+    targets = [Target(site, None)] if site_reports else []
+    targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
+    base = open_session(logs, sources, at=instants[0], tz=zone)
+    result = PublishResult()
+    staging = archive.new_staging(site)
+    try:
+        sessions = [base] + [
+            dataclasses.replace(base, at=parse_instant(text, zone)) for text in instants[1:] if text
+        ]
+        staged: list[tuple[Path, Path]] = []
+        made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
+        for session in sessions:
+            when = run_date(session, zone)
+            for target in targets:
+                for dashboard in dashboards:
+                    home = target.root / dashboard.stem
+                    earlier = [*archive.runs_of(home), *made.get(home, [])]
+                    previous = max(
+                        (run for run in earlier if run.date < when),
+                        key=lambda run: run.date,
+                        default=None,
+                    )
+                    folder = staging / f"run-{len(staged)}"
+                    summary = _stage_run(
+                        session, dashboard, target, when, previous, tz, formats, fail_on, folder
+                    )
+                    made.setdefault(home, []).append(
+                        archive.Run(dashboard.stem, when, folder, summary)
+                    )
+                    _count(result, summary, target, dashboard)
+                    staged.append((folder, home / when.isoformat()))
+        for folder, final in staged:
+            archive.swap_in(folder, final)
+            result.runs.append(final)
+        newest = run_date(sessions[-1], zone)
+        for target in targets:
+            if retention_days is not None:
+                result.removed += archive.apply_retention(target.root, newest, retention_days)
+            for dashboard in dashboards:
+                archive.refresh_latest(target.root / dashboard.stem, staging)
+            _refresh(site, target)
+    finally:
+        base.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _count(
+    result: PublishResult, summary: dict[str, Any], target: Target, board: Dashboard
+) -> None:
+    result.summaries.append(summary)
+    result.gates += [_gate(gate) for gate in summary["gates"]]
+    prefix = f"{target.team.name}:" if target.team else ""
+    result.failed_panels += [
+        f"{prefix}{board.stem}/{p['id']}" for p in summary["panels"] if p["status"] != "ok"
+    ]
+
+
+def _gate(entry: dict[str, Any]) -> Gate:
+    return Gate(entry["gate"], entry["dashboard"], entry["panel"], entry["message"])
+
+
+def _refresh(site: Path, target: Target) -> None:
+    if target.team is None:
+        teams_dir = site / archive.TEAMS
+        names = []
+        if teams_dir.is_dir():
+            names = sorted(p.name for p in teams_dir.iterdir() if p.is_dir())
+        refresh_pages(site, SiteText("Reports", names, "site"))
+    else:
+        name = target.team.name
+        refresh_pages(target.root, SiteText(f"Reports of team {name}", [], f"teams/{name}"))
+
+
+def _stage_run(
+    session: Session,
+    dashboard: Dashboard,
+    target: Target,
+    when: date,
+    previous: archive.Run | None,
+    tz: str | None,
+    formats: Sequence[str],
+    fail_on: Sequence[str],
+    folder: Path,
+) -> dict[str, Any]:
+    """Evaluate one dashboard for one target and write its run into `folder`."""
+    team = target.team
+    report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
+    if team is not None:
+        # The footer counts only the messages the team may see.
+        report.rows_ingested = scoped_rows(session, team.scope)
+    gates = crossed_gates(dashboard, report, fail_on)
+    if previous is not None:
+        report.extra["changes"] = _changes(report, previous)
+    outputs = render_outputs(dashboard, report, session, formats)
+    document: dict[str, Any] = json.loads(outputs["json"])
+    _annotate(document, dashboard, when, previous, gates, team)
+    if team is not None:
+        document["snapshot"]["rows"] = report.rows_ingested
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    outputs["json"] = text.encode("utf-8")
+    folder.mkdir(parents=True)
+    for suffix, data in outputs.items():
+        write_atomic(folder / FILE_NAMES.get(suffix, f"report.{suffix}"), data)
+    for panel in report.panels:
+        if panel.result is not None and not panel.error:
+            csv = format_result(panel.result, "csv", report.tz)
+            write_atomic(folder / f"{panel.id}.csv", csv.encode("utf-8"))
+    return document
+
+
+def _changes(report: ReportView, previous: archive.Run) -> dict[str, str]:
+    """The text each single value of the report shows under it: `+97 since 2026-11-19`."""
+    earlier = {p["id"]: p.get("value") for p in previous.summary["panels"]}
+    changes = {}
+    for panel in report.panels:
+        if panel.type != "single_value" or panel.id not in earlier:
+            continue
+        change = change_of(panel_value(panel), earlier[panel.id])
+        if change is not None:
+            changes[panel.id] = f"{format_change(change)} since {previous.stamp}"
+    return changes
+
+
+def _annotate(
+    document: dict[str, Any],
+    dashboard: Dashboard,
+    when: date,
+    previous: archive.Run | None,
+    gates: list[Gate],
+    team: Team | None,
+) -> None:
+    """Add what a site run knows beyond a build: its date, the previous run and the change of
+    each single value since then, the gates crossed, and the team it was scoped to."""
+    document["date"] = when.isoformat()
+    document["gates"] = [gate.as_json() for gate in gates]
+    document["previous_run"] = previous.stamp if previous else None
+    if team is not None:
+        document["team"] = {"name": team.name, "scope": team.scope_text}
+    earlier = {p["id"]: p for p in previous.summary["panels"]} if previous else {}
+    units = {panel.id: panel.unit for panel in dashboard.spec.panels}
+    for panel in document["panels"]:
+        if panel["type"] != "single_value":
+            continue
+        panel["unit"] = units.get(panel["id"], "")
+        before = earlier.get(panel["id"], {}).get("value")
+        panel["previous"] = before
+        panel["change"] = change_of(panel.get("value"), before)
