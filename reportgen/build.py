@@ -14,7 +14,9 @@ from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
-from reportgen.render.theme import available_themes
+from reportgen.render.pdf import render_pdf
+from reportgen.render.print_layout import PageOptions, page_options
+from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.snapshot.report import problem_warnings
 from reportgen.spec.loader import Dashboard, load_dashboard
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from reportgen.publish.gates import Gate
     from reportgen.query.nodes import ScopeNode
 
-FORMATS = ("html",)
+FORMATS = ("html", "pdf")
 
 
 @dataclass
@@ -61,6 +63,8 @@ def build(
     variables: Mapping[str, str] | None = None,
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    page_size: str | None = None,
+    orientation: str | None = None,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
@@ -70,7 +74,9 @@ def build(
     """
     from reportgen.publish.gates import check_fail_on, crossed_gates
 
-    _check_options(formats, theme)
+    _check_options(formats)
+    theme_dir = resolve_theme(theme) if theme is not None else None
+    page_options(page_size, orientation)  # a bad --page-size fails before any work
     check_fail_on(fail_on)
     # Validate every dashboard first: a typo in the last file fails before any work.
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
@@ -81,14 +87,18 @@ def build(
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
-            report.theme = theme or dashboard.spec.theme
+            dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
+            report.theme = dashboard_theme.name
             result.failed_panels += [
                 f"{dashboard.stem}/{panel.id}" for panel in report.panels if panel.error
             ]
             gates = crossed_gates(dashboard, report, fail_on)
             result.gates += gates
             extra = {"gates": [gate.as_json() for gate in gates]}
-            rendered = render_outputs(dashboard, report, session, formats, extra)
+            page = page_options(page_size, orientation, _page_block(report))
+            rendered = render_outputs(
+                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
+            )
             result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
             for suffix, data in rendered.items():
@@ -106,13 +116,20 @@ def render_outputs(
     session: Session,
     formats: Sequence[str] = ("html",),
     summary_extra: Mapping[str, Any] | None = None,
+    *,
+    theme_dir: Path | None = None,
+    page: PageOptions | None = None,
 ) -> dict[str, bytes]:
     """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
     summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
     both write what this returns, so a new format appears in both."""
     outputs: dict[str, bytes] = {}
     if "html" in formats:
-        outputs["html"] = render_html(report).encode("utf-8")
+        outputs["html"] = render_html(report, theme_dir).encode("utf-8")
+    if "pdf" in formats:
+        outputs["pdf"] = render_pdf(
+            report, page or page_options(None, None, _page_block(report)), theme_dir
+        )
     summary = summary_json(dashboard, report, session)
     if summary_extra:
         document = json.loads(summary)
@@ -231,23 +248,20 @@ def _snapshot_label(session: Session) -> str:
     return f"{what} ({len(info.files)} files, sha256 {info.digest[:12]})"
 
 
-def _check_options(formats: Sequence[str], theme: str | None) -> None:
+def _page_block(report: ReportView) -> dict[str, str]:
+    return {"size": report.page_size, "orientation": report.page_orientation}
+
+
+def _check_options(formats: Sequence[str]) -> None:
     for name in formats:
-        if name == "pdf":
-            raise UsageError(
-                "PDF output is not available yet (--format)",
-                hint="build HTML with --format html; print it to PDF from a browser meanwhile",
-            )
         if name not in FORMATS:
             raise UsageError(
                 f"unknown output format '{name}' (--format)",
                 hint=suggestion(name, FORMATS) or "expected: " + ", ".join(FORMATS),
             )
-    if theme is not None and theme not in available_themes():
+    if not formats:
         raise UsageError(
-            f"unknown theme '{theme}' (--theme)",
-            hint=suggestion(theme, available_themes())
-            or "available: " + ", ".join(available_themes()),
+            "no output format given (--format)", hint="expected: html, pdf or html,pdf"
         )
 
 

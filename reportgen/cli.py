@@ -114,7 +114,14 @@ def cli() -> None:
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
-@click.option("--theme", default=None, help="Theme name (default: the dashboard's theme).")
+@click.option(
+    "--theme",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Theme name (themes/NAME) or folder (default: the dashboard's theme).",
+)
+@click.option("--page-size", default=None, metavar="A4|Letter", help="PDF paper (default A4).")
+@click.option("--orientation", default=None, metavar="portrait|landscape", help="PDF orientation.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
@@ -129,13 +136,15 @@ def build(
     out: Path,
     formats: str,
     theme: str | None,
+    page_size: str | None,
+    orientation: str | None,
     strict: bool,
     variables: tuple[str, ...],
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
 ) -> None:
-    """Build DASHBOARDS into OUT/<name>.html and OUT/<name>.json."""
+    """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
     from reportgen.publish.gates import parse_fail_on
     from reportgen.spec.variables import parse_assignments
@@ -151,6 +160,8 @@ def build(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         theme=theme,
         strict=strict,
+        page_size=page_size,
+        orientation=orientation,
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,

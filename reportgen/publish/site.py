@@ -99,7 +99,7 @@ def publish(
     zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
     teams' reports only.
     """
-    _check_options(formats, "default")
+    _check_options(formats)
     check_fail_on(fail_on)
     if days and at is not None:
         raise UsageError("--date cannot be combined with --at", hint="use one or the other")

@@ -90,8 +90,7 @@ def environment(theme: Theme) -> Environment:
     reachable as `default:NAME` so a theme template can extend the one it overrides)."""
     builtin = FileSystemLoader(str(TEMPLATES_DIR))
     loaders: list[BaseLoader] = []
-    if theme.templates_dir.is_dir():
-        loaders.append(FileSystemLoader(str(theme.templates_dir)))
+    loaders += [FileSystemLoader(str(directory)) for directory in theme.template_dirs]
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
     return Environment(
         loader=ChoiceLoader(loaders),

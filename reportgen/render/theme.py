@@ -4,6 +4,10 @@ Themes live at the top of the repository (`<checkout>/themes/<name>/`), next to 
 package; reportgen is installed from a checkout (`pip install -e .` or `pip install .` of the
 repo), so `THEMES_ROOT` is resolved from this file. A theme folder may also hold a `templates/`
 folder whose files override the built-in templates (the built-ins stay reachable as `default:`).
+
+Themes layer: a theme.yaml saying `extends: default` (a theme name, or a folder relative to it)
+starts from that theme's settings (mappings merged key by key, lists replaced), its style.css and
+print.css come after the parent's, and its templates are looked up before the parent's.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from reportgen.errors import RenderError, suggestion
+from reportgen.errors import RenderError, UsageError, suggestion
 
 THEMES_ROOT = Path(__file__).resolve().parents[2] / "themes"
 DEFAULT_THEME = "default"
@@ -48,7 +52,9 @@ class Theme:
     css: str
     chart_height: int = 220
     label: str = ""
+    print_css: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    template_dirs: tuple[Path, ...] = ()
 
     @property
     def templates_dir(self) -> Path:
@@ -88,19 +94,95 @@ def theme_dir_for(name: str) -> Path:
     return directory
 
 
-def load_theme(theme_dir: Path | None = None) -> Theme:
-    """Read `theme.yaml` and `style.css` from `theme_dir` (default: the built-in default theme)."""
-    directory = theme_dir if theme_dir is not None else theme_dir_for(DEFAULT_THEME)
+def resolve_theme(theme: str) -> Path:
+    """The folder of `--theme`: a theme name under THEMES_ROOT, or a path to a theme folder."""
+    if theme in available_themes():
+        return THEMES_ROOT / theme
+    candidate = Path(theme).expanduser()
+    if (candidate / "theme.yaml").is_file():
+        return candidate
+    if candidate.exists():
+        raise UsageError(f"theme folder '{theme}' has no theme.yaml (--theme)")
+    names = available_themes()
+    raise UsageError(
+        f"unknown theme '{theme}' (--theme)",
+        hint=suggestion(theme, names) or "available: " + ", ".join(names),
+    )
+
+
+@dataclass
+class _Layers:
+    data: dict[str, Any]
+    css: str
+    print_css: str
+    template_dirs: list[Path]
+
+
+def _read_layers(directory: Path, seen: tuple[Path, ...] = ()) -> _Layers:
+    """The theme at `directory` merged over the themes it extends."""
     path = directory / "theme.yaml"
+    if directory.resolve() in seen:
+        chain = " -> ".join(str(p) for p in (*seen, directory.resolve()))
+        raise RenderError(f"{path}: themes extend each other in a loop: {chain}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        css_path = directory / "style.css"
-        css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
+        css = _read_css(directory / "style.css")
+        print_css = _read_css(directory / "print.css")
     except (OSError, yaml.YAMLError) as exc:
         raise RenderError(f"cannot read theme {directory}: {exc}") from exc
     if not isinstance(data, dict):
         raise RenderError(f"{path}: expected a mapping at the top level")
-    _check_css(css, directory / "style.css")
+    own_templates = [directory / "templates"] if (directory / "templates").is_dir() else []
+    parent_name = data.pop("extends", None)
+    data.setdefault("name", directory.name)
+    if parent_name is None:
+        return _Layers(data, css, print_css, own_templates)
+    parent_dir = _parent_dir(str(parent_name), directory, path)
+    parent = _read_layers(parent_dir, (*seen, directory.resolve()))
+    return _Layers(
+        data=_merge(parent.data, data),
+        css=parent.css + css,
+        print_css=parent.print_css + print_css,
+        template_dirs=own_templates + parent.template_dirs,
+    )
+
+
+def _parent_dir(name: str, directory: Path, path: Path) -> Path:
+    relative = directory / name
+    if (relative / "theme.yaml").is_file() and ("/" in name or name.startswith(".")):
+        return relative.resolve()
+    if (THEMES_ROOT / name / "theme.yaml").is_file():
+        return THEMES_ROOT / name
+    raise RenderError(
+        f"{path}: extends unknown theme '{name}'", hint=suggestion(name, available_themes())
+    )
+
+
+def _read_css(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    css = path.read_text(encoding="utf-8")
+    _check_css(css, path)
+    return css
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_theme(theme_dir: Path | None = None) -> Theme:
+    """Read `theme.yaml`, `style.css` and `print.css` from `theme_dir` and the themes it
+    extends (default: the built-in default theme)."""
+    directory = theme_dir if theme_dir is not None else theme_dir_for(DEFAULT_THEME)
+    path = directory / "theme.yaml"
+    layers = _read_layers(directory)
+    data, css, print_css = layers.data, layers.css, layers.print_css
     colors = {
         str(k): _css_value(v, f"{path}: colors.{k}") for k, v in _mapping(data, "colors").items()
     }
@@ -115,9 +197,11 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
     palette = [_hex(c, f"{path}: palette") for c in data.get("palette") or []]
     vega_config = _mapping(data, "vega_config")
     if palette:
+        # Single-series charts use the mark colour, not the category range: the palette's first.
         vega_config = {
             **vega_config,
             "range": {**vega_config.get("range", {}), "category": palette},
+            "mark": {"color": palette[0], **vega_config.get("mark", {})},
         }
     return Theme(
         name=str(data.get("name") or directory.name),
@@ -133,6 +217,8 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
         css=css,
         chart_height=int(data.get("chart_height", 220)),
         label=str(data.get("label", "")),
+        print_css=print_css,
+        template_dirs=tuple(layers.template_dirs),
     )
 
 
