@@ -1,8 +1,8 @@
 """Themes: `themes/<name>/theme.yaml` (palette, band colours, fonts, Vega-Lite config) + style.css.
 
 Themes live at the top of the repository (`<checkout>/themes/<name>/`), next to the `reportgen`
-package; reportgen is installed from a checkout (`pip install -e .` or `pip install .` of the
-repo), so `THEMES_ROOT` is resolved from this file. A theme folder may also hold a `templates/`
+package; a wheel (`pip install .`) installs a copy under `<prefix>/share/reportgen/themes`, used
+when reportgen does not run from a checkout. A theme folder may also hold a `templates/`
 folder whose files override the built-in templates (the built-ins stay reachable as `default:`).
 
 Themes layer: a theme.yaml saying `extends: default` (a theme name, or a folder relative to it)
@@ -13,6 +13,7 @@ print.css come after the parent's, and its templates are looked up before the pa
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,18 @@ import yaml
 
 from reportgen.errors import RenderError, UsageError, suggestion
 
-THEMES_ROOT = Path(__file__).resolve().parents[2] / "themes"
+
+def _themes_root() -> Path:
+    """`themes/` of the checkout reportgen runs from, else the copy a wheel installed under
+    `<prefix>/share/reportgen/themes` (pyproject's data-files)."""
+    checkout = Path(__file__).resolve().parents[2] / "themes"
+    if (checkout / DEFAULT_THEME / "theme.yaml").is_file():
+        return checkout
+    return Path(sys.prefix) / "share" / "reportgen" / "themes"
+
+
 DEFAULT_THEME = "default"
+THEMES_ROOT = _themes_root()
 
 # A CSS value we are willing to paste into a <style> block: colours and font stacks only.
 _CSS_VALUE = re.compile(r"^[#\w\s,.'\"()%+-]+$")
