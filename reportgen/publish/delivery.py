@@ -21,11 +21,6 @@ from reportgen.publish.smtp import SmtpSettings, check_settings, send
 from reportgen.session import open_session
 from reportgen.spec.loader import Dashboard, load_dashboard
 
-NO_PDF = (
-    "this build cannot make PDFs yet: the mail goes without the PDF attachment "
-    "(it is attached once `--format pdf` is available)"
-)
-
 
 @dataclass
 class MailRequest:
@@ -103,12 +98,8 @@ def mail_reports(
             team = request.team
             report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
             result.failed_panels += [f"{dashboard.stem}/{p.id}" for p in report.panels if p.error]
-            attachments: dict[str, bytes] = {}
-            pdf = render_outputs(dashboard, report, session, _pdf_formats()).get("pdf")
-            if pdf is not None:
-                attachments[f"{dashboard.stem}.pdf"] = pdf
-            elif NO_PDF not in result.warnings:
-                result.warnings.append(NO_PDF)
+            pdf = render_outputs(dashboard, report, session, ["pdf"])["pdf"]
+            attachments: dict[str, bytes] = {f"{dashboard.stem}.pdf": pdf}
             attach_csv = request.attach_csv or bool(
                 dashboard.spec.delivery and dashboard.spec.delivery.attach_csv
             )
@@ -125,10 +116,3 @@ def mail_reports(
     finally:
         session.close()
     return result
-
-
-def _pdf_formats() -> list[str]:
-    """`["pdf"]` once the build knows the format (design D8), else nothing to render."""
-    from reportgen.build import FORMATS
-
-    return ["pdf"] if "pdf" in FORMATS else []

@@ -16,9 +16,6 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from bs4 import BeautifulSoup
 
-from reportgen.build import FORMATS
-from reportgen.publish.delivery import NO_PDF
-
 LINES = [
     "2026-11-20T09:00:00Z violation user=alice",
     "2026-11-20T10:00:00Z violation user=bob",
@@ -139,7 +136,6 @@ def test_mail_is_delivered_with_inline_charts_and_attachments(
     assert message["From"] == "reports@example.com"
     assert message["To"] == "ops@example.com"
     assert message["Cc"] == "lead@example.com"
-    pdf = ["application/pdf"] if "pdf" in FORMATS else []
     assert parts(message) == [
         "multipart/mixed",
         "multipart/alternative",
@@ -147,13 +143,12 @@ def test_mail_is_delivered_with_inline_charts_and_attachments(
         "multipart/related",
         "text/html",
         "image/png",
-        *pdf,
+        "application/pdf",
         "text/csv",
         "text/csv",
         "text/csv",
     ]
-    if not pdf:
-        assert ran.err == f"warning: {NO_PDF}\n"
+    assert ran.err == ""
     plain = message.get_body(preferencelist=("plain",))
     # Text parts travel with CRLF line ends (RFC 2046); the content is otherwise exact.
     assert plain.get_content().replace("\r\n", "\n") == (
@@ -179,17 +174,14 @@ def test_mail_is_delivered_with_inline_charts_and_attachments(
     assert all(tag["src"].startswith("cid:") for tag in soup.find_all(src=True))
     assert soup.find_all(href=True) == []
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
-    assert sorted(attachments) == sorted(
-        ["violations.csv", "users.csv", "table.csv", *(["daily.pdf"] if pdf else [])]
-    )
+    assert sorted(attachments) == sorted(["violations.csv", "users.csv", "table.csv", "daily.pdf"])
     assert attachments["violations.csv"].get_content() == "_count\r\n4\r\n"
     assert (
         attachments["users.csv"].get_payload(decode=True)
         == b"user,_count\r\n<b>carol</b>,1\r\nalice,1\r\nbob,1\r\ndave,1\r\n"
     )
     assert attachments["table.csv"].get_content() == "_sourceHost,_count\r\nhost-1,5\r\n"
-    if pdf:
-        assert attachments["daily.pdf"].get_payload(decode=True)[:5] == b"%PDF-"
+    assert attachments["daily.pdf"].get_payload(decode=True)[:5] == b"%PDF-"
 
 
 def test_dry_run_writes_the_eml_and_sends_nothing(
@@ -216,9 +208,7 @@ def test_dry_run_writes_the_eml_and_sends_nothing(
     assert recorder.envelopes == []
     message = email.message_from_bytes((setup["out"] / "daily.eml").read_bytes(), policy=default)
     assert message["To"] == "ops@example.com"
-    assert [p.get_filename() for p in message.iter_attachments()] == (
-        ["daily.pdf"] if "pdf" in FORMATS else []
-    )
+    assert [p.get_filename() for p in message.iter_attachments()] == ["daily.pdf"]
 
 
 def test_delivery_block_gives_recipients_subject_and_csvs(
@@ -250,7 +240,7 @@ def test_delivery_block_gives_recipients_subject_and_csvs(
     message = email.message_from_bytes(envelope.original_content, policy=default)
     assert message["Subject"] == "Daily Bcc: evil@example.com"  # one line: no header injected
     assert message["Bcc"] is None
-    assert len(list(message.iter_attachments())) == 3 + ("pdf" in FORMATS)
+    assert len(list(message.iter_attachments())) == 4
 
 
 @pytest.mark.parametrize(
