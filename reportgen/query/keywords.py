@@ -23,8 +23,8 @@ RIGHT = f"(?:$|{NOT_WORD})"
 @dataclass(frozen=True)
 class KeywordPattern:
     """How a keyword matches: everything, nothing, or `regex` (with an optional cheap
-    `prefilter`: a lower-case ASCII word without `_`, `%`, that every match contains, in any
-    case)."""
+    `prefilter`: a lower-case ASCII word (letters, digits, `_`) that every match contains, in
+    any case)."""
 
     kind: Literal["all", "none", "regex"]
     regex: str = ""
@@ -83,7 +83,8 @@ def _prefilter(tokens: list[str], quoted: bool) -> str | None:
     for token in tokens:
         if not _is_word(token, not quoted):
             continue
-        pieces = (token if quoted else token.replace("?", "*")).replace("*", "_").split("_")
+        # Wildcards (unquoted only) split a word into the literal pieces every match contains.
+        pieces = [token] if quoted else token.replace("?", "*").split("*")
         chunks.extend(p.lower() for p in pieces if p.isascii() and len(p) >= 2)
     return max(chunks, key=len) if chunks else None
 

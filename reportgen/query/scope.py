@@ -49,7 +49,8 @@ def keyword_sql(node: Keyword) -> str:
     match = f"regexp_matches(t._raw, {sql_str(pattern.regex)})"
     if pattern.prefilter:
         # a cheap necessary condition first: the literal word, any case
-        return f"(t._raw ILIKE {sql_str('%' + pattern.prefilter + '%')} AND {match})"
+        literal = pattern.prefilter.replace("_", "\\_")
+        return f"(t._raw ILIKE {sql_str('%' + literal + '%')} ESCAPE '\\' AND {match})"
     return match
 
 
