@@ -50,7 +50,8 @@ def literal_sql(value: object) -> tuple[str, ValueType]:
     if isinstance(value, int):
         return str(value), "number"
     if isinstance(value, float):
-        return repr(value), "number"
+        # a bare 2.7 is a DECIMAL in DuckDB, and floor/ceil/abs of it would return Decimal
+        return f"CAST({value!r} AS DOUBLE)", "number"
     return sql_str(str(value)), "string"
 
 
