@@ -31,6 +31,7 @@ from reportgen.query.nodes import (
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
 from reportgen.query.schema import FieldType, Schema, sql_str
+from reportgen.query.values import text_number_sql
 
 ValueType = FieldType | TypingLiteral["null"]
 NUMERIC = ("number", "time")
@@ -219,4 +220,4 @@ def _number(sql: str, kind: ValueType) -> str:
         return sql
     if kind == "bool":
         return f"CAST({sql} AS INTEGER)"
-    return f"TRY_CAST({sql} AS DOUBLE)"
+    return text_number_sql(sql)

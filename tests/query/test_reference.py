@@ -21,7 +21,7 @@ from tests.reference import Row, evaluate, message_row
 
 WORDS = ["error", "ok", "nc", "sync", "Disk", "user"]
 KEYS = ["a", "b", "B", "ab", ""]
-NUMBERS = ["1", "2", "10", "x", "-3", "2.5", "9"]
+NUMBERS = ["1", "2", "10", "x", "-3", "2.5", "9", "1e3", "007", "+4", ".5", "inf", "nan", "1_000"]
 HOSTS = ["web-1", "WEB-2", "db-1"]
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -43,7 +43,8 @@ def snapshots(draw: st.DrawFn) -> list[Row]:
 
 SCOPES = ["*", "error", "ERROR", "sy*", "*s*", "nc OR ok", "NOT user", "error Disk",
           "_sourceHost=web-*", "_sourcehost=DB-1", '"k=a"', "k", "(ok OR nc) NOT disk",
-          "_sourceHost!=web-1 user"]  # fmt: skip
+          "_sourceHost!=web-1 user", "k=a", "v=1*", "s?nc", '"v=2 "', "ok k", "error OR nc Disk",
+          "NOT (nc OR sync)", "*"]  # fmt: skip
 PARSES = [
     ("", []),
     ('parse "k=* v=* " as k, v', ["k", "v"]),
@@ -88,8 +89,11 @@ def queries(draw: st.DrawFn) -> str:
         parts.append(template.format(v=numeric) + (f" by {', '.join(keys)}" if keys else ""))
         available = keys + outputs
         if draw(st.booleans()):
-            key = draw(st.sampled_from(available))
-            parts.append(f"sort by {key}{draw(st.sampled_from(['', ' asc', ' desc']))}")
+            keys = draw(st.lists(st.sampled_from(available), min_size=1, max_size=2, unique=True))
+            directions = [draw(st.sampled_from(["", " asc", " desc"])) for _ in keys]
+            parts.append(
+                "sort by " + ", ".join(k + d for k, d in zip(keys, directions, strict=True))
+            )
     if draw(st.booleans()):
         parts.append(f"limit {draw(st.integers(1, 5))}")
     return " | ".join(parts)
