@@ -16,6 +16,7 @@ from reportgen.query.problems import span_of
 from reportgen.query.schema import Field, FieldType, OrderTerm
 from reportgen.query.stream import Stream
 from reportgen.query.tokens import Kind, Token
+from reportgen.query.values import text_number_sql
 
 MAX_VALUES = 100  # `values` keeps the first 100 distinct values (§0)
 MAX_FREQUENT = 10_000  # `count_frequent` keeps the top 10 000 (§7)
@@ -195,7 +196,7 @@ def number_sql(field: Field) -> str:
         return f"CAST({field.col} AS DOUBLE)"
     if field.type == "bool":
         return f"CAST(CAST({field.col} AS INTEGER) AS DOUBLE)"
-    return f"TRY_CAST({field.col} AS DOUBLE)"
+    return text_number_sql(field.col)
 
 
 def _ordered(ordering: tuple[OrderTerm, ...]) -> str:

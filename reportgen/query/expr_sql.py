@@ -31,6 +31,7 @@ from reportgen.query.nodes import (
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
 from reportgen.query.schema import FieldType, Schema, sql_str
+from reportgen.query.values import text_number_sql
 
 ValueType = FieldType | TypingLiteral["null"]
 NUMERIC = ("number", "time")
@@ -50,7 +51,8 @@ def literal_sql(value: object) -> tuple[str, ValueType]:
     if isinstance(value, int):
         return str(value), "number"
     if isinstance(value, float):
-        return repr(value), "number"
+        # a bare 2.7 is a DECIMAL in DuckDB, and floor/ceil/abs of it would return Decimal
+        return f"CAST({value!r} AS DOUBLE)", "number"
     return sql_str(str(value)), "string"
 
 
@@ -218,4 +220,4 @@ def _number(sql: str, kind: ValueType) -> str:
         return sql
     if kind == "bool":
         return f"CAST({sql} AS INTEGER)"
-    return f"TRY_CAST({sql} AS DOUBLE)"
+    return text_number_sql(sql)

@@ -165,4 +165,8 @@ def is_expression_stage(stream: Stream, first: Token) -> bool:
     following = stream.peek()
     if first.kind is not Kind.WORD:
         return True
-    return following is not None and (following.is_word("as") or following.kind is Kind.OP)
+    # `true or x as y`, `a matches "b*" as m`: an operator word after the first word
+    return following is not None and (
+        following.is_word("as", "and", "or", "not", "matches", "in", "contains")
+        or following.kind is Kind.OP
+    )

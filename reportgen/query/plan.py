@@ -207,7 +207,14 @@ class Planner:
         for name in by:
             found = self._field(prev.schema, name)
             column = found.col if found else self.cols.col(name.key)
-            keys.append(Field(name.key, name.text, found.type if found else "string", column))
+            keys.append(
+                Field(
+                    name.key,
+                    found.name if found else name.text,
+                    found.type if found else "string",
+                    column,
+                )
+            )
             outputs.append(keys[-1])
         owners: list[Name | AggCall] = list(by)
         for call, arg in zip(calls, args, strict=True):

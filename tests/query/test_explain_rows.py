@@ -25,7 +25,8 @@ def test_explain_shows_the_fields_of_parsers_and_expressions() -> None:
         "new:    flag:string",
     ]
     assert "regexp_extract(__rg_in, '(?P<kind>\\w+) (?P<n>\\d+)', 2)" in text
-    assert '(TRY_CAST("n" AS DOUBLE) * 2) AS "x"' in text
+    number = 'CASE WHEN regexp_full_match("n", \'\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*\') THEN TRY_CAST("n" AS DOUBLE) END'
+    assert f'({number} * 2) AS "x"' in text
 
 
 def test_explain_of_json_auto_shows_the_key_query() -> None:

@@ -28,6 +28,18 @@ PIECES = [
     "sum(x)", "count(*)", "count(x)", "as count", "in (1, \"a\")", "isEmpty(x)", "%", "[", "]",
 ]  # fmt: skip
 
+# Tier 2 and 3 (issue 3): parsers, expressions and functions, aggregates, post-aggregate operators
+PIECES += [
+    "regex", '"(?<x>\\d+)"', '"(\\d+)"', "multi", "extract", "json", "auto", "extractarrays",
+    '"a.b"', "kv", "keyvalue", "infer", "keys", "csv", "split", "delim=':'", "escape='\\'", "1 as",
+    "if(", "?", ":", "concat(", "replace(", "/[0-9]+/", '"$1"', "substring(", "format(", '"%s"',
+    "round(", "num(", "toLong(", "formatDate(", "parseDate(", '"yyyy-MM-dd"', "now()", "length(",
+    "count_distinct(x)", "count_frequent", "pct(x, 95)", "stddev(x)", "first(x)", "values(x)",
+    "withtime", "most_recent(x_withtime)", "topk(2, _count)", "fillmissing", "values(\"a\")",
+    "with 0 for", "takeLast", "accum", "total", "diff", "backshift", "smooth", "rollingstd",
+    "outlier", "compare with timeshift 1d", "buckets", "dedup", "consecutive", "{{v}}", "lookup",
+]  # fmt: skip
+
 SEEDS = [
     '(_sourceCategory=twistlock_logs (Process violation)) AND _sourcehost = "h" AND nc',
     "_sourceCategory=twistlock_logs (Process violation)| timeslice 5m | count as count by "
@@ -38,6 +50,19 @@ SEEDS = [
     " as command, action, user, rulename | count by user | order by user asc",
     '* | parse "a=*;" as a nodrop | where a matches "x*" or a in ("1", 2) | fields a | limit 3',
     '* | parse "k=*" as k | top 3 k | sort by k asc | where _count > 1',
+    '* | parse regex "(?<k>\\w+)=(?<v>\\d+)" multi nodrop | num(v) | v * 2k as w | where w > 1'
+    " | sum(w) as s, count_distinct(k), pct(v, 50, 99.9) by k | topk(2, s) | total s | accum s",
+    '* | json auto | kv "k" nodrop | if(isNull(k), "none", toUpperCase(k)) as u'
+    ' | concat(u, "-", length(u)) as c | dedup 2 by c | fields c, u',
+    "* | split _raw delim=' ' extract 1 as a, 2 as b | timeslice 10 buckets"
+    " | count by _timeslice, a | fillmissing timeslice, values all in a with -1 for _count"
+    " | transpose row _timeslice column a as *",
+    "* | timeslice 1m | count by _timeslice | compare with timeshift 1d 2 avg"
+    " | outlier _count window=3 | smooth _count, 2 | rollingstd _count | backshift _count | diff"
+    " _count",
+    '* | fillmissing values("a") in _messagetime',  # once a DuckDB conversion error
+    '* | formatDate(_messagetime, "yyyy-MM-dd HH:mm", "UTC") as d | parseDate(d, "yyyy-MM-dd'
+    ' HH:mm") as t | replace(d, /[0-9]+/, "#") as r | withtime r | most_recent(r_withtime) as m',
 ]
 
 settings.register_profile("query-fuzz", deadline=None, max_examples=150)
@@ -102,6 +127,14 @@ STAGES = [
     "limit 2", 'where {f} = "x"', "where {f} > 1", 'where {f} matches "*1*"', "where isNull({f})",
     "where {f} in (1, \"x\")", "where not ({f} = {g})", "fields {f}", "fields - {f}",
     "transpose row {f} column {g}", "transpose row {f} column {g} as q, *",
+    'parse regex "(?<{f}>\\S+)"', 'parse regex field={f} "(?<{g}>.)" multi', 'json "x" as {f}',
+    'kv "{f}"', "csv {f} extract 1 as {g}", "split {f} delim=',' extract {g}", "json auto",
+    "{f} + 1 as {g}", 'if({f} > 1, "a", {g}) as c', 'concat({f}, {g}) as c', "num({f})",
+    'replace({f}, /x/, "y") as c', "count_distinct({f}) by {g}", "pct({f}, 95) by {g}",
+    "sum({f}), avg({f}) as n", "first({f}), values({g})", "count_frequent {f}", "dedup by {f}",
+    "topk(1, {f}) by {g}", 'fillmissing values("a") in {f}', "fillmissing timeslice",
+    "total {f} by {g}", "accum {f} as n", "diff {f}", "backshift {f}, 2", "smooth {f}, 3",
+    "rollingstd {f}", "outlier {f}", "timeslice 5 buckets", "compare with timeshift 1h",
 ]  # fmt: skip
 
 
