@@ -82,9 +82,9 @@ def raw_count(root: Path) -> int:
 def measure(snapshot: Path, dashboards: list[Path]) -> dict[str, Any]:
     """All phases on one snapshot, in this process."""
     from reportgen.build import evaluate
+    from reportgen.dashboard.loader import load_dashboard
     from reportgen.render import render_html
     from reportgen.session import open_session
-    from reportgen.spec.loader import load_dashboard
 
     os.environ["REPORTGEN_CACHE"] = tempfile.mkdtemp(prefix="reportgen-bench-cache-")
     size, lines = snapshot_size(snapshot)

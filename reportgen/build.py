@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
+from reportgen.dashboard.loader import Dashboard, load_dashboard
+from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.errors import ReportgenError, UsageError, suggestion
+from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import write_atomic
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
@@ -19,13 +22,10 @@ from reportgen.render.print_layout import PageOptions, page_options
 from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.snapshot.report import problem_warnings
-from reportgen.spec.loader import Dashboard, load_dashboard
-from reportgen.spec.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.summary import summary_json
 from reportgen.timerange import Window, parse_instant
 
 if TYPE_CHECKING:
-    from reportgen.publish.gates import Gate
     from reportgen.query.nodes import ScopeNode
 
 FORMATS = ("html", "pdf")
@@ -72,9 +72,7 @@ def build(
     kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
     """
-    from reportgen.publish.gates import check_fail_on, crossed_gates
-
-    _check_options(formats)
+    check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None
     page_options(page_size, orientation)  # a bad --page-size fails before any work
     check_fail_on(fail_on)
@@ -171,7 +169,7 @@ def evaluate(
             query: str | Query = panel.query
             if scope is not None:
                 query = restrict(parse_query(panel.query), scope)
-            view.result = run_query(session.con, query, panel_window)
+            view.result = run_query(session.engine, query, panel_window)
             check_shape(panel.type, view.result)
         except ReportgenError as error:
             view.error = str(error)
@@ -252,7 +250,8 @@ def _page_block(report: ReportView) -> dict[str, str]:
     return {"size": report.page_size, "orientation": report.page_orientation}
 
 
-def _check_options(formats: Sequence[str]) -> None:
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse an unknown or empty `--format` list before any work is done."""
     for name in formats:
         if name not in FORMATS:
             raise UsageError(

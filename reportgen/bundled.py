@@ -7,23 +7,14 @@ binary logs) and reused afterwards; a version or parameter change gives a new fo
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.paths import cache_dir
 
 SAMPLE_LINES, SAMPLE_HOSTS, SAMPLE_DAYS, SAMPLE_SEED = 60_000, 4, 7, 1
-
-
-def cache_dir() -> Path:
-    """`$REPORTGEN_CACHE`, else `$XDG_CACHE_HOME/reportgen`, else `~/.cache/reportgen`."""
-    explicit = os.environ.get("REPORTGEN_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportgen"
 
 
 def bundled_snapshot() -> Path:

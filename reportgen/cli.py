@@ -146,8 +146,8 @@ def build(
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
-    from reportgen.publish.gates import parse_fail_on
-    from reportgen.spec.variables import parse_assignments
+    from reportgen.dashboard.variables import parse_assignments
+    from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
     result = run_build(
@@ -235,7 +235,7 @@ def publish(
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
-    from reportgen.publish.gates import parse_fail_on
+    from reportgen.gates import parse_fail_on
     from reportgen.publish.site import publish as run_publish
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
@@ -450,7 +450,7 @@ def query(
         if explain:
             click.echo(explain_query(query, window))
             return
-        result = run_query(session.con, parsed, window)
+        result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(format_result(result, output, session.tz), nl=False)
@@ -461,7 +461,7 @@ def query(
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the dashboard format (for editors: see the README)."""
-    from reportgen.spec.schema import schema_json
+    from reportgen.dashboard.schema import schema_json
 
     click.echo(schema_json(), nl=False)
 
@@ -470,7 +470,7 @@ def schema() -> None:
 @click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(dashboards: tuple[Path, ...]) -> None:
     """Check DASHBOARDS (YAML, keys, queries) without running them."""
-    from reportgen.spec.loader import load_dashboard
+    from reportgen.dashboard.loader import load_dashboard
 
     failures = 0
     for path in dashboards:
@@ -533,12 +533,13 @@ def snapshot() -> None:
 @_no_cache_option
 def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
+    from reportgen.engine.inspect import inspect_files
     from reportgen.session import open_session
-    from reportgen.snapshot.report import inspect_files, inspect_json, inspect_table
+    from reportgen.snapshot.report import inspect_json, inspect_table
 
     session = open_session(logs, sources, cache=not no_cache)
     try:
-        views = inspect_files(session.con, session.snapshot)
+        views = inspect_files(session.engine)
         render = inspect_json if output == "json" else inspect_table
         click.echo(render(session.snapshot, views), nl=False)
     finally:

@@ -1,18 +1,17 @@
-"""One DuckDB connection with the snapshot ingested: what `build` and `query` work on."""
+"""One engine with the snapshot ingested: what `build`, `query`, `publish` and `inspect` work on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
-from reportgen.bundled import bundled_snapshot, cache_dir
+from reportgen.bundled import bundled_snapshot
+from reportgen.engine import Engine, open_engine
 from reportgen.errors import SnapshotError
+from reportgen.paths import cache_dir
 from reportgen.snapshot import SnapshotInfo
-from reportgen.snapshot.cache import open_snapshot
 from reportgen.snapshot.progress import terminal_progress
 from reportgen.timerange import Window, default_at, parse_instant, resolve_range, zone_info
 
@@ -21,13 +20,19 @@ from reportgen.timerange import Window, default_at, parse_instant, resolve_range
 class Session:
     """An ingested snapshot and the build's reference instant and zone (design D7)."""
 
-    con: duckdb.DuckDBPyConnection
-    snapshot: SnapshotInfo
+    engine: Engine
     at: datetime
     tz: str
     bundled: bool
-    closer: Callable[[], None] | None = None  # closes `con` and removes its temporary database
-    cached: bool = False  # the snapshot came from the ingest cache
+
+    @property
+    def snapshot(self) -> SnapshotInfo:
+        return self.engine.info
+
+    @property
+    def cached(self) -> bool:
+        """The snapshot came from the ingest cache."""
+        return self.engine.cached
 
     def window(self, range_text: str, tz: str | None = None, option: str = "--range") -> Window:
         """The window of a range expression (`-24h`, `all`...) in zone `tz` (default: the
@@ -39,10 +44,7 @@ class Session:
         return Window(start, end, zone)
 
     def close(self) -> None:
-        if self.closer is not None:
-            self.closer()
-        else:
-            self.con.close()
+        self.engine.close()
 
 
 def open_session(
@@ -70,16 +72,18 @@ def open_session(
         raise SnapshotError(f"no such file: {sources} (--sources)")
     shown = terminal_progress()
     try:
-        opened = open_snapshot(
-            paths, sources, cache_dir() if cache else None, shown[0] if shown else None
+        engine = open_engine(
+            paths,
+            sources,
+            cache=cache_dir() if cache else None,
+            progress=shown[0] if shown else None,
         )
     finally:
         if shown:
             shown[1](0, 0, 0)
     try:
-        snapshot = opened.info
-        instant = parse_instant(at, tz) if at else default_at(snapshot.end)
+        instant = parse_instant(at, tz) if at else default_at(engine.info.end)
     except BaseException:
-        opened.close()
+        engine.close()
         raise
-    return Session(opened.con, snapshot, instant, tz, bundled, opened.close, opened.cached)
+    return Session(engine, instant, tz, bundled)

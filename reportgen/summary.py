@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reportgen.dashboard.loader import Dashboard
 from reportgen.output import iso_time
 from reportgen.render import pick_band, single_value
 from reportgen.render.context import PanelView, ReportView
 from reportgen.session import Session
-from reportgen.spec.loader import Dashboard
 
 
 def panel_value(panel: PanelView) -> Any:

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from reportgen.dashboard.loader import load_dashboard
 from reportgen.render.shapes import CHART_TYPES
 from reportgen.render.theme import THEMES_ROOT
-from reportgen.spec.loader import load_dashboard
 from tests.pdf_tools import (
     chart_under_title,
     find_title,

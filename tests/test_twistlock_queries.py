@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from reportgen.engine import run_query
+from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.snapshot import ingest
 from reportgen.timerange import Window
 
@@ -79,13 +80,13 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
 
 
 def rows(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    result = run_query(con, query, WINDOW)
+    result = run_query(DuckDBEngine(con), query, WINDOW)
     return result.names, result.rows
 
 
 def test_s1_netcat_on_one_host_is_a_token_match(con: duckdb.DuckDBPyConnection) -> None:
     query = f'(_sourceCategory=twistlock_logs (Process violation)) AND _sourcehost = "{CTO}" AND nc'
-    result = run_query(con, query, WINDOW)
+    result = run_query(DuckDBEngine(con), query, WINDOW)
     assert result.kind == "messages"
     records = result.records()
     # sync, ncat: not the token nc; the 10:07 line has no "Process violation"; the 10:08 line is
@@ -139,7 +140,7 @@ def test_s4_denied_commands_by_user(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_s4_with_the_blogs_typographic_quotes(con: duckdb.DuckDBPyConnection) -> None:
     result = run_query(
-        con,
+        DuckDBEngine(con),
         "_sourceCategory=“twistlock/example” (Denied)|parse “The command * * for user * by rule "
         "*’” as command, action, user, rulename | count by user | order by user asc",
         WINDOW,

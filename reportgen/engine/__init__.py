@@ -1,8 +1,42 @@
-"""The engine: runs compiled queries on DuckDB over the ingested `logs` table."""
+"""Engines run compiled queries over the ingested `logs` table (design D9, D11).
+
+    engine = open_engine(paths, sources, cache=cache_dir())  # DuckDB by default
+    result = run_query(engine, '_sourceCategory=x | count by _sourceHost', window)
+
+`Engine` (base.py) is the seam: an engine ingests a snapshot, runs SQL of its dialect and
+describes its columns; `run_query` (run.py) is written against it alone.
+"""
 
 from __future__ import annotations
 
-from reportgen.engine.execute import run_query
-from reportgen.engine.result import Column, Result
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["Column", "Result", "run_query"]
+from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.result import Column, Result
+from reportgen.engine.run import run_query
+from reportgen.errors import UsageError, suggestion
+from reportgen.snapshot.cache import Progress
+
+ENGINES = ("duckdb",)
+
+__all__ = ["ENGINES", "LOG_TABLE", "Column", "Engine", "Result", "open_engine", "run_query"]
+
+
+def open_engine(
+    paths: Sequence[Path],
+    sources: Path | None = None,
+    *,
+    cache: Path | None = None,
+    progress: Progress | None = None,
+    engine: str = "duckdb",
+) -> Engine:
+    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`)."""
+    if engine == "duckdb":
+        from reportgen.engine.duckdb import DuckDBEngine
+
+        return DuckDBEngine.open(paths, sources, cache, progress)
+    raise UsageError(
+        f"unknown engine '{engine}' (--engine)",
+        hint=suggestion(engine, ENGINES) or "expected: " + ", ".join(ENGINES),
+    )

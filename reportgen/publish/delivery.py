@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from reportgen.build import evaluate, render_outputs
+from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.output import write_atomic
 from reportgen.publish.mail import Envelope, compose, csv_attachments
@@ -19,7 +20,6 @@ from reportgen.publish.site import parse_date, run_date
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.smtp import SmtpSettings, check_settings, send
 from reportgen.session import open_session
-from reportgen.spec.loader import Dashboard, load_dashboard
 
 
 @dataclass

@@ -19,18 +19,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from reportgen.build import _check_options, evaluate, render_outputs
+from reportgen.build import check_formats, evaluate, render_outputs
+from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
+from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import format_result, write_atomic
 from reportgen.publish import archive
-from reportgen.publish.gates import Gate, check_fail_on, crossed_gates
 from reportgen.publish.markdown import format_change
 from reportgen.publish.pages import SiteText, change_of, refresh_pages
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
 from reportgen.render.context import ReportView
 from reportgen.session import Session, open_session
-from reportgen.spec.loader import Dashboard, load_dashboard
 from reportgen.summary import panel_value
 from reportgen.timerange import parse_instant, zone_info
 
@@ -99,7 +99,7 @@ def publish(
     zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
     teams' reports only.
     """
-    _check_options(formats)
+    check_formats(formats)
     check_fail_on(fail_on)
     if days and at is not None:
         raise UsageError("--date cannot be combined with --at", hint="use one or the other")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reportgen.dashboard.yamlpos import KeyPath, Located, load_yaml_file, scalar_offset
 from reportgen.errors import (
     QuerySyntaxError,
     ReportgenError,
@@ -26,7 +27,6 @@ from reportgen.errors import (
 )
 from reportgen.query import parse_scope_text
 from reportgen.query.nodes import ScopeNode
-from reportgen.spec.yamlpos import KeyPath, Located, load_yaml_file, scalar_offset
 
 
 class TeamSpec(BaseModel):

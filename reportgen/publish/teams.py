@@ -15,5 +15,5 @@ from reportgen.session import Session
 
 def scoped_rows(session: Session, scope: ScopeNode) -> int:
     """How many ingested messages `scope` selects (any time)."""
-    row = session.con.execute(f"SELECT count(*) FROM logs AS t WHERE {scope_sql(scope)}").fetchone()
-    return int(row[0]) if row else 0
+    rows = session.engine.fetch(f"SELECT count(*) FROM logs AS t WHERE {scope_sql(scope)}", {})
+    return int(rows[0][0]) if rows else 0

@@ -27,8 +27,8 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from reportgen.bundled import cache_dir
 from reportgen.output import write_atomic
+from reportgen.paths import cache_dir
 from reportgen.render.context import ReportView, SectionView
 from reportgen.render.formatting import zone
 from reportgen.render.panels import PanelModel, build_panel, unique_ids

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import duckdb
-
 from reportgen.snapshot.model import FileInfo, SnapshotInfo
 
 BENIGN = frozenset({"blank_line"})
@@ -55,23 +53,6 @@ def problem_warnings(info: SnapshotInfo) -> list[str]:
     if len(lines) > _MAX_WARNINGS:
         lines = [*lines[:_MAX_WARNINGS], f"... and {len(lines) - _MAX_WARNINGS} more files"]
     return lines
-
-
-def inspect_files(con: duckdb.DuckDBPyConnection, info: SnapshotInfo) -> list[FileView]:
-    """Every file of `info` with the time span, hosts and categories of its records."""
-    rows = con.execute(
-        "SELECT _sourcename, min(_messagetime), max(_messagetime), "
-        "list(DISTINCT _sourcehost ORDER BY _sourcehost) FILTER (WHERE _sourcehost IS NOT NULL), "
-        "list(DISTINCT _sourcecategory ORDER BY _sourcecategory) "
-        "FILTER (WHERE _sourcecategory IS NOT NULL AND _sourcecategory <> '') "
-        "FROM logs GROUP BY _sourcename"
-    ).fetchall()
-    by_name = {row[0]: row[1:] for row in rows}
-    views = []
-    for item in info.files:
-        start, end, hosts, categories = by_name.get(item.name, (None, None, None, None))
-        views.append(FileView(item, start, end, tuple(hosts or ()), tuple(categories or ())))
-    return views
 
 
 def _time(value: datetime | None) -> str | None:

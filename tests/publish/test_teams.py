@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from reportgen.engine import run_query
+from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.errors import QuerySyntaxError
 from reportgen.query import parse_query, parse_scope_text, restrict
 from reportgen.snapshot import ingest
@@ -187,7 +188,7 @@ def count(con: duckdb.DuckDBPyConnection, query: Any) -> Any:
     from datetime import UTC, datetime
 
     window = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC), "UTC")
-    return run_query(con, query, window)
+    return run_query(DuckDBEngine(con), query, window)
 
 
 PAYMENTS_SCOPE = "_sourceCategory=prod/payments/*"

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from reportgen.engine import Result, run_query
+from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.query import Query
 from reportgen.snapshot import LOG_COLUMNS
 from reportgen.timerange import Window
@@ -76,7 +77,7 @@ def raws(*lines: str, start: str = "2026-11-20 10:00") -> list[dict[str, Any]]:
 def run(
     con: duckdb.DuckDBPyConnection, query: str | Query, window: Window = WIDE, **kwargs: Any
 ) -> Result:
-    return run_query(con, query, window, **kwargs)
+    return run_query(DuckDBEngine(con), query, window, **kwargs)
 
 
 def matching(con: duckdb.DuckDBPyConnection, scope: str) -> list[str]:

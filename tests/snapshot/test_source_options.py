@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from reportgen.engine import run_query
+from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import ingest
 from reportgen.snapshot.sources import parse_sources
@@ -49,12 +50,12 @@ def test_fields_are_columns_that_queries_use(tmp_path: Path) -> None:
         ("2024-01-02T03:04:06Z a2", "prod-eks", "red"),
         ("2024-01-02T03:04:07Z b1", "prod-gke", None),
     ]
-    result = run_query(con, "* | count by cluster | sort by cluster", WINDOW)
+    result = run_query(DuckDBEngine(con), "* | count by cluster | sort by cluster", WINDOW)
     assert result.names == ["cluster", "_count"]
     assert result.rows == [("prod-gke", 1), ("prod-eks", 2), (None, 1)]
-    result = run_query(con, '* | where team = "red" | count', WINDOW)
+    result = run_query(DuckDBEngine(con), '* | where team = "red" | count', WINDOW)
     assert result.rows == [(2,)]
-    messages = run_query(con, '* | where cluster = "prod-gke"', WINDOW)
+    messages = run_query(DuckDBEngine(con), '* | where cluster = "prod-gke"', WINDOW)
     assert messages.names[:4] == ["_messagetime", "_raw", "cluster", "team"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reportgen.spec.model import DashboardSpec
+from reportgen.dashboard.model import DashboardSpec
 
 SCHEMA_ID = "https://reportgen.invalid/dashboard.schema.json"
 

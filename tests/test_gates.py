@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reportgen.spec.loader import load_dashboard_text
+from reportgen.dashboard.loader import load_dashboard_text
 
 LINES = [
     "2026-11-20T09:00:00Z violation user=alice",

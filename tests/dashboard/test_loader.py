@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.dashboard.loader import load_dashboard, load_dashboard_text
 from reportgen.errors import SpecError
-from reportgen.spec.loader import load_dashboard, load_dashboard_text
 
 GOOD = """\
 title: Demo

@@ -6,10 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from reportgen.dashboard.model import (
+    AbsoluteRange,
+    DashboardSpec,
+    PanelSpec,
+    SectionSpec,
+    TimeRange,
+)
+from reportgen.dashboard.variables import NAME, Substitution, substitute
+from reportgen.dashboard.yamlpos import KeyPath, Located, scalar_offset
 from reportgen.errors import QuerySyntaxError, ReportgenError, Span, SpecError, suggestion
-from reportgen.spec.model import AbsoluteRange, DashboardSpec, PanelSpec, SectionSpec, TimeRange
-from reportgen.spec.variables import NAME, Substitution, substitute
-from reportgen.spec.yamlpos import KeyPath, Located, scalar_offset
 from reportgen.timerange import RANGE_WORDS, parse_duration, parse_instant, zone_info
 
 Add = Callable[[str, KeyPath, str | None], None]

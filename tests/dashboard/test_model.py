@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
+from reportgen.dashboard.loader import load_dashboard_text
+from reportgen.dashboard.schema import dashboard_schema, schema_json
 from reportgen.errors import ReportgenError, SpecError, UsageError
-from reportgen.spec.loader import load_dashboard_text
-from reportgen.spec.schema import dashboard_schema, schema_json
 
 DASHBOARD = """\
 title: V

@@ -9,9 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reportgen.errors import ReportgenError, SpecError, suggestion
-from reportgen.spec.checks import check_semantics, dotted
-from reportgen.spec.model import (
+from reportgen.dashboard.checks import check_semantics, dotted
+from reportgen.dashboard.model import (
     AbsoluteRange,
     BandSpec,
     DashboardSpec,
@@ -22,8 +21,9 @@ from reportgen.spec.model import (
     ThresholdSpec,
     VariableSpec,
 )
-from reportgen.spec.variables import resolve_values
-from reportgen.spec.yamlpos import KeyPath, Located, load_yaml, load_yaml_file
+from reportgen.dashboard.variables import resolve_values
+from reportgen.dashboard.yamlpos import KeyPath, Located, load_yaml, load_yaml_file
+from reportgen.errors import ReportgenError, SpecError, suggestion
 
 
 @dataclass(frozen=True)

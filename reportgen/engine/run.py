@@ -1,4 +1,4 @@
-"""Run a query on DuckDB over the `logs` table and return a `Result`.
+"""Run a query on an engine over the `logs` table and return a `Result`.
 
 Message results are capped (newest first, `MAX_MESSAGES`) and aggregate results too
 (`MAX_RECORDS`), with a warning, so one panel can never explode a report. A `transpose` costs one
@@ -8,17 +8,16 @@ extra query: its dynamic columns come from the data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-import duckdb
-
+from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
 from reportgen.query.compare import coverage_warnings
 from reportgen.query.nodes import RegexLiteral, TimeCompare, walk
 from reportgen.query.problems import semantic
-from reportgen.query.regex import re2_pattern
 from reportgen.query.to_sql import table_sql
 from reportgen.timerange import Window
 
@@ -27,45 +26,33 @@ MAX_RECORDS = 100_000
 
 
 def _fetch(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], query: Query
+    engine: Engine, sql: str, params: Mapping[str, datetime], query: Query
 ) -> list[tuple[Any, ...]]:
     try:
-        return con.execute(sql, params).fetchall()
-    except duckdb.Error as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ExecutionError(f"query failed: {message}", text=query.text) from error
+        return engine.fetch(sql, params)
+    except ExecutionError as error:
+        raise ExecutionError(error.message, text=query.text) from error.__cause__
 
 
-def check_regexes(con: duckdb.DuckDBPyConnection, query: Query) -> None:
-    """Compile every `/regex/` literal once, so a bad one gets a caret instead of a DuckDB
+def check_regexes(engine: Engine, query: Query) -> None:
+    """Compile every `/regex/` literal once, so a bad one gets a caret instead of an engine
     error in the middle of the run."""
     for node in walk(query.stages):
-        if not isinstance(node, RegexLiteral):
-            continue
-        try:
-            con.execute("SELECT regexp_full_match('', ?)", [re2_pattern(node.pattern)]).fetchall()
-        except duckdb.Error as error:
-            reason = str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
-            raise semantic(
-                query.text, node.span, f"invalid regular expression ({reason})"
-            ) from None
+        if isinstance(node, RegexLiteral) and (reason := engine.regex_error(node.pattern)):
+            raise semantic(query.text, node.span, f"invalid regular expression ({reason})")
 
 
-def extra_fields(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+def extra_fields(engine: Engine, table: str) -> tuple[str, ...]:
     """The columns of `table` that are fields from sources.yaml `fields` (not metadata, whose
-    names start with '_'); none when the table cannot be read (the query then reports it)."""
-    try:
-        described = con.execute(f"SELECT * FROM {table_sql(table)} LIMIT 0").description
-    except duckdb.Error:
-        return ()
-    return tuple(str(column[0]) for column in described if not str(column[0]).startswith("_"))
+    names start with '_')."""
+    return tuple(name for name in engine.columns(table) if not name.startswith("_"))
 
 
 def run_query(
-    con: duckdb.DuckDBPyConnection,
+    engine: Engine,
     text: str | Query,
     window: Window,
-    table: str = "logs",
+    table: str = LOG_TABLE,
     *,
     max_messages: int = MAX_MESSAGES,
     max_records: int = MAX_RECORDS,
@@ -74,13 +61,13 @@ def run_query(
     """Parse (if needed), compile and run a query over `table` in `window`.
 
     `variables` fill the query's `{{name}}` placeholders. Raises `QuerySyntaxError`/`QueryError`
-    for a bad query and `ExecutionError` when DuckDB
-    fails (an invalid regex literal, a missing table...).
+    for a bad query and `ExecutionError` when the engine fails (an invalid regex literal, a
+    missing table...).
     """
     query = parse_query(text, variables=variables) if isinstance(text, str) else text
-    check_regexes(con, query)
+    check_regexes(engine, query)
     pivots: dict[int, list[str]] = {}
-    extra = extra_fields(con, table)
+    extra = extra_fields(engine, table)
     compiled = compile_query(query, window, table, extra=extra)
     cap = max_messages if compiled.kind == "messages" else max_records
     while True:
@@ -89,19 +76,19 @@ def run_query(
         )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
-        values = _fetch(con, compiled.pivot_sql, compiled.params, query)
+        values = _fetch(engine, compiled.pivot_sql, compiled.params, query)
         pivots[compiled.pivot_stage] = [str(row[0]) for row in values]
-    rows = _fetch(con, compiled.sql, compiled.params, query)
+    rows = _fetch(engine, compiled.sql, compiled.params, query)
     warnings = compiled.warnings
     if any(isinstance(step.node, TimeCompare) for step in compiled.plan.steps):
-        first = _fetch(con, f"SELECT min(_messagetime) FROM {table_sql(table)}", {}, query)
+        first = _fetch(engine, f"SELECT min(_messagetime) FROM {table_sql(table)}", {}, query)
         warnings += coverage_warnings(compiled.plan, window, first[0][0])
     if len(rows) > cap:
         rows = rows[:cap]
         what = "newest messages" if compiled.kind == "messages" else "rows"
         warnings.append(f"result cut to the first {cap} {what}")
     scanned = _fetch(
-        con,
+        engine,
         f"SELECT count(*) FROM {table_sql(table)} WHERE _messagetime >= $start "
         "AND _messagetime < $end",
         compiled.params,

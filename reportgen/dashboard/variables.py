@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reportgen.dashboard.model import VariableSpec
 from reportgen.errors import UsageError, suggestion
-from reportgen.spec.model import VariableSpec
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]*)\s*\}\}")
 NAME = re.compile(r"^[A-Za-z0-9_]+$")

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportgen.dashboard.loader import Dashboard
 from reportgen.errors import UsageError, suggestion
 from reportgen.render import pick_band
 from reportgen.render.context import Band, ReportView
-from reportgen.spec.loader import Dashboard
 from reportgen.summary import panel_value
 
 FAIL_ON = ("red", "error")
