@@ -21,9 +21,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check reportgen tests benchmarks
 	$(BIN)/ruff format --check reportgen tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 contract: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" ../shared/bin/contract-check

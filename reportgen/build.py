@@ -26,7 +26,7 @@ from reportgen.summary import summary_json
 from reportgen.timerange import Window, parse_instant
 
 if TYPE_CHECKING:
-    from reportgen.query.nodes import ScopeNode
+    from reportgen.query.syntax.nodes import ScopeNode
 
 FORMATS = ("html", "pdf")
 

@@ -16,8 +16,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from reportgen.query import nodes as n
+from reportgen.query.operators.aggregate import Aggregate
+from reportgen.query.operators.parse import Parse
+from reportgen.query.operators.rows import Limit, Sort, Where
+from reportgen.query.operators.timeslice import Timeslice
 from reportgen.query.parser import Query
+from reportgen.query.syntax import nodes as n
 
 Row = dict[str, Any]
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -204,7 +208,7 @@ def sort_key(value: Any, descending: bool) -> tuple[int, Any]:
     return (1, tuple(ord(c) for c in text))
 
 
-def _aggregate(stage: n.Aggregate, rows: list[Row], names: dict[str, str]) -> list[Row]:
+def _aggregate(stage: Aggregate, rows: list[Row], names: dict[str, str]) -> list[Row]:
     keys = [name.key for name in stage.by]
     groups: dict[tuple[Any, ...], list[Row]] = {}
     for row in rows:
@@ -257,7 +261,7 @@ def evaluate(query: Query, messages: Sequence[Row]) -> tuple[str, list[Row], dic
     rescued = [False] * len(rows)
     kind = "messages"
     for stage in query.stages:
-        if isinstance(stage, n.Parse):
+        if isinstance(stage, Parse):
             regex = anchor_regex(stage.pattern)
             for name in stage.names:
                 names.setdefault(name.key, name.text)
@@ -274,30 +278,30 @@ def evaluate(query: Query, messages: Sequence[Row]) -> tuple[str, list[Row], dic
                 kept.append(row)
                 flags.append(saved or (stage.nodrop and found is not None))
             rows, rescued = kept, flags
-        elif isinstance(stage, n.Where):
+        elif isinstance(stage, Where):
             pairs = [(r, s) for r, s in zip(rows, rescued, strict=True)]
             pairs = [(r, s) for r, s in pairs if truth(value_of(stage.condition, r))]
             rows, rescued = [r for r, _ in pairs], [s for _, s in pairs]
-        elif isinstance(stage, n.Timeslice):
+        elif isinstance(stage, Timeslice):
             if stage.unit not in UNITS or stage.alias is not None:
                 raise Unsupported("timeslice form")
             width = stage.count * UNITS[stage.unit]
             for row in rows:
                 time = int(row["_messagetime"].timestamp() * 1000)
                 row["_timeslice"] = time - time % width
-        elif isinstance(stage, n.Aggregate):
+        elif isinstance(stage, Aggregate):
             for name in stage.by:
                 names.setdefault(name.key, name.text)
             rows = _aggregate(stage, rows, names)
             rescued = [False] * len(rows)
             kind = "aggregate"
-        elif isinstance(stage, n.Sort):
+        elif isinstance(stage, Sort):
             for key in reversed(stage.keys):
                 order = [sort_key(r.get(key.field.key), key.descending) for r in rows]
                 pairs = sorted(zip(order, range(len(rows)), rows, strict=True))
                 rows = [r for _, _, r in pairs]
             rescued = [False] * len(rows)
-        elif isinstance(stage, n.Limit):
+        elif isinstance(stage, Limit):
             rows, rescued = rows[: stage.count], rescued[: stage.count]
         else:
             raise Unsupported(type(stage).__name__)

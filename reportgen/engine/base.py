@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+from reportgen.query.sql.dialect import Dialect
 from reportgen.snapshot.model import SnapshotInfo
 
 LOG_TABLE = "logs"
@@ -26,7 +27,7 @@ class Engine(ABC):
     """
 
     name: ClassVar[str]
-    dialect: ClassVar[str]
+    dialect: ClassVar[Dialect]
 
     def __init__(self, info: SnapshotInfo, *, cached: bool = False) -> None:
         self.info = info

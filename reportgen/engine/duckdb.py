@@ -11,7 +11,7 @@ import duckdb
 
 from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.errors import ExecutionError
-from reportgen.query.regex import re2_pattern
+from reportgen.query.sql.dialect import DUCKDB
 from reportgen.snapshot.cache import Progress, open_snapshot
 from reportgen.snapshot.model import SnapshotInfo
 
@@ -21,7 +21,7 @@ class DuckDBEngine(Engine):
     connection and its spill folder); without one, `close()` closes the connection."""
 
     name = "duckdb"
-    dialect = "duckdb"
+    dialect = DUCKDB
 
     def __init__(
         self,
@@ -63,7 +63,8 @@ class DuckDBEngine(Engine):
 
     def regex_error(self, pattern: str) -> str | None:
         try:
-            self.con.execute("SELECT regexp_full_match('', ?)", [re2_pattern(pattern)]).fetchall()
+            pattern = DUCKDB.regex_text(pattern)
+            self.con.execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
         except duckdb.Error as error:
             return str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
         return None

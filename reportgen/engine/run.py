@@ -15,10 +15,9 @@ from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
-from reportgen.query.compare import coverage_warnings
-from reportgen.query.nodes import RegexLiteral, TimeCompare, walk
+from reportgen.query.operators.compare import TimeCompare, coverage_warnings
 from reportgen.query.problems import semantic
-from reportgen.query.to_sql import table_sql
+from reportgen.query.syntax.nodes import RegexLiteral, walk
 from reportgen.timerange import Window
 
 MAX_MESSAGES = 10_000
@@ -65,23 +64,27 @@ def run_query(
     missing table...).
     """
     query = parse_query(text, variables=variables) if isinstance(text, str) else text
+    dialect = engine.dialect
     check_regexes(engine, query)
     pivots: dict[int, list[str]] = {}
     extra = extra_fields(engine, table)
-    compiled = compile_query(query, window, table, extra=extra)
-    cap = max_messages if compiled.kind == "messages" else max_records
     while True:
         compiled = compile_query(
-            query, window, table, pivot_values=pivots, row_limit=cap + 1, extra=extra
+            query, window, table, pivot_values=pivots, extra=extra, dialect=dialect
         )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
         values = _fetch(engine, compiled.pivot_sql, compiled.params, query)
         pivots[compiled.pivot_stage] = [str(row[0]) for row in values]
+    cap = max_messages if compiled.kind == "messages" else max_records
+    # one row more than kept, to know when the result was cut
+    compiled = compile_query(
+        query, window, table, pivot_values=pivots, row_limit=cap + 1, extra=extra, dialect=dialect
+    )
     rows = _fetch(engine, compiled.sql, compiled.params, query)
     warnings = compiled.warnings
     if any(isinstance(step.node, TimeCompare) for step in compiled.plan.steps):
-        first = _fetch(engine, f"SELECT min(_messagetime) FROM {table_sql(table)}", {}, query)
+        first = _fetch(engine, f"SELECT min(_messagetime) FROM {dialect.table(table)}", {}, query)
         warnings += coverage_warnings(compiled.plan, window, first[0][0])
     if len(rows) > cap:
         rows = rows[:cap]
@@ -89,8 +92,8 @@ def run_query(
         warnings.append(f"result cut to the first {cap} {what}")
     scanned = _fetch(
         engine,
-        f"SELECT count(*) FROM {table_sql(table)} WHERE _messagetime >= $start "
-        "AND _messagetime < $end",
+        f"SELECT count(*) FROM {dialect.table(table)} WHERE _messagetime >= "
+        f"{dialect.param('start')} AND _messagetime < {dialect.param('end')}",
         compiled.params,
         query,
     )

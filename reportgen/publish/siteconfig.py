@@ -26,7 +26,7 @@ from reportgen.errors import (
     suggestion,
 )
 from reportgen.query import parse_scope_text
-from reportgen.query.nodes import ScopeNode
+from reportgen.query.syntax.nodes import ScopeNode
 
 
 class TeamSpec(BaseModel):

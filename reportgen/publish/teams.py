@@ -8,8 +8,8 @@ to see either.
 
 from __future__ import annotations
 
-from reportgen.query.nodes import ScopeNode
-from reportgen.query.scope import scope_sql
+from reportgen.query.sql.scope import scope_sql
+from reportgen.query.syntax.nodes import ScopeNode
 from reportgen.session import Session
 
 

@@ -1,4 +1,4 @@
-"""`compile_query`: a parsed query + a time window -> DuckDB SQL with its result columns."""
+"""`compile_query`: a parsed query + a time window -> SQL of a dialect with its result columns."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportgen.errors import QueryError, suggestion
-from reportgen.query.auto_sql import auto_keys_sql
+from reportgen.query.generator import SqlGenerator
 from reportgen.query.parser import Query
-from reportgen.query.plan import Phase, Plan, build_plan
-from reportgen.query.schema import FieldType
-from reportgen.query.to_sql import SqlGenerator
+from reportgen.query.plan.schema import FieldType
+from reportgen.query.plan.steps import Phase, Plan
+from reportgen.query.planner import build_plan
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.timerange import Window
-
-MAX_PIVOT_VALUES = 10_000
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class OutputColumn:
 
 @dataclass(frozen=True)
 class CompiledQuery:
-    """SQL for DuckDB plus what the result will look like.
+    """SQL for the engine plus what the result will look like.
 
     Run `sql` with `params` (`$start`, `$end`: the window). While a `transpose` still needs its
     column values, `pivot_sql` is set: run it, then compile again with the values it returned
@@ -65,6 +64,7 @@ def compile_query(
     pivot_values: Mapping[int, Sequence[str]] | None = None,
     row_limit: int | None = None,
     extra: Sequence[str] = (),
+    dialect: Dialect = DUCKDB,
 ) -> CompiledQuery:
     """Plan `query` and generate its SQL; raise `QueryError` (all problems, with carets).
 
@@ -73,15 +73,12 @@ def compile_query(
     """
     check_zone(window.tz)
     plan = build_plan(query, pivot_values, window.tz, extra)
-    generator = SqlGenerator(plan, table, window.tz, window)
+    generator = SqlGenerator(plan, table, window.tz, window, dialect=dialect)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}
     columns = tuple(OutputColumn(f.name, f.type) for f in plan.output)
     if plan.pending is not None:
-        pivot_sql = generator.distinct(plan.pending.columns, MAX_PIVOT_VALUES)
-        if plan.pending.auto_input is not None:
-            stage = query.stages[plan.pending.stage]
-            pivot_sql = auto_keys_sql(generator, stage, plan.pending.auto_input)
+        pivot_sql = generator.pending_sql(plan.pending)
         return CompiledQuery(
             generator.select(row_limit),
             params,

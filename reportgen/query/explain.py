@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from reportgen.query.compile import compile_query
-from reportgen.query.nodes import Transpose, dump
+from reportgen.query.operators.transpose import Transpose
 from reportgen.query.parser import parse_query
-from reportgen.query.plan import Step
-from reportgen.query.scope_parser import ScopeLexer
-from reportgen.query.tokens import split_scope, split_stages, tokenize
+from reportgen.query.plan.steps import Step
+from reportgen.query.syntax.nodes import dump
+from reportgen.query.syntax.scope import ScopeLexer
+from reportgen.query.syntax.tokens import split_scope, split_stages, tokenize
 from reportgen.timerange import Window
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.errors import Span
-from reportgen.query.nodes import ScopeAll, ScopeAnd, ScopeNode
 from reportgen.query.parser import Query, parse_query
 from reportgen.query.problems import span_of, syntax
-from reportgen.query.tokens import split_scope
+from reportgen.query.syntax.nodes import ScopeAll, ScopeAnd, ScopeNode
+from reportgen.query.syntax.tokens import split_scope
 
 
 def parse_scope_text(text: str) -> ScopeNode:

@@ -28,7 +28,8 @@ from reportgen.snapshot.model import (
     file_sha256,
     snapshot_digest,
 )
-from reportgen.snapshot.sources import Sources, load_sources
+from reportgen.snapshot.sources import Sources
+from reportgen.snapshot.sources_check import load_sources
 from reportgen.snapshot.textio import (
     MAX_FILE_BYTES,
     copy_head,

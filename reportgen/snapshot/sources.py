@@ -27,10 +27,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from reportgen.errors import SnapshotError, Span
-
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
 MULTILINE_MODES: tuple[str, ...] = ("auto", "header", "none")
@@ -115,34 +111,3 @@ def known_zones() -> frozenset[str]:
     """IANA zone names this system knows (plus UTC; not the system alias `localtime`, which
     DuckDB's ICU does not know)."""
     return frozenset(zoneinfo.available_timezones() - {"localtime"}) | {"UTC"}
-
-
-def load_sources(path: Path) -> Sources:
-    """Read and validate a sources.yaml; SnapshotError lists every problem with file:line:col."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SnapshotError(f"{path}: cannot read sources file: {error}") from error
-    return parse_sources(text, str(path), path)
-
-
-def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
-    """Validate the text of a sources.yaml named `source` (used in error locations)."""
-    from reportgen.snapshot.sources_check import Checker
-
-    checker = Checker(text, source)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = (
-            None
-            if mark is None
-            else Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index)
-        )
-        raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
-    except yaml.YAMLError as error:
-        raise SnapshotError(f"{source}: invalid YAML: {error}") from error
-    entries, max_line = checker.document(root)
-    checker.raise_if_any()
-    return Sources(tuple(entries), path, max_line)

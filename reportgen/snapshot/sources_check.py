@@ -1,4 +1,4 @@
-"""Validation of a composed sources.yaml: every problem with its file:line:col and a suggestion.
+"""Reading and validating a sources.yaml: every problem with its file:line:col and a suggestion.
 
 `Checker` walks PyYAML nodes (which keep their marks) rather than loaded values, collects every
 problem, and `raise_if_any` raises them together as one `SnapshotError`.
@@ -7,6 +7,7 @@ problem, and `raise_if_any` raises them together as one `SnapshotError`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import duckdb
 import yaml
@@ -17,6 +18,7 @@ from reportgen.snapshot.sources import (
     MAX_LINE_CHARS,
     MULTILINE_MODES,
     Source,
+    Sources,
     glob_to_regex,
     known_zones,
 )
@@ -231,3 +233,32 @@ def regex_problem(pattern: str) -> str | None:
     except duckdb.Error as error:
         return str(error).splitlines()[0].removeprefix("Invalid Input Error: ")
     return None
+
+
+def load_sources(path: Path) -> Sources:
+    """Read and validate a sources.yaml; SnapshotError lists every problem with file:line:col."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SnapshotError(f"{path}: cannot read sources file: {error}") from error
+    return parse_sources(text, str(path), path)
+
+
+def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
+    """Validate the text of a sources.yaml named `source` (used in error locations)."""
+    checker = Checker(text, source)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = (
+            None
+            if mark is None
+            else Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index)
+        )
+        raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
+    except yaml.YAMLError as error:
+        raise SnapshotError(f"{source}: invalid YAML: {error}") from error
+    entries, max_line = checker.document(root)
+    checker.raise_if_any()
+    return Sources(tuple(entries), path, max_line)

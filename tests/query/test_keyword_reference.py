@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.query.nodes import Keyword
 from reportgen.query.problems import span_of
-from reportgen.query.scope import keyword_sql
+from reportgen.query.sql.scope import keyword_sql
+from reportgen.query.syntax.nodes import Keyword
 
 
 def is_word(char: str) -> bool:

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from reportgen.query import parse_query
-from reportgen.query.expr_parser import number_value
-from reportgen.query.nodes import (
-    Aggregate,
-    Keyword,
-    Matches,
-    MetaMatch,
-    Parse,
-    RegexLiteral,
-    ScopeAnd,
-    Where,
-)
-from reportgen.query.tokens import Kind, tokenize
+from reportgen.query.operators.aggregate import Aggregate
+from reportgen.query.operators.parse import Parse
+from reportgen.query.operators.rows import Where
+from reportgen.query.syntax.expressions import number_value
+from reportgen.query.syntax.nodes import Keyword, Matches, MetaMatch, RegexLiteral, ScopeAnd
+from reportgen.query.syntax.tokens import Kind, tokenize
 from tests.query.conftest import log_table, raws, run
 
 

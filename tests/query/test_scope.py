@@ -223,3 +223,10 @@ def test_time_window_is_half_open() -> None:
     con = log_table(raws("a", "b", "c", start="2026-11-20 10:00"))
     window = Window(at("2026-11-20 10:01"), at("2026-11-20 10:02"))
     assert [r["_raw"] for r in run(con, "*", window).records()] == ["b"]
+
+
+def test_scope_fields_are_the_metadata_but_times_and_raw() -> None:
+    from reportgen.query.plan.schema import METADATA_KEYS
+    from reportgen.query.syntax.catalog import SCOPE_FIELDS
+
+    assert METADATA_KEYS - {"_messagetime", "_receipttime", "_raw"} == SCOPE_FIELDS

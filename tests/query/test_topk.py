@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.errors import ReportgenError
 from reportgen.query import compile_query, parse_query
-from reportgen.query.post_sql import bucket_width
+from reportgen.query.operators.timeslice import bucket_width
 from reportgen.timerange import Window
 from tests.query.conftest import WIDE, at, log_table, ms, raws, run
 

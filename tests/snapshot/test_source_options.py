@@ -12,7 +12,7 @@ from reportgen.engine import run_query
 from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import ingest
-from reportgen.snapshot.sources import parse_sources
+from reportgen.snapshot.sources_check import parse_sources
 from reportgen.timerange import Window
 
 WINDOW = Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC), "UTC")

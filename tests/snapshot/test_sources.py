@@ -9,7 +9,8 @@ import pytest
 
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import ingest
-from reportgen.snapshot.sources import glob_to_regex, load_sources, parse_sources
+from reportgen.snapshot.sources import glob_to_regex
+from reportgen.snapshot.sources_check import load_sources, parse_sources
 
 LINE = "2024-01-02T03:04:05Z {}\n"
 

@@ -1,0 +1,130 @@
+"""Plan -> SQL: one CTE per stage that changes rows, each written by its operator's SQL function
+(found in the registry), in the generator's dialect.
+
+The first step is the search: the scope over the log table (alias `t`) within the window
+(`$start`, `$end`), with the metadata as fields and the tie-breakers of the message order as
+internal columns. Row order is not a CTE property in SQL, so the plan carries it
+(`Step.ordering`) and it is applied where it matters: `limit`, `top`, `transpose` cells, and the
+final SELECT.
+"""
+
+from __future__ import annotations
+
+from reportgen.query.operators import operator_of
+from reportgen.query.plan.schema import LINE, METADATA, SOURCE_NAME, TS, OrderTerm
+from reportgen.query.plan.steps import PendingPivot, Plan, Step
+from reportgen.query.sql.dialect import DUCKDB, Dialect
+from reportgen.query.sql.scope import scope_sql
+from reportgen.query.syntax.nodes import SCOPE_TYPES
+from reportgen.timerange import Window
+
+
+class SqlGenerator:
+    """Builds the SQL of a plan; `tz` aligns timeslices, the window bounds the search (as
+    parameters, or as literals with `inline_window`: the shifted runs of `compare`)."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        table: str,
+        tz: str,
+        window: Window | None = None,
+        prefix: str = "s",
+        *,
+        dialect: Dialect = DUCKDB,
+        inline_window: bool = False,
+    ) -> None:
+        self.plan = plan
+        self.table = table
+        self.tz = tz
+        self.window = window  # `timeslice N buckets` and `fillmissing timeslice` need it
+        self.dialect = dialect
+        self.inline_window = inline_window
+        self.warnings: list[str] = []
+        self.ctes: list[tuple[str, str]] = []
+        self.source = ""
+        prev: Step | None = None
+        for step in plan.steps:
+            if isinstance(step.node, SCOPE_TYPES):
+                body: str | None = self.search_sql(step)
+            else:
+                body = operator_of(step.node).sql(self, step, prev)
+            if body is not None and inline_window:
+                assert window is not None
+                body = dialect.bind_window(body, window)
+            if body is not None:
+                self.source = f"{prefix}{len(self.ctes)}"
+                self.ctes.append((self.source, body))
+            prev = step
+
+    # --- what operators ask of the dialect ------------------------------------------------------
+
+    def string(self, text: str) -> str:
+        return self.dialect.string(text)
+
+    def regex(self, java: str) -> str:
+        """A literal of a query's (Java) regular expression, in the engine's flavour."""
+        return self.dialect.regex(java)
+
+    def regex_text(self, java: str) -> str:
+        return self.dialect.regex_text(java)
+
+    def param(self, name: str) -> str:
+        """The window bound `start` or `end`."""
+        return self.dialect.param(name)
+
+    def order_sql(self, ordering: tuple[OrderTerm, ...]) -> str:
+        return ", ".join(self.dialect.order_term(term) for term in ordering)
+
+    def bucket_sql(self, column: str, width_ms: int) -> str:
+        """The timeslice bucket (epoch ms) of timestamp `column` in the report zone."""
+        return self.dialect.bucket(column, width_ms, self.tz)
+
+    def shifted(self, plan: Plan, window: Window, prefix: str) -> SqlGenerator:
+        """The SQL of `plan` over another window, with the window inlined (for `compare`)."""
+        return SqlGenerator(
+            plan, self.table, self.tz, window, prefix, dialect=self.dialect, inline_window=True
+        )
+
+    # --- the query ------------------------------------------------------------------------------
+
+    def with_clause(self) -> str:
+        """`WITH` and every CTE so far (the stages before a pending step)."""
+        return "WITH\n" + ",\n".join(f"{name} AS (\n  {body}\n)" for name, body in self.ctes)
+
+    def select(self, row_limit: int | None = None) -> str:
+        """The final query: visible fields under their display names, in result order."""
+        last = self.plan.steps[-1]
+        columns = ", ".join(f"{f.col} AS {self.dialect.ident(f.name)}" for f in self.plan.output)
+        sql = f"{self.with_clause()}\nSELECT {columns or 'NULL AS empty'}\nFROM {self.source}"
+        if last.ordering:
+            sql += f"\nORDER BY {self.order_sql(last.ordering)}"
+        if row_limit is not None:
+            sql += f"\nLIMIT {int(row_limit)}"
+        return sql
+
+    def pending_sql(self, pending: PendingPivot) -> str:
+        """The query fetching what a pending stage waits for (column values, keys)."""
+        fetch = operator_of(pending.node).pending
+        assert fetch is not None, f"{type(pending.node).__name__} has no pending SQL"
+        return fetch(self, pending)
+
+    def search_sql(self, step: Step) -> str:
+        meta = {m.key: m.expr for m in METADATA}
+        # Keys beyond METADATA are the table's extra columns (sources.yaml `fields`).
+        columns = [
+            f"{meta.get(f.key, 't.' + self.dialect.ident(f.key))} AS {f.col}"
+            for f in step.schema.fields
+        ]
+        columns += [
+            f"t._messagetime AS {TS}",
+            f"t._sourcename AS {SOURCE_NAME}",
+            f"t._messagecount AS {LINE}",
+        ]
+        assert isinstance(step.node, SCOPE_TYPES)
+        predicate = scope_sql(step.node)
+        where = f"t._messagetime >= {self.param('start')} AND t._messagetime < {self.param('end')}"
+        if predicate != "TRUE":
+            where += f"\n    AND {predicate}"
+        table = self.dialect.table(self.table)
+        return f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}"

@@ -1,0 +1,258 @@
+"""`json "path", ... [as ...]` and `json auto` (spec §4.4).
+
+The input must be a JSON document, or hold one from its first `{` (a syslog prefix). Paths are
+written as Sumo writes them (`a.b[0]`, `['k y']`, `a[*].b`) and stored as engine JSON paths.
+`json auto` takes its fields from the data: the engine first lists every leaf's path, then the
+query is planned with one field per flattened key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reportgen.errors import Span
+from reportgen.query.operators.base import Operator
+from reportgen.query.operators.parsing import (
+    INPUT,
+    MAX_KEYS,
+    Capture,
+    as_names,
+    chosen,
+    computed_columns,
+    extraction_sql,
+    input_sql,
+    plan_auto,
+    plan_extraction,
+    source_option,
+    strings,
+)
+from reportgen.query.problems import span_of
+from reportgen.query.syntax.nodes import Name, Stage
+from reportgen.query.syntax.stream import Stream
+from reportgen.query.syntax.tokens import Token
+
+if TYPE_CHECKING:
+    from reportgen.query.generator import SqlGenerator
+    from reportgen.query.plan.steps import PendingPivot, Step
+    from reportgen.query.planner import Planner
+
+_PATH_PART = re.compile(r"\.?([A-Za-z0-9_\-$@]+)|\[\s*(\d+|\*)\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\]")
+_FULLKEY = re.compile(r'\.(?:"((?:[^"\\]|\\.)*)"|([^."\[]+))|\[(\d+)\]')
+
+
+@dataclass(frozen=True)
+class Json:
+    """`json [field=f] "path", ... [as a, ...] [nodrop]` (§4.4); `paths` are engine JSON paths."""
+
+    paths: tuple[str, ...]
+    names: tuple[Name, ...]
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class JsonAuto:
+    """`json auto [field=f] [maxdepth N] [extractarrays] [keys "k", ... [refonly] [as ...]]`:
+    one field per flattened key found in the data (§4.4); never drops a row."""
+
+    source: Name | None
+    maxdepth: int | None
+    extractarrays: bool
+    keys: tuple[str, ...]
+    names: tuple[Name, ...]
+    span: Span
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def parse_json(stream: Stream, first: Token) -> Stage:
+    source = source_option(stream)
+    if stream.accept_word("auto") is not None:
+        return _parse_auto(stream, first, source)
+    paths = strings(stream, "a quoted JSON path after 'json'")
+    source = source or source_option(stream)
+    names = as_names(stream, len(paths), "JSON path")
+    nodrop = stream.accept_word("nodrop") is not None
+    converted: list[str] = []
+    for index, token in enumerate(paths):
+        path, last = _json_path(stream, token)
+        converted.append(path)
+        if not names or len(names) < len(paths):
+            if last is None:
+                hint = "name it with 'as'"
+                raise stream.error_at(token.span, "this JSON path needs a name", hint)
+            if index >= len(names):
+                names.append(Name(last, token.span))
+    return Json(tuple(converted), tuple(names), source, nodrop, stream.span_from(first.span.start))
+
+
+def _parse_auto(stream: Stream, first: Token, source: Name | None) -> Stage:
+    maxdepth: int | None = None
+    extractarrays = False
+    keys: list[Token] = []
+    names: list[Name] = []
+    while not stream.at_end():
+        if stream.accept_word("field") is not None:
+            stream.expect_op("=", "'field'")
+            source = stream.name("the field to parse after 'field='")
+        elif stream.accept_word("maxdepth") is not None:
+            maxdepth, depth_span = stream.integer("a depth after 'maxdepth'")
+            if maxdepth < 1:
+                raise stream.error_at(depth_span, "maxdepth must be at least 1")
+        elif stream.accept_word("extractarrays") is not None:
+            extractarrays = True
+        elif stream.accept_word("keys") is not None:
+            keys = strings(stream, "the quoted keys after 'keys'")
+            stream.accept_word("refonly")
+            names = as_names(stream, len(keys), "key")
+        else:
+            break
+    span = stream.span_from(first.span.start)
+    key_texts = tuple(token.value for token in keys)
+    return JsonAuto(source, maxdepth, extractarrays, key_texts, tuple(names), span)
+
+
+def _json_path(stream: Stream, token: Token) -> tuple[str, str | None]:
+    """`a.b[0]`, `['k y']`, `a[*].b` -> an engine path and the last key (None: an index)."""
+    text = token.value.strip()
+    text = text[1:] if text.startswith("$") else text
+    position = 0
+    parts: list[str] = []
+    last: str | None = None
+    while position < len(text):
+        match = _PATH_PART.match(text, position)
+        if match is None or match.end() == position:
+            span = span_of(stream.text, token.span.start + 1 + position, token.span.end - 1)
+            raise stream.error_at(span, f"invalid JSON path '{token.value}'")
+        key, index, quoted = match.groups()
+        if key is not None or quoted is not None:
+            last = key if key is not None else re.sub(r"\\(.)", r"\1", quoted or "")
+            parts.append('."' + last.replace('"', '\\"') + '"')
+        else:
+            last = None
+            parts.append(f"[{index}]")
+        position = match.end()
+    if not parts:
+        raise stream.error_at(token.span, "empty JSON path")
+    return "$" + "".join(parts), last
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def plan_json(planner: Planner, stage: Json, prev: Step) -> Step:
+    return plan_extraction(planner, stage, prev, stage.names)
+
+
+def json_key_parts(fullkey: str) -> list[str | int]:
+    """An engine's `$.a."b c"[0]` -> ["a", "b c", 0]."""
+    parts: list[str | int] = []
+    for match in _FULLKEY.finditer(fullkey, 1):
+        quoted, plain, index = match.groups()
+        if index is not None:
+            parts.append(int(index))
+        else:
+            parts.append(re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else plain or "")
+    return parts
+
+
+def auto_fields(stage: JsonAuto, fullkeys: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """(field name, JSON paths) per flattened key: arrays stay whole unless `extractarrays`,
+    objects deeper than `maxdepth` stay whole; spaces in keys become `_`; keys differing only in
+    case are one field (the first spelling names it) read from whichever path a row has."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for fullkey in fullkeys:
+        parts = json_key_parts(fullkey)
+        if not stage.extractarrays:
+            first_index = next((i for i, p in enumerate(parts) if isinstance(p, int)), None)
+            parts = parts if first_index is None else parts[:first_index]
+        if stage.maxdepth is not None:
+            parts = parts[: stage.maxdepth]
+        if not parts:
+            continue
+        name = ""
+        path = "$"
+        for part in parts:
+            if isinstance(part, int):
+                name += f"[{part}]"
+                path += f"[{part}]"
+            else:
+                name += ("." if name else "") + part.replace(" ", "_")
+                path += '."' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        paths = out.setdefault(name.lower(), (name, []))[1]
+        if path not in paths:
+            paths.append(path)
+    return chosen(list(out.values()), stage.keys)
+
+
+def plan_json_auto(planner: Planner, stage: JsonAuto, prev: Step) -> Step | PendingPivot:
+    return plan_auto(planner, stage, prev, auto_fields, sanitize=False)
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+
+def json_document(text: str) -> str:
+    """The JSON document of a text: all of it, or from its first `{` (a syslog prefix)."""
+    tail = f"substr({text}, strpos({text}, '{{'))"
+    return (
+        f"CASE WHEN json_valid({text}) THEN {text} "
+        f"WHEN strpos({text}, '{{') > 0 AND json_valid({tail}) THEN {tail} END"
+    )
+
+
+def json_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
+    assert prev is not None and isinstance(step.node, Json)
+    node = step.node
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
+    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
+    captures: list[Capture] = []
+    found: list[str] = []
+    for path, name in zip(node.paths, node.names, strict=True):
+        quoted = gen.string(path)
+        raw = f"json_extract(__rg_doc, {quoted})"
+        if "[*]" in path:
+            hit = f"coalesce(len({raw}) > 0, false)"
+            value = f"CAST(to_json({raw}) AS VARCHAR)"
+        else:
+            hit = f"({raw} IS NOT NULL)"
+            value = f"json_extract_string(__rg_doc, {quoted})"
+        found.append(hit)
+        captures.append(Capture(name.key, hit, value))
+    matched = "(" + " AND ".join(found) + ")"
+    return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
+
+
+def json_keys_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
+    """`json auto` first asks the data for its keys: every leaf's path (`$.a."b c"[0]`)."""
+    source = pending.auto_input
+    assert source is not None
+    text = source.col if source.type == "string" else f"CAST({source.col} AS VARCHAR)"
+    return (
+        f"{gen.with_clause()}\nSELECT DISTINCT j.fullkey AS v\n"
+        f"FROM {gen.source}, json_tree({json_document(text)}) AS j\n"
+        f"WHERE j.type NOT IN ('OBJECT', 'ARRAY') OR j.value IN ('{{}}', '[]')\n"
+        f"ORDER BY v\nLIMIT {MAX_KEYS}"
+    )
+
+
+def json_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
+    assert prev is not None and isinstance(step.node, JsonAuto)
+    node = step.node
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
+    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
+    paths: dict[str, list[str]] = {}
+    for key, path in step.computed:
+        paths.setdefault(key, []).append(f"json_extract_string(__rg_doc, {gen.string(path)})")
+    return f"SELECT {computed_columns(step, paths)}\n  FROM ({inner})"
+
+
+OPERATORS = (
+    Operator(Json, plan_json, json_sql, ("json",), parse_json),
+    Operator(JsonAuto, plan_json_auto, json_auto_sql, pending=json_keys_sql),
+)

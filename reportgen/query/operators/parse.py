@@ -1,0 +1,303 @@
+"""`parse "pattern" as a, b` (spec §4.1) and `parse regex` / `extract` (§4.3).
+
+An anchor pattern's literal segments sit around its unescaped stars:
+`"User=*: severity=*:"` -> ("User=", ": severity=", ":"). Each star captures lazily up to the
+next literal; a star that ends the pattern captures the rest of the input. The SQL finds each
+literal after the previous one with `instr` instead of running a regex: for an anchor pattern
+this is exactly the leftmost, lazy match of the spec (a later start or a later occurrence of a
+literal can only push the next literal further right), and several times faster than RE2
+submatch extraction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reportgen.errors import Span
+from reportgen.query.operators.base import Operator
+from reportgen.query.operators.parsing import (
+    INPUT,
+    Capture,
+    extraction_sql,
+    input_sql,
+    plan_extraction,
+    put_strings,
+    source_option,
+    strings,
+)
+from reportgen.query.plan.schema import RESCUED
+from reportgen.query.problems import semantic, span_of
+from reportgen.query.regex import scan_groups
+from reportgen.query.syntax.nodes import Name, RegexLiteral, Stage
+from reportgen.query.syntax.stream import Stream
+from reportgen.query.syntax.tokens import Kind, Token
+
+if TYPE_CHECKING:
+    from reportgen.query.generator import SqlGenerator
+    from reportgen.query.plan.steps import Step
+    from reportgen.query.planner import Planner
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "*": "*"}
+
+
+@dataclass(frozen=True)
+class Parse:
+    """`parse [field=f] "pattern" as a, b [nodrop]` (§4.1); `pattern` is the raw literal text."""
+
+    pattern: str
+    pattern_span: Span
+    names: tuple[Name, ...]
+    source: Name | None
+    nodrop: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class ParseRegex:
+    """`parse regex [field=f] "re" [, "re2"] [multi] [nodrop]` and `extract` (§4.3).
+
+    `regexes` keep the Java text (checked by the engine); `groups` are the named groups of each."""
+
+    regexes: tuple[RegexLiteral, ...]
+    groups: tuple[tuple[Name, ...], ...]
+    source: Name | None
+    multi: bool
+    nodrop: bool
+    span: Span
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        return tuple(name for names in self.groups for name in names)
+
+
+# --- anchor patterns --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    segments: tuple[str, ...]  # literal text around the stars (len = stars + 1)
+
+    @property
+    def stars(self) -> int:
+        return len(self.segments) - 1
+
+    @property
+    def has_literal(self) -> bool:
+        return any(self.segments)
+
+    @property
+    def double_star(self) -> bool:
+        """`**`: two stars with nothing between them (invalid)."""
+        return any(not segment for segment in self.segments[1:-1])
+
+
+def split_anchor(raw: str) -> Anchor:
+    """Split the raw text of a pattern literal at its unescaped stars, unescaping the literals:
+    `\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\*`; any other backslash stays as written."""
+    segments: list[str] = []
+    current: list[str] = []
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\" and index + 1 < len(raw):
+            following = raw[index + 1]
+            current.append(_ESCAPES.get(following, "\\" + following))
+            index += 2
+            continue
+        if char == "*":
+            segments.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    segments.append("".join(current))
+    return Anchor(tuple(segments))
+
+
+def anchor_positions(
+    gen: SqlGenerator, segments: tuple[str, ...]
+) -> tuple[list[str], list[str], str]:
+    """SQL for an anchor pattern split into literal `segments` around its stars.
+
+    Returns the position columns to add one after another (`__rg_p<k>`: 1-based start of
+    literal k, NULL once a literal is missing), the capture expression of each star, and the
+    "matched" condition. A trailing star captures the rest of the input.
+    """
+    s = INPUT
+    found: list[str] = []
+    captures: list[str] = []
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if index == last and not segment and index > 0:
+            captures.append(f"substr({s}, {_after(index - 1, segments)})")
+            break
+        if index == 0:
+            where = (
+                f"nullif(instr({s}, {gen.string(segment)}), 0)"
+                if segment
+                else f"(CASE WHEN {s} IS NOT NULL THEN 1 END)"
+            )
+        else:
+            start = _after(index - 1, segments)
+            where = f"{start} - 1 + nullif(instr(substr({s}, {start}), {gen.string(segment)}), 0)"
+            captures.append(f"substr({s}, {start}, __rg_p{index} - ({start}))")
+        found.append(f"{where} AS __rg_p{index}")
+    matched_at = len(found) - 1
+    return found, captures, f"(__rg_p{matched_at} IS NOT NULL)"
+
+
+def _after(index: int, segments: tuple[str, ...]) -> str:
+    """First position after literal `index`."""
+    return f"__rg_p{index} + {len(segments[index])}"
+
+
+# --- parse "pattern" --------------------------------------------------------------------------
+
+
+def parse_parse(stream: Stream, first: Token) -> Stage:
+    if stream.accept_word("regex") is not None:
+        return parse_regex(stream, first)
+    if (mode := stream.accept_word("xml")) is not None:
+        raise stream.out_of_scope(
+            span_of(stream.text, first.span.start, mode.span.end), f"operator 'parse {mode.text}'"
+        )
+    source = None
+    if stream.accept_word("field"):
+        stream.expect_op("=", "'field'")
+        source = stream.name("the field to parse after 'field='")
+    pattern = stream.peek()
+    if pattern is None or pattern.kind is not Kind.STRING:
+        raise stream.error("expected a quoted pattern after 'parse'")
+    stream.pos += 1
+    raw = pattern.text[1:-1]
+    stream.expect_word("as", "the parse pattern")
+    parenthesised = stream.accept_op("(") is not None
+    names = stream.names("a field name")
+    if parenthesised:
+        stream.expect_op(")", "the field names")
+    nodrop = stream.accept_word("nodrop") is not None
+    anchor = split_anchor(raw)
+    if anchor.double_star:
+        raise stream.error_at(pattern.span, "'**' in a parse pattern")
+    if anchor.stars != len(names):
+        stars = f"{anchor.stars} '*'" if anchor.stars != 1 else "1 '*'"
+        plural = "s" if len(names) != 1 else ""
+        message = f"parse pattern has {stars} but {len(names)} name{plural} after 'as'"
+        raise stream.error_at(pattern.span, message)
+    stream.no_duplicates(names)
+    span = stream.span_from(first.span.start)
+    return Parse(raw, pattern.span, tuple(names), source, nodrop, span)
+
+
+def plan_parse(planner: Planner, stage: Parse, prev: Step) -> Step:
+    if stage.source is not None:
+        planner.field(prev.schema, stage.source)
+    elif prev.schema.get("_raw") is None:
+        message = "'parse' reads '_raw', which is gone after aggregation"
+        planner.errors.append(
+            semantic(planner.text, stage.span, message, "use 'parse field=<name>'")
+        )
+    step = put_strings(planner, prev, stage.names)
+    schema = step.schema.with_internal(RESCUED) if stage.nodrop else step.schema
+    return dataclasses.replace(step, node=stage, schema=schema)
+
+
+def parse_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
+    """Anchor parse; rows that do not match are dropped unless `nodrop` or rescued by an
+    earlier nodrop parse (§4.2)."""
+    assert prev is not None and isinstance(step.node, Parse)
+    node = step.node
+    found, captures, matched = anchor_positions(gen, split_anchor(node.pattern).segments)
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
+    for position in found:
+        inner = f"SELECT *, {position} FROM ({inner})"
+    pairs = zip(node.names, captures, strict=True)
+    captured = [Capture(name.key, matched, capture) for name, capture in pairs]
+    return extraction_sql(step, prev, inner, captured, matched, node.nodrop)
+
+
+# --- parse regex / extract --------------------------------------------------------------------
+
+
+def parse_regex(stream: Stream, first: Token) -> Stage:
+    source = source_option(stream)
+    patterns = strings(stream, "a quoted regular expression")
+    source = source or source_option(stream)
+    multi = nodrop = False
+    while (option := stream.accept_word("multi", "nodrop")) is not None:
+        multi = multi or option.text.lower() == "multi"
+        nodrop = nodrop or option.text.lower() == "nodrop"
+    regexes: list[RegexLiteral] = []
+    groups: list[tuple[Name, ...]] = []
+    seen: set[str] = set()
+    for token in patterns:
+        found, problems = scan_groups(token.text[1:-1])
+        if problems:
+            start = token.span.start + 1 + problems[0].offset
+            span = span_of(stream.text, start, start + problems[0].length)
+            raise stream.error_at(span, problems[0].message)
+        if not found:
+            hint = "name what to extract, e.g. '(?<user>\\w+)'"
+            raise stream.error_at(token.span, "regular expression without a named group", hint)
+        names: list[Name] = []
+        for group in found:
+            start = token.span.start + 1 + group.offset
+            span = span_of(stream.text, start, start + len(group.name) + 4)
+            if group.name.lower() in seen:
+                raise stream.error_at(span, f"duplicate group name '{group.name}'")
+            seen.add(group.name.lower())
+            names.append(Name(group.name, span))
+        regexes.append(RegexLiteral(token.value, token.span))
+        groups.append(tuple(names))
+    span = stream.span_from(first.span.start)
+    return ParseRegex(tuple(regexes), tuple(groups), source, multi, nodrop, span)
+
+
+def plan_parse_regex(planner: Planner, stage: ParseRegex, prev: Step) -> Step:
+    if stage.multi and len(stage.regexes) > 1:
+        message = "'multi' takes one regular expression"
+        planner.errors.append(
+            semantic(planner.text, stage.span, message, "use one 'parse regex' per expression")
+        )
+    return plan_extraction(planner, stage, prev, stage.names)
+
+
+def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
+    assert prev is not None and isinstance(step.node, ParseRegex)
+    node = step.node
+    inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
+    captures: list[Capture] = []
+    found: list[str] = []
+    if node.multi:
+        regex = gen.regex(node.regexes[0].pattern)
+        lists = [
+            f"regexp_extract_all({INPUT}, {regex}, {i})" for i in range(1, 1 + len(node.groups[0]))
+        ]
+        unnests = [
+            f"unnest(CASE WHEN len({items}) = 0 THEN [NULL] ELSE {items} END) AS __rg_c{i}"
+            for i, items in enumerate(lists)
+        ]
+        inner = (
+            f"SELECT *, coalesce(len({lists[0]}) > 0, false) AS __rg_m, {', '.join(unnests)} "
+            f"FROM ({inner})"
+        )
+        captures = [
+            Capture(name.key, "__rg_m", f"__rg_c{i}") for i, name in enumerate(node.groups[0])
+        ]
+        return extraction_sql(step, prev, inner, captures, "__rg_m", node.nodrop)
+    for literal, names in zip(node.regexes, node.groups, strict=True):
+        regex = gen.regex(literal.pattern)
+        hit = f"coalesce(regexp_matches({INPUT}, {regex}), false)"
+        found.append(hit)
+        for index, name in enumerate(names, start=1):
+            captures.append(Capture(name.key, hit, f"regexp_extract({INPUT}, {regex}, {index})"))
+    matched = "(" + " AND ".join(found) + ")"
+    return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
+
+
+OPERATORS = (
+    Operator(Parse, plan_parse, parse_sql, ("parse",), parse_parse),
+    Operator(ParseRegex, plan_parse_regex, parse_regex_sql, ("extract",), parse_regex),
+)

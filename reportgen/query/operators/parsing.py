@@ -1,0 +1,239 @@
+"""What the parse family shares (spec §4): option grammar, nodrop planning, capture SQL, and the
+fields that come from the data (`json auto`, `kv auto`).
+
+Every parse-family stage reads one input text (`_raw` or `field=`), which its SQL puts in column
+`__rg_in`; each target field takes its capture where the stage's pattern matched (else keeps its
+old value), and rows where the stage did not match are dropped unless `nodrop`, or rescued by an
+earlier nodrop stage (§4.2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reportgen.query.operators.rows import retyped
+from reportgen.query.plan.schema import RESCUED, Field
+from reportgen.query.plan.steps import PendingPivot
+from reportgen.query.problems import semantic, span_of
+from reportgen.query.syntax.nodes import Name
+from reportgen.query.syntax.stream import Stream
+from reportgen.query.syntax.tokens import Kind, Token
+
+if TYPE_CHECKING:
+    from reportgen.query.generator import SqlGenerator
+    from reportgen.query.plan.steps import Step
+    from reportgen.query.planner import Planner
+
+INPUT = "__rg_in"
+MAX_KEYS = 10_000  # distinct keys `json auto`/`kv auto` look at
+MAX_AUTO_FIELDS = 100
+READS_RAW = "this parser reads '_raw', which is gone after aggregation"
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def source_option(stream: Stream) -> Name | None:
+    """`field=<name>`: the field to parse instead of `_raw`."""
+    if stream.accept_word("field") is None:
+        return None
+    stream.expect_op("=", "'field'")
+    return stream.name("the field to parse after 'field='")
+
+
+def strings(stream: Stream, what: str) -> list[Token]:
+    """`"a", "b", ...`: one or more quoted strings."""
+    token = stream.peek()
+    if token is None or token.kind is not Kind.STRING:
+        raise stream.error(f"expected {what}")
+    out = [stream.next()]
+    while (comma := stream.peek()) is not None and comma.is_op(","):
+        following = stream.peek(1)
+        if following is None or following.kind is not Kind.STRING:
+            break
+        stream.pos += 2
+        out.append(following)
+    return out
+
+
+def as_names(stream: Stream, wanted: int, noun: str) -> list[Name]:
+    """`as a, b`: exactly `wanted` names (none without `as`)."""
+    if stream.accept_word("as") is None:
+        return []
+    names = stream.names("a field name")
+    if len(names) != wanted:
+        span = span_of(stream.text, names[0].span.start, names[-1].span.end)
+        counts = f"{count_of(wanted, noun)} but {count_of(len(names), 'name')}"
+        raise stream.error_at(span, f"{counts} after 'as'")
+    return names
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def put_strings(planner: Planner, prev: Step, names: Sequence[Name]) -> Step:
+    """`prev` with a string field per name (an existing field keeps its spelling)."""
+    schema = prev.schema
+    ordering = prev.ordering
+    for name in names:
+        existing = schema.get(name.key)
+        display = existing.name if existing else name.text
+        column = planner.cols.col(name.key)
+        schema = schema.put(Field(name.key, display, "string", column))
+        ordering = retyped(ordering, column, "string")
+    return dataclasses.replace(
+        prev, schema=schema, ordering=ordering, condition=None, pivot=None, computed=()
+    )
+
+
+def check_source(planner: Planner, stage: Any, prev: Step) -> None:
+    """The input field exists (`field=`), or `_raw` still does."""
+    if stage.source is not None:
+        planner.field(prev.schema, stage.source)
+    elif prev.schema.get("_raw") is None:
+        planner.errors.append(
+            semantic(planner.text, stage.span, READS_RAW, "use 'field=<name>' to parse a field")
+        )
+
+
+def plan_extraction(planner: Planner, stage: Any, prev: Step, names: Sequence[Name]) -> Step:
+    """A parse-family stage adding string fields `names`; nodrop marks rescued rows."""
+    check_source(planner, stage, prev)
+    step = put_strings(planner, prev, names)
+    schema = step.schema.with_internal(RESCUED) if stage.nodrop else step.schema
+    return dataclasses.replace(step, node=stage, schema=schema)
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capture:
+    key: str
+    found: str  # condition: this capture's pattern matched
+    value: str
+
+
+def input_sql(gen: SqlGenerator, prev: Step, key: str, extra: str = "") -> str:
+    """The previous rows with the stage's input text as `__rg_in`."""
+    source = prev.schema.get(key)
+    text = "CAST(NULL AS VARCHAR)" if source is None else source.col
+    if source is not None and source.type != "string":
+        text = f"CAST({text} AS VARCHAR)"
+    return f"SELECT *, {text} AS {INPUT}{extra} FROM {gen.source}"
+
+
+def extraction_sql(
+    step: Step, prev: Step, inner: str, captures: list[Capture], matched: str, nodrop: bool
+) -> str:
+    """The CTE body of a parse-family stage over `inner` (rows with the input and helpers)."""
+    by_key = {capture.key: capture for capture in captures}
+    rescued_before = RESCUED in prev.schema.internal
+    columns: list[str] = []
+    for field in step.schema.fields:
+        capture = by_key.get(field.key)
+        if capture is None:
+            columns.append(field.col)
+            continue
+        old = prev.schema.get(field.key)
+        otherwise = "NULL" if old is None else old.col
+        if old is not None and old.type != "string":
+            otherwise = f"CAST({otherwise} AS VARCHAR)"
+        columns.append(
+            f"CASE WHEN {capture.found} THEN {capture.value} ELSE {otherwise} END AS {field.col}"
+        )
+    for column in step.schema.internal:
+        if column == RESCUED and nodrop:
+            flag = f"({RESCUED} OR {matched})" if rescued_before else matched
+            columns.append(f"{flag} AS {RESCUED}")
+        else:
+            columns.append(column)
+    sql = f"SELECT {', '.join(columns)}\n  FROM ({inner})"
+    if not nodrop:
+        sql += f"\n  WHERE {matched} OR {RESCUED}" if rescued_before else f"\n  WHERE {matched}"
+    return sql
+
+
+def computed_columns(step: Step, values: dict[str, list[str]]) -> str:
+    """Every column of `step`, the keys of `values` computed (several values: the first not
+    null), the others passed through."""
+    columns = [
+        (f"coalesce({', '.join(values[f.key])})" if len(values[f.key]) > 1 else values[f.key][0])
+        + f" AS {f.col}"
+        if f.key in values
+        else f.col
+        for f in step.schema.fields
+    ]
+    return ", ".join(columns + list(step.schema.internal))
+
+
+# --- fields from the data (`json auto`, `kv auto`) ----------------------------------------------
+
+Discover = Callable[[Any, Sequence[str]], list[tuple[str, list[str]]]]
+
+
+def plan_auto(
+    planner: Planner, stage: Any, prev: Step, discover: Discover, sanitize: bool
+) -> Step | PendingPivot:
+    """Fields come from the data: first a query for the keys (a pending step), then the plan
+    with one string field per key (`discover` maps the keys found to (name, sources) pairs;
+    `as` renames the listed `keys`; `sanitize`: key characters other than letters, digits and
+    `_` become `_`)."""
+    source = planner.field(prev.schema, stage.source) if stage.source else prev.schema.get("_raw")
+    if source is None:
+        if stage.source is None:
+            planner.errors.append(semantic(planner.text, stage.span, READS_RAW))
+        return dataclasses.replace(prev, node=stage, condition=None, pivot=None, computed=())
+    found_keys = planner.pivot_values.get(planner.index)
+    if found_keys is None:
+        return PendingPivot(planner.index, stage, auto_input=source)
+    schema = prev.schema
+    ordering = prev.ordering
+    computed: list[tuple[str, str]] = []
+    renames = {
+        (field_name(key) if sanitize else key).lower(): name
+        for key, name in zip(stage.keys, stage.names, strict=False)
+    }
+    for name, sources in discover(stage, found_keys):
+        target = renames.get(name.lower())
+        display = target.text if target else name
+        existing = schema.get(display.lower())
+        field = Field(
+            display.lower(),
+            existing.name if existing else display,
+            "string",
+            planner.cols.col(display.lower()),
+        )
+        schema = schema.put(field)
+        ordering = retyped(ordering, field.col, "string")
+        computed.extend((field.key, item) for item in sources)
+    return dataclasses.replace(
+        prev,
+        node=stage,
+        schema=schema,
+        ordering=ordering,
+        condition=None,
+        pivot=None,
+        computed=tuple(computed),
+    )
+
+
+def field_name(key: str) -> str:
+    """A key as a field name: characters other than letters, digits and `_` become `_`."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", key)
+
+
+def chosen(fields: list[tuple[str, list[str]]], keys: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """With `keys "a", "b"`: only those fields, in that order; at most MAX_AUTO_FIELDS."""
+    if keys:
+        wanted = {key.lower(): i for i, key in enumerate(keys)}
+        fields = [f for f in fields if f[0].lower() in wanted]
+        fields.sort(key=lambda f: wanted[f[0].lower()])
+    return fields[:MAX_AUTO_FIELDS]

@@ -1,0 +1,99 @@
+"""Planning: which fields exist after each stage, their types, and the row order (spec §0, §9).
+
+Planning resolves field names case-insensitively, checks every reference (unknown fields get a
+caret and a suggestion; problems of independent stages are all collected), and tracks the order
+rows are in so `sort` is stable and `limit` takes the right rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from reportgen.errors import QueryError
+from reportgen.query.operators import operator_of
+from reportgen.query.parser import Query
+from reportgen.query.plan.schema import (
+    LINE,
+    METADATA,
+    METADATA_KEYS,
+    SOURCE_NAME,
+    TS,
+    ColumnNames,
+    Field,
+    Schema,
+)
+from reportgen.query.plan.steps import NEWEST_FIRST, PendingPivot, Phase, Plan, Step
+from reportgen.query.problems import raise_semantic, unknown_field
+from reportgen.query.restrict import effective_scope
+from reportgen.query.syntax.nodes import Name, walk
+
+
+def names_in(node: object) -> Iterator[Name]:
+    """Every Name inside a node, in source order."""
+    return (item for item in walk(node) if isinstance(item, Name))
+
+
+class Planner:
+    """Plans one query: each stage's operator (found in the registry) turns the previous step
+    into the next. Operators use `field()` to resolve names (an unknown one is recorded with a
+    caret and a suggestion), `errors` and `warnings` to report, `cols` to name new columns, and
+    `index` (the stage being planned) with `pivot_values` for fields that come from the data."""
+
+    def __init__(
+        self,
+        query: Query,
+        pivot_values: Mapping[int, Sequence[str]],
+        tz: str = "UTC",
+        extra: Sequence[str] = (),
+    ) -> None:
+        self.query = query
+        self.tz = tz
+        self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
+        self.text = query.text
+        self.pivot_values = pivot_values
+        self.cols = ColumnNames()
+        self.errors: list[QueryError] = []
+        self.warnings: list[str] = []
+        self.index = 0
+        self.spelling: dict[str, str] = {}
+        for name in names_in((query.scope, query.stages)):
+            if name.key in METADATA_KEYS:
+                self.spelling.setdefault(name.key, name.text)
+
+    def plan(self) -> Plan:
+        fields = tuple(
+            Field(m.key, self.spelling.get(m.key, m.key), m.type, self.cols.col(m.key))
+            for m in METADATA
+        ) + tuple(Field(name, name, "string", self.cols.col(name)) for name in self.extra)
+        schema = Schema(fields, (TS, SOURCE_NAME, LINE))
+        steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
+        pending = None
+        for index, stage in enumerate(self.query.stages):
+            self.index = index
+            planned = operator_of(stage).plan(self, stage, steps[-1])
+            if isinstance(planned, PendingPivot):
+                pending = planned
+                break
+            steps.append(planned)
+        raise_semantic(self.errors)
+        kind: Phase = "aggregate" if any(s.phase == "aggregate" for s in steps) else "messages"
+        return Plan(tuple(steps), kind, tuple(self.warnings), pending)
+
+    def field(self, schema: Schema, name: Name) -> Field | None:
+        """The field `name` refers to, or None after recording an "unknown field" error."""
+        found = schema.get(name.key)
+        if found is None:
+            self.errors.append(unknown_field(self.text, name.span, name.text, schema.names))
+        return found
+
+
+def build_plan(
+    query: Query,
+    pivot_values: Mapping[int, Sequence[str]] | None = None,
+    tz: str = "UTC",
+    extra: Sequence[str] = (),
+) -> Plan:
+    """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
+    problem found. `extra` names the string columns of the log table beyond METADATA
+    (sources.yaml `fields`), lower case."""
+    return Planner(query, pivot_values or {}, tz, extra).plan()

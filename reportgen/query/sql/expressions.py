@@ -1,0 +1,223 @@
+"""`where` expressions -> DuckDB SQL, with the types and coercions of spec §5.2.
+
+Conditions compile to two-valued SQL (never NULL): a comparison with null is false and `!` of it
+is true, as the spec asks. Strings compare case-sensitively by code point; a comparison with a
+numeric operand converts the other side with TRY_CAST (non-numbers compare false); `in` is strict
+about types.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal as TypingLiteral
+
+from reportgen.errors import QueryError
+from reportgen.query.plan.schema import FieldType, Schema, sql_str
+from reportgen.query.problems import semantic, unknown_field
+from reportgen.query.regex import re2_pattern
+from reportgen.query.sql.functions import arith_sql, compile_call
+from reportgen.query.sql.values import text_number_sql
+from reportgen.query.syntax.catalog import BOOLEAN_FUNCTIONS
+from reportgen.query.syntax.nodes import (
+    Arith,
+    Call,
+    Compare,
+    Expr,
+    FieldRef,
+    InList,
+    Literal,
+    Logical,
+    Matches,
+    Negation,
+    RegexLiteral,
+    Ternary,
+)
+
+ValueType = FieldType | TypingLiteral["null"]
+NUMERIC = ("number", "time")
+
+
+def like_pattern(wildcard: str) -> str:
+    """A `matches` wildcard (only `*`, case-sensitive, whole string) as a LIKE pattern."""
+    escaped = wildcard.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def literal_sql(value: object) -> tuple[str, ValueType]:
+    if value is None:
+        return "NULL", "null"
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), "bool"
+    if isinstance(value, int):
+        return str(value), "number"
+    if isinstance(value, float):
+        # a bare 2.7 is a DECIMAL in DuckDB, and floor/ceil/abs of it would return Decimal
+        return f"CAST({value!r} AS DOUBLE)", "number"
+    return sql_str(str(value)), "string"
+
+
+def _text(sql: str, kind: ValueType) -> str:
+    return sql if kind == "string" else f"CAST({sql} AS VARCHAR)"
+
+
+class ExprCompiler:
+    """Compiles expressions against the fields of one stage; problems go to `errors`."""
+
+    def __init__(
+        self, text: str, schema: Schema, errors: list[QueryError], tz: str = "UTC"
+    ) -> None:
+        self.text = text
+        self.schema = schema
+        self.errors = errors
+        self.tz = tz  # formatDate/parseDate default zone
+
+    def condition(self, expr: Expr) -> str:
+        if isinstance(expr, Logical):
+            joiner = " AND " if expr.op == "and" else " OR "
+            return "(" + joiner.join(self.condition(item) for item in expr.items) + ")"
+        if isinstance(expr, Negation):
+            return f"(NOT {self.condition(expr.operand)})"
+        if isinstance(expr, Compare):
+            return self._compare(expr)
+        if isinstance(expr, Matches):
+            return self._matches(expr)
+        if isinstance(expr, InList):
+            return self._in(expr)
+        if isinstance(expr, Call) and expr.name.key in BOOLEAN_FUNCTIONS:
+            return self._call(expr)
+        sql, kind = self.value(expr)
+        if kind == "bool":
+            return f"coalesce({sql}, false)"
+        if kind == "string":
+            return f"coalesce({sql} = 'true', false)"
+        if kind in NUMERIC:
+            return f"coalesce({sql} <> 0, false)"
+        return "FALSE"
+
+    def value(self, expr: Expr) -> tuple[str, ValueType]:
+        if isinstance(expr, FieldRef):
+            found = self.schema.get(expr.name.key)
+            if found is None:
+                known = self.schema.names
+                self.errors.append(unknown_field(self.text, expr.span, expr.name.text, known))
+                return "NULL", "null"
+            return found.col, found.type
+        if isinstance(expr, Literal):
+            if isinstance(expr.value, float) and not math.isfinite(expr.value):
+                self.errors.append(semantic(self.text, expr.span, "number out of range"))
+                return "NULL", "null"
+            return literal_sql(expr.value)
+        if isinstance(expr, RegexLiteral):
+            message = "a regular expression is only valid after 'matches'"
+            self.errors.append(semantic(self.text, expr.span, message))
+            return "NULL", "null"
+        if isinstance(expr, Arith):
+            return arith_sql(expr.op, self.value(expr.left), self.value(expr.right))
+        if isinstance(expr, Ternary):
+            return self._ternary(expr)
+        if isinstance(expr, Call) and expr.name.key not in BOOLEAN_FUNCTIONS:
+            return compile_call(self, expr)
+        return self.condition(expr), "bool"
+
+    def _ternary(self, expr: Ternary) -> tuple[str, ValueType]:
+        """Both branches of one type keep it; mixed branches become text; null adapts."""
+        condition = self.condition(expr.condition)
+        (then, then_type), (other, other_type) = self.value(expr.then), self.value(expr.otherwise)
+        kinds = {then_type, other_type} - {"null"}
+        kind: ValueType
+        if not kinds:
+            return "NULL", "null"
+        if kinds <= {"number", "time"}:
+            kind = "number" if len(kinds) > 1 else kinds.pop()
+        elif len(kinds) == 1:
+            kind = kinds.pop()
+        else:
+            kind = "string"
+            then, other = _text(then, then_type), _text(other, other_type)
+        return f"(CASE WHEN {condition} THEN {then} ELSE {other} END)", kind
+
+    def _compare(self, expr: Compare) -> str:
+        left, left_type = self.value(expr.left)
+        right, right_type = self.value(expr.right)
+        if "null" in (left_type, right_type):
+            return "FALSE"
+        if left_type in NUMERIC or right_type in NUMERIC:
+            left, right = _number(left, left_type), _number(right, right_type)
+        elif left_type == "bool" and right_type == "bool":
+            pass
+        else:
+            left = f'({_text(left, left_type)} COLLATE "binary")'
+            right = _text(right, right_type)
+        op = "<>" if expr.op == "!=" else expr.op
+        return f"coalesce({left} {op} {right}, false)"
+
+    def _matches(self, expr: Matches) -> str:
+        subject, kind = self.value(expr.subject)
+        pattern = expr.pattern
+        if kind == "null":
+            sql = "FALSE"
+        elif isinstance(pattern, RegexLiteral):
+            regex = sql_str(re2_pattern(pattern.pattern))
+            sql = f"coalesce(regexp_full_match({_text(subject, kind)}, {regex}), false)"
+        elif isinstance(pattern, Literal) and pattern.value is not None:
+            text = (
+                pattern.value if isinstance(pattern.value, str) else literal_sql(pattern.value)[0]
+            )
+            like = sql_str(like_pattern(str(text)))
+            sql = f"coalesce({_text(subject, kind)} LIKE {like} ESCAPE '\\', false)"
+        else:
+            dynamic, dynamic_type = self.value(pattern)
+            if dynamic_type == "null":
+                sql = "FALSE"
+            else:
+                text = _text(dynamic, dynamic_type)
+                like = (
+                    f"replace(replace(replace(replace({text}, '\\', '\\\\'), '%', '\\%'), "
+                    "'_', '\\_'), '*', '%')"
+                )
+                sql = f"coalesce({_text(subject, kind)} LIKE {like} ESCAPE '\\', false)"
+        return f"(NOT {sql})" if expr.negated else sql
+
+    def _in(self, expr: InList) -> str:
+        subject, kind = self.value(expr.subject)
+        wanted = "number" if kind in NUMERIC else kind
+        items = [
+            literal_sql(item.value)[0]
+            for item in expr.items
+            if item.value is not None and literal_sql(item.value)[1] == wanted
+        ]
+        if kind == "null" or not items:
+            sql = "FALSE"
+        else:
+            sql = f"coalesce({subject} IN ({', '.join(items)}), false)"
+        return f"(NOT {sql})" if expr.negated else sql
+
+    def _call(self, expr: Call) -> str:
+        name = expr.name.key
+        args = [self.value(arg) for arg in expr.args]
+        if name == "contains":
+            (left, left_type), (right, right_type) = args
+            if "null" in (left_type, right_type):
+                return "FALSE"
+            a, b = _text(left, left_type), _text(right, right_type)
+            return f"coalesce(CASE WHEN {b} = '' THEN {a} = '' ELSE contains({a}, {b}) END, false)"
+        sql, kind = args[0]
+        if kind == "null":
+            return "TRUE"
+        if name == "isnull":
+            return f"({sql} IS NULL)"
+        if name in ("isnan", "isinfinity"):
+            test = "isnan" if name == "isnan" else "isinf"
+            return f"coalesce({test}(CAST({_number(sql, kind)} AS DOUBLE)), false)"
+        text = f"coalesce({_text(sql, kind)}, '')"
+        if name == "isempty":
+            return f"({text} = '')"
+        return f"regexp_full_match({text}, '[\\t-\\r ]*')"  # isBlank
+
+
+def _number(sql: str, kind: ValueType) -> str:
+    if kind in NUMERIC:
+        return sql
+    if kind == "bool":
+        return f"CAST({sql} AS INTEGER)"
+    return text_number_sql(sql)
