@@ -72,7 +72,7 @@ def compile_query(
     when a result was cut).
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values, window.tz, extra)
+    plan = build_plan(query, pivot_values, window.tz, extra, dialect)
     generator = SqlGenerator(plan, table, window.tz, window, dialect=dialect)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}

@@ -6,6 +6,7 @@ from reportgen.query.compile import compile_query
 from reportgen.query.operators.transpose import Transpose
 from reportgen.query.parser import parse_query
 from reportgen.query.plan.steps import Step
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.syntax.nodes import dump
 from reportgen.query.syntax.scope import ScopeLexer
 from reportgen.query.syntax.tokens import split_scope, split_stages, tokenize
@@ -17,8 +18,8 @@ def _label(step: Step, index: int) -> str:
     return f"{index}. {'search ' + name if index == 0 else name} [{step.phase}]"
 
 
-def explain(text: str, window: Window) -> str:
-    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`."""
+def explain(text: str, window: Window, dialect: Dialect = DUCKDB) -> str:
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text` in `dialect`."""
     query = parse_query(text)
     lines = [f"query: {query.text}"]
     lines += [f"warning: {w}" for w in query.warnings]
@@ -36,7 +37,7 @@ def explain(text: str, window: Window) -> str:
     for number, stage in enumerate(query.stages, start=1):
         lines.append(f"stage {number}:")
         lines.append(dump(stage, "  "))
-    compiled = compile_query(query, window)
+    compiled = compile_query(query, window, dialect=dialect)
     lines.append("\n== plan ==")
     previous: set[str] = set()
     for index, step in enumerate(compiled.plan.steps):
@@ -48,7 +49,7 @@ def explain(text: str, window: Window) -> str:
         if index and added:
             lines.append("   new:    " + ", ".join(added))
         if step.ordering:
-            lines.append("   order:  " + ", ".join(t.sql() for t in step.ordering))
+            lines.append("   order:  " + ", ".join(dialect.order_term(t) for t in step.ordering))
     lines.append("result: " + ", ".join(f"{c.name}:{c.type}" for c in compiled.columns))
     lines.append(f"kind: {compiled.kind}")
     lines += [f"warning: {w}" for w in compiled.plan.warnings]
@@ -64,5 +65,7 @@ def explain(text: str, window: Window) -> str:
             "-- then the query is compiled again with one column per value; the stages before it:"
         )
     lines.append(compiled.sql + ";")
-    lines.append(f"-- params: $start = {window.start.isoformat()}, $end = {window.end.isoformat()}")
+    first, last = dialect.param("start"), dialect.param("end")
+    bounds = f"{first} = {window.start.isoformat()}, {last} = {window.end.isoformat()}"
+    lines.append(f"-- params: {bounds}")
     return "\n".join(lines)

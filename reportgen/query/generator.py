@@ -110,11 +110,14 @@ class SqlGenerator:
         return fetch(self, pending)
 
     def search_sql(self, step: Step) -> str:
-        meta = {m.key: m.expr for m in METADATA}
+        dialect = self.dialect
+        meta = {
+            m.key: dialect.epoch_ms(f"t.{m.key}") if m.type == "time" else f"t.{m.key}"
+            for m in METADATA
+        }
         # Keys beyond METADATA are the table's extra columns (sources.yaml `fields`).
         columns = [
-            f"{meta.get(f.key, 't.' + self.dialect.ident(f.key))} AS {f.col}"
-            for f in step.schema.fields
+            f"{meta.get(f.key, 't.' + dialect.ident(f.key))} AS {f.col}" for f in step.schema.fields
         ]
         columns += [
             f"t._messagetime AS {TS}",
@@ -122,9 +125,9 @@ class SqlGenerator:
             f"t._messagecount AS {LINE}",
         ]
         assert isinstance(step.node, SCOPE_TYPES)
-        predicate = scope_sql(step.node)
+        predicate = scope_sql(step.node, dialect)
         where = f"t._messagetime >= {self.param('start')} AND t._messagetime < {self.param('end')}"
         if predicate != "TRUE":
             where += f"\n    AND {predicate}"
-        table = self.dialect.table(self.table)
+        table = dialect.table(self.table)
         return f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}"

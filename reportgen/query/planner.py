@@ -25,6 +25,7 @@ from reportgen.query.plan.schema import (
 from reportgen.query.plan.steps import NEWEST_FIRST, PendingPivot, Phase, Plan, Step
 from reportgen.query.problems import raise_semantic, unknown_field
 from reportgen.query.restrict import effective_scope
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.syntax.nodes import Name, walk
 
 
@@ -36,8 +37,9 @@ def names_in(node: object) -> Iterator[Name]:
 class Planner:
     """Plans one query: each stage's operator (found in the registry) turns the previous step
     into the next. Operators use `field()` to resolve names (an unknown one is recorded with a
-    caret and a suggestion), `errors` and `warnings` to report, `cols` to name new columns, and
-    `index` (the stage being planned) with `pivot_values` for fields that come from the data."""
+    caret and a suggestion), `errors` and `warnings` to report, `cols` to name new columns,
+    `index` (the stage being planned) with `pivot_values` for fields that come from the data,
+    and `dialect` for the SQL of expressions (compiled while planning)."""
 
     def __init__(
         self,
@@ -45,13 +47,15 @@ class Planner:
         pivot_values: Mapping[int, Sequence[str]],
         tz: str = "UTC",
         extra: Sequence[str] = (),
+        dialect: Dialect = DUCKDB,
     ) -> None:
         self.query = query
+        self.dialect = dialect
         self.tz = tz
         self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
         self.text = query.text
         self.pivot_values = pivot_values
-        self.cols = ColumnNames()
+        self.cols = ColumnNames(dialect.ident)
         self.errors: list[QueryError] = []
         self.warnings: list[str] = []
         self.index = 0
@@ -92,8 +96,9 @@ def build_plan(
     pivot_values: Mapping[int, Sequence[str]] | None = None,
     tz: str = "UTC",
     extra: Sequence[str] = (),
+    dialect: Dialect = DUCKDB,
 ) -> Plan:
-    """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
-    problem found. `extra` names the string columns of the log table beyond METADATA
-    (sources.yaml `fields`), lower case."""
-    return Planner(query, pivot_values or {}, tz, extra).plan()
+    """Plan `query` (`tz`: the report zone of date functions) with the expressions in `dialect`;
+    raise `QueryError` listing every problem found. `extra` names the string columns of the log
+    table beyond METADATA (sources.yaml `fields`), lower case."""
+    return Planner(query, pivot_values or {}, tz, extra, dialect).plan()

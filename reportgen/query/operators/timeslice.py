@@ -131,7 +131,7 @@ def timeslice_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     key = node.alias.key if node.alias else "_timeslice"
     width = width_ms(node, gen.window)
     if width is None:
-        bucket = f"epoch_ms(CAST({gen.param('start')} AS TIMESTAMPTZ))"
+        bucket = gen.dialect.epoch_ms(gen.dialect.window_bound("start"))
     else:
         bucket = gen.bucket_sql(TS, width)
     columns = [f"{bucket} AS {f.col}" if f.key == key else f.col for f in step.schema.fields]

@@ -7,6 +7,7 @@ Field names are case-insensitive (§9): a `Field` has a `key` (lower case) for i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -15,26 +16,25 @@ FieldType = Literal["string", "number", "time", "bool"]
 
 @dataclass(frozen=True)
 class Meta:
-    """A metadata column of the `logs` table: `expr` reads it (times become epoch ms)."""
+    """A metadata column of the `logs` table (times are timestamps there, epoch ms as fields)."""
 
     key: str
     type: FieldType
-    expr: str
 
 
 # Message results show `_messagetime`, `_raw`, the fields added by stages, then these in order.
 METADATA: tuple[Meta, ...] = (
-    Meta("_messagetime", "time", "epoch_ms(t._messagetime)"),
-    Meta("_raw", "string", "t._raw"),
-    Meta("_sourcehost", "string", "t._sourcehost"),
-    Meta("_sourcecategory", "string", "t._sourcecategory"),
-    Meta("_sourcename", "string", "t._sourcename"),
-    Meta("_source", "string", "t._source"),
-    Meta("_collector", "string", "t._collector"),
-    Meta("_size", "number", "t._size"),
-    Meta("_messagecount", "number", "t._messagecount"),
-    Meta("_receipttime", "time", "epoch_ms(t._receipttime)"),
-    Meta("_format", "string", "t._format"),
+    Meta("_messagetime", "time"),
+    Meta("_raw", "string"),
+    Meta("_sourcehost", "string"),
+    Meta("_sourcecategory", "string"),
+    Meta("_sourcename", "string"),
+    Meta("_source", "string"),
+    Meta("_collector", "string"),
+    Meta("_size", "number"),
+    Meta("_messagecount", "number"),
+    Meta("_receipttime", "time"),
+    Meta("_format", "string"),
 )
 METADATA_KEYS = frozenset(meta.key for meta in METADATA)
 
@@ -44,14 +44,6 @@ TS = "__rg_ts"
 SOURCE_NAME = "__rg_sn"
 LINE = "__rg_mc"
 RESCUED = "__rg_rescued"
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -70,12 +62,7 @@ class Field:
 class OrderTerm:
     col: str
     descending: bool
-    text: bool  # compare by code point (COLLATE "binary")
-
-    def sql(self) -> str:
-        collate = ' COLLATE "binary"' if self.text else ""
-        direction = "DESC" if self.descending else "ASC"
-        return f"{self.col}{collate} {direction} NULLS LAST"
+    text: bool  # compare by code point (DuckDB: COLLATE "binary")
 
 
 @dataclass(frozen=True)
@@ -115,10 +102,12 @@ class Schema:
 
 
 class ColumnNames:
-    """Hands out SQL identifiers: the key itself when plain, else a unique `__rg_f<n>_...`."""
+    """Hands out SQL identifiers: the key itself when plain, else a unique `__rg_f<n>_...`,
+    quoted by `quote` (the dialect's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, quote: Callable[[str], str]) -> None:
         self._used: dict[str, str] = {}
+        self._quote = quote
 
     def col(self, key: str) -> str:
         if key in self._used:
@@ -127,5 +116,5 @@ class ColumnNames:
             ident = key
         else:
             ident = f"__rg_f{len(self._used)}_" + re.sub(r"[^a-z0-9_]", "_", key)[:24]
-        self._used[key] = quote_ident(ident)
+        self._used[key] = self._quote(ident)
         return self._used[key]

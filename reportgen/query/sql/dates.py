@@ -1,7 +1,10 @@
-"""`formatDate` and `parseDate` (spec §5.5): Java `SimpleDateFormat` patterns over DuckDB's
-strftime/strptime, in the report zone unless a zone is given.
+"""`formatDate` and `parseDate` (spec §5.5): Java `SimpleDateFormat` patterns, in the report
+zone unless a zone is given.
 
-Patterns and zones must be quoted literals (they are translated when the query is compiled).
+Patterns and zones must be quoted literals: they are checked and translated to a strftime
+pattern when the query is compiled (the supported letters are the same on every engine); the
+dialect spells the formatting and parsing (DuckDB's strftime/strptime, Spark's datetime
+patterns).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import re
 import zoneinfo
 
 from reportgen.errors import suggestion
-from reportgen.query.plan.schema import sql_str
 from reportgen.query.problems import semantic
 from reportgen.query.sql.values import Compiler, Typed, number_sql, text_sql
 from reportgen.query.syntax.nodes import Call, Literal
@@ -153,22 +155,8 @@ def format_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
     """`formatDate(ms[, pattern[, zone]])` -> text; null or a non-number -> null."""
     pattern, zone = _pattern(c, call, 1), _zone(c, call, 2)
     if pattern is None or zone is None or args[0][1] == "null":
-        return "CAST(NULL AS VARCHAR)", "string"
-    instant = f"to_timestamp(CAST({number_sql(*args[0])} AS DOUBLE) / 1000.0)"
-    local = f"timezone({sql_str(zone)}, {instant})"
-    if "%z" not in pattern:
-        return f"strftime({local}, {sql_str(pattern)})", "string"
-    # the zone offset at that instant, as +HHMM (strftime of a local time has no zone)
-    seconds = f"CAST(epoch({local}) - epoch({instant}) AS BIGINT)"
-    offset = (
-        f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END || "
-        f"lpad(CAST(abs({seconds}) // 3600 AS VARCHAR), 2, '0') || "
-        f"lpad(CAST(abs({seconds}) % 3600 // 60 AS VARCHAR), 2, '0'))"
-    )
-    parts = [
-        f"strftime({local}, {sql_str(piece)})" if piece else "''" for piece in pattern.split("%z")
-    ]
-    return f"({f' || {offset} || '.join(parts)})", "string"
+        return f"CAST(NULL AS {c.dialect.text_type})", "string"
+    return c.dialect.format_date(number_sql(c.dialect, *args[0]), pattern, zone), "string"
 
 
 def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
@@ -177,8 +165,5 @@ def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
     if pattern is None or zone is None or args[0][1] == "null":
         return "CAST(NULL AS BIGINT)", "number"
     # the text must start with the date; what follows it is ignored
-    prefix = f"regexp_extract({text_sql(*args[0])}, {sql_str(prefix_regex(pattern))})"
-    parsed = f"try_strptime({prefix}, {sql_str(pattern)})"
-    if "%z" in pattern:
-        return f"epoch_ms({parsed})", "number"
-    return f"epoch_ms(timezone({sql_str(zone)}, {parsed}))", "number"
+    text = text_sql(c.dialect, *args[0])
+    return c.dialect.parse_date(text, pattern, prefix_regex(pattern), zone), "number"
