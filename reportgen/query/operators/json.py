@@ -197,21 +197,11 @@ def plan_json_auto(planner: Planner, stage: JsonAuto, prev: Step) -> Step | Pend
 # --- SQL --------------------------------------------------------------------------------------
 
 
-def json_document(gen: SqlGenerator, text: str) -> str:
-    """The JSON document of a text: all of it, or from its first `{` (a syslog prefix)."""
-    d = gen.dialect
-    tail = f"substr({text}, instr({text}, '{{'))"
-    return (
-        f"CASE WHEN {d.json_valid(text)} THEN {text} "
-        f"WHEN instr({text}, '{{') > 0 AND {d.json_valid(tail)} THEN {tail} END"
-    )
-
-
 def json_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, Json)
     node = step.node
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    inner = f"SELECT *, {json_document(gen, INPUT)} AS __rg_doc FROM ({inner})"
+    inner = f"SELECT *, {gen.dialect.json_document(INPUT)} AS __rg_doc FROM ({inner})"
     captures: list[Capture] = []
     found: list[str] = []
     for path, name in zip(node.paths, node.names, strict=True):
@@ -231,7 +221,7 @@ def json_keys_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
     source = pending.auto_input
     assert source is not None
     text = source.col if source.type == "string" else gen.dialect.text(source.col)
-    leaves = gen.dialect.json_leaf_paths(gen.source, json_document(gen, text), MAX_KEYS)
+    leaves = gen.dialect.json_leaf_paths(gen.source, gen.dialect.json_document(text), MAX_KEYS)
     return f"{gen.with_clause()}\n{leaves}"
 
 
@@ -239,7 +229,7 @@ def json_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, JsonAuto)
     node = step.node
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    inner = f"SELECT *, {json_document(gen, INPUT)} AS __rg_doc FROM ({inner})"
+    inner = f"SELECT *, {gen.dialect.json_document(INPUT)} AS __rg_doc FROM ({inner})"
     paths: dict[str, list[str]] = {}
     for key, path in step.computed:
         paths.setdefault(key, []).append(gen.dialect.json_text("__rg_doc", path))

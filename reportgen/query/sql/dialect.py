@@ -289,8 +289,14 @@ class Dialect:
 
     # --- JSON -----------------------------------------------------------------------------------
 
-    def json_valid(self, text: str) -> str:
-        return f"json_valid({text})"
+    def json_document(self, text: str) -> str:
+        """The JSON document of a text: all of it, or from its first `{` (a syslog prefix);
+        NULL when neither is JSON."""
+        tail = f"substr({text}, instr({text}, '{{'))"
+        return (
+            f"CASE WHEN json_valid({text}) THEN {text} "
+            f"WHEN instr({text}, '{{') > 0 AND json_valid({tail}) THEN {tail} END"
+        )
 
     def json_found(self, doc: str, path: str) -> str:
         """Whether the JSON path (`$."a"[0]`) exists in `doc` (a JSON null counts)."""

@@ -1,0 +1,123 @@
+"""Spark, the engine beyond one machine (design D11): the snapshot ingested into a cached
+`logs` view, queries run as Spark SQL, only the (capped) results collected to the driver."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.spark.messages import first_line
+from reportgen.errors import ExecutionError
+from reportgen.query.sql.spark import SparkDialect
+from reportgen.snapshot.model import SnapshotInfo
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+SPARK = SparkDialect()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class SparkEngine(Engine):
+    """A SparkSession holding the temporary view `logs`. `closer` releases what opened it (the
+    session, cached data, temporary files); without one, `close()` leaves the session running
+    (tests share one)."""
+
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(
+        self,
+        spark: SparkSession,
+        info: SnapshotInfo | None = None,
+        *,
+        closer: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(info or SnapshotInfo([], [], 0, None, None, {}, ""))
+        self.spark = spark
+        self._closer = closer
+
+    def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
+        try:
+            frame = self.spark.sql(SPARK.bind(sql, params))
+            return collect(frame)
+        except Exception as error:
+            if not _is_spark_error(error):
+                raise
+            raise ExecutionError(f"query failed: {first_line(error)}") from error
+
+    def columns(self, table: str = LOG_TABLE) -> tuple[str, ...]:
+        try:
+            return tuple(self.spark.table(table).columns)
+        except Exception as error:
+            if not _is_spark_error(error):
+                raise
+            return ()
+
+    def regex_error(self, pattern: str) -> str | None:
+        try:
+            self.spark.sql(f"SELECT rlike('', {SPARK.string(pattern)})").collect()
+        except Exception as error:
+            if not _is_spark_error(error):
+                raise
+            return _regex_reason(first_line(error))
+        return None
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+
+
+def collect(frame: DataFrame) -> list[tuple[Any, ...]]:
+    """The rows of `frame` as tuples: timestamps as aware UTC datetimes (read as epoch
+    microseconds, whatever the session or Python zone), decimals as floats."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampNTZType, TimestampType
+
+    names = [f"c{i}" for i in range(len(frame.columns))]
+    renamed = frame.toDF(*names)
+    times = {
+        i
+        for i, field in enumerate(renamed.schema.fields)
+        if isinstance(field.dataType, TimestampType | TimestampNTZType)
+    }
+    if times:
+        renamed = renamed.select(
+            *(
+                F.unix_micros(F.col(name)).alias(name) if i in times else F.col(name)
+                for i, name in enumerate(names)
+            )
+        )
+    out = []
+    for row in renamed.collect():
+        values = tuple(row)
+        out.append(tuple(_value(v, i in times) for i, v in enumerate(values)))
+    return out
+
+
+def _value(value: Any, time: bool) -> Any:
+    if value is None:
+        return None
+    if time:
+        return _EPOCH + timedelta(microseconds=int(value))
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _regex_reason(message: str) -> str:
+    # Java's PatternSyntaxException: "<description> near index N" (+ the pattern on a line of
+    # its own, already dropped by first_line)
+    for prefix in ("The value", "Invalid"):
+        if message.startswith(prefix) and ":" in message:
+            message = message.rsplit(":", 1)[-1].strip()
+    return message
+
+
+def _is_spark_error(error: BaseException) -> bool:
+    """Errors Spark raises for a query (not our own bugs, which must stay loud)."""
+    module = type(error).__module__
+    return module.startswith(("pyspark", "py4j", "grpc"))
