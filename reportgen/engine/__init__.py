@@ -13,30 +13,46 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.options import ENGINES, SparkOptions, check_engine, is_uri
 from reportgen.engine.result import Column, Result
 from reportgen.engine.run import run_query
-from reportgen.errors import UsageError, suggestion
+from reportgen.errors import UsageError
 from reportgen.snapshot.cache import Progress
 
-ENGINES = ("duckdb",)
-
-__all__ = ["ENGINES", "LOG_TABLE", "Column", "Engine", "Result", "open_engine", "run_query"]
+__all__ = [
+    "ENGINES",
+    "LOG_TABLE",
+    "Column",
+    "Engine",
+    "Result",
+    "SparkOptions",
+    "open_engine",
+    "run_query",
+]
 
 
 def open_engine(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     sources: Path | None = None,
     *,
     cache: Path | None = None,
     progress: Progress | None = None,
     engine: str = "duckdb",
+    spark: SparkOptions | None = None,
 ) -> Engine:
-    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`)."""
-    if engine == "duckdb":
-        from reportgen.engine.duckdb import DuckDBEngine
+    """Ingest the snapshot `paths` on `engine`: DuckDB (reusing the ingest cache under
+    `cache`), or Spark as `spark` says (URIs in `paths` need Spark)."""
+    engine = check_engine(engine, "--engine")
+    if engine == "spark":
+        from reportgen.engine.spark import SparkEngine
 
-        return DuckDBEngine.open(paths, sources, cache, progress)
-    raise UsageError(
-        f"unknown engine '{engine}' (--engine)",
-        hint=suggestion(engine, ENGINES) or "expected: " + ", ".join(ENGINES),
-    )
+        return SparkEngine.open(paths, sources, spark or SparkOptions())
+    uris = [str(path) for path in paths if is_uri(path)]
+    if uris:
+        raise UsageError(
+            f"{uris[0]}: URIs are read by Spark (--logs)",
+            hint="add --engine spark, or give a local path",
+        )
+    from reportgen.engine.duckdb import DuckDBEngine
+
+    return DuckDBEngine.open([Path(path) for path in paths], sources, cache, progress)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import UsageError, suggestion
+from reportgen.snapshot import sources
 
-ENGINES = ("duckdb", "spark")
+ENGINES: tuple[str, ...] = sources.ENGINES
 ENGINE_VARIABLE = "REPORTGEN_ENGINE"
 DEFAULT_MASTER = "local[*]"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

@@ -13,6 +13,7 @@ sources:
     exclude: ["*/var/log/*.old"]             # optional: globs of files not to collect
     fields: {cluster: prod-eks}              # optional: fields added to every record
 max_line_chars: 1048576                      # optional: longer lines are truncated
+engine: spark                                # optional: the default engine (duckdb | spark)
 ```
 The file is composed (not just loaded) with PyYAML's safe loader so every problem can name its
 `file:line:col` (see `reportgen.snapshot.sources_check`); all problems are collected and raised
@@ -30,6 +31,8 @@ from pathlib import Path
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
 MULTILINE_MODES: tuple[str, ...] = ("auto", "header", "none")
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+"""The engines `engine:` may name (the snapshot's default engine, see reportgen.engine.options)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Sources:
     entries: tuple[Source, ...] = ()
     path: Path | None = None
     max_line_chars: int = MAX_LINE_CHARS
+    engine: str | None = None
 
     def field_names(self) -> set[str]:
         """The names of the `fields` of every entry."""

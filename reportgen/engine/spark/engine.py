@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.options import SparkOptions
+from reportgen.engine.spark.files import gather
+from reportgen.engine.spark.ingest import ingest
 from reportgen.engine.spark.messages import first_line
+from reportgen.engine.spark.session import start_session
 from reportgen.errors import ExecutionError
 from reportgen.query.sql.spark import SparkDialect
 from reportgen.snapshot.model import SnapshotInfo
@@ -39,6 +45,36 @@ class SparkEngine(Engine):
         super().__init__(info or SnapshotInfo([], [], 0, None, None, {}, ""))
         self.spark = spark
         self._closer = closer
+
+    @classmethod
+    def open(
+        cls, paths: Sequence[Path | str], sources: Path | None, options: SparkOptions
+    ) -> SparkEngine:
+        """Start or reach Spark as `options` say and ingest the snapshot `paths` there."""
+        from pyspark.sql import SparkSession
+
+        shared = SparkSession.getActiveSession() if not options.remote else None
+        spark, log4j = start_session(options)
+        workdir = tempfile.TemporaryDirectory(prefix="reportgen-spark-")
+        cached: list[Any] = []
+
+        def close() -> None:
+            for frame in cached:
+                frame.unpersist()
+            workdir.cleanup()
+            if shared is None and not options.remote:
+                spark.stop()
+            if log4j is not None:
+                log4j.unlink(missing_ok=True)
+
+        try:
+            inputs = gather(spark, paths, sources, Path(workdir.name))
+            info, frames = ingest(spark, inputs)
+            cached.extend(frames)
+        except BaseException:
+            close()
+            raise
+        return cls(spark, info, closer=close)
 
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
         try:
