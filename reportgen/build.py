@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen import __version__
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import write_atomic
@@ -52,7 +53,7 @@ class BuildResult:
 def build(
     dashboard_paths: Sequence[Path],
     *,
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     out: Path = Path("out"),
     at: str | None = None,
@@ -63,6 +64,7 @@ def build(
     variables: Mapping[str, str] | None = None,
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    engine: EngineChoice | None = None,
     page_size: str | None = None,
     orientation: str | None = None,
 ) -> BuildResult:
@@ -80,7 +82,7 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, engine=engine)
     result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:

@@ -25,7 +25,55 @@ def _no_cache_option(command: F) -> F:
     )(command)
 
 
+def _engine_options(command: F) -> F:
+    command = click.option(
+        "--spark-conf",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A Spark setting (repeatable), e.g. spark.executor.memory=4g.",
+    )(command)
+    command = click.option(
+        "--spark-remote",
+        envvar="REPORTGEN_SPARK_REMOTE",
+        default=None,
+        metavar="sc://HOST:PORT",
+        help="Spark Connect server (Databricks, Spark 4); wins over --spark-master.",
+    )(command)
+    command = click.option(
+        "--spark-master",
+        envvar="REPORTGEN_SPARK_MASTER",
+        default="local[*]",
+        show_default=True,
+        metavar="URL",
+        help="Spark master: local[N], spark://host:7077, yarn, k8s://...",
+    )(command)
+    command = click.option(
+        "--engine",
+        default=None,
+        metavar="duckdb|spark",
+        help="Engine (default: sources.yaml's engine:, else $REPORTGEN_ENGINE, else duckdb).",
+    )(command)
+    return command
+
+
+def _engine_choice(
+    engine: str | None, spark_master: str, spark_remote: str | None, spark_conf: tuple[str, ...]
+) -> Any:
+    """The engine options as an EngineChoice (bad values fail before any work)."""
+    from reportgen.engine.options import (
+        EngineChoice,
+        SparkOptions,
+        check_engine,
+        parse_spark_conf,
+    )
+
+    name = check_engine(engine, "--engine") if engine else None
+    spark = SparkOptions(spark_master, spark_remote or None, parse_spark_conf(spark_conf))
+    return EngineChoice(name, spark)
+
+
 def _snapshot_options(command: F) -> F:
+    command = _engine_options(command)
     command = _no_cache_option(command)
     command = click.option(
         "--tz",
@@ -48,10 +96,10 @@ def _snapshot_options(command: F) -> F:
     )(command)
     command = click.option(
         "--logs",
-        type=click.Path(path_type=Path),
         multiple=True,
         metavar="PATH",
-        help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+        help="Snapshot: a folder, tarball or file, or on Spark a URI such as s3a://bucket/logs/ "
+        "(repeatable). Default: the bundled sample.",
     )(command)
     return command
 
@@ -129,7 +177,7 @@ def cli() -> None:
 @_gate_options
 def build(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -143,6 +191,10 @@ def build(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -150,6 +202,7 @@ def build(
     from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     result = run_build(
         dashboards,
         logs=logs,
@@ -165,6 +218,7 @@ def build(
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,
+        engine=choice,
     )
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -219,7 +273,7 @@ def build(
 @_gate_options
 def publish(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -232,6 +286,10 @@ def publish(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -240,6 +298,7 @@ def publish(
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     teams = []
     if team_names and teams_file is None:
         raise UsageError("--team needs --teams FILE (the site config listing the teams)")
@@ -261,6 +320,7 @@ def publish(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
         cache=not no_cache,
+        engine=choice,
     )
     for path in result.runs:
         click.echo(f"published {path}")
@@ -326,7 +386,7 @@ def publish(
 )
 def mail(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -344,6 +404,10 @@ def mail(
     dry_run: bool,
     out: Path,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
     from reportgen.errors import UsageError
@@ -351,6 +415,7 @@ def mail(
     from reportgen.publish.siteconfig import load_site_config, select_teams
     from reportgen.publish.smtp import SmtpSettings
 
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     team = None
     if team_name is not None:
         if teams_file is None:
@@ -368,6 +433,7 @@ def mail(
         day=day,
         tz=tz,
         cache=not no_cache,
+        engine=choice,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -406,7 +472,7 @@ def mail(
 @click.option("--explain", is_flag=True, help="Show tokens, AST, plan and SQL instead of rows.")
 def query(
     query: str,
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -416,6 +482,10 @@ def query(
     output: str,
     explain: bool,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -430,10 +500,11 @@ def query(
         raise UsageError("--range cannot be combined with --from/--to", hint="use one or the other")
     if range_ is not None and range_.strip().lower() not in RANGE_WORDS:
         parse_duration(range_)  # bad input fails before any ingestion
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, engine=choice)
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -448,7 +519,7 @@ def query(
         else:
             window = session.window(range_ or "all")
         if explain:
-            click.echo(explain_query(query, window))
+            click.echo(explain_query(query, window, session.engine.dialect))
             return
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
@@ -515,10 +586,10 @@ def snapshot() -> None:
 @snapshot.command()
 @click.option(
     "--logs",
-    type=click.Path(path_type=Path),
     multiple=True,
     metavar="PATH",
-    help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+    help="Snapshot: a folder, tarball or file, or on Spark a URI (repeatable). Default: the "
+    "bundled sample.",
 )
 @click.option(
     "--sources",
@@ -531,13 +602,24 @@ def snapshot() -> None:
     "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @_no_cache_option
-def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
+@_engine_options
+def inspect(
+    logs: tuple[str, ...],
+    sources: Path | None,
+    output: str,
+    no_cache: bool,
+    engine: str | None,
+    spark_master: str,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
+) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
     from reportgen.engine.inspect import inspect_files
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
-    session = open_session(logs, sources, cache=not no_cache)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
+    session = open_session(logs, sources, cache=not no_cache, engine=choice)
     try:
         views = inspect_files(session.engine)
         render = inspect_json if output == "json" else inspect_table

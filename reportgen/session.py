@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from reportgen.bundled import bundled_snapshot
 from reportgen.engine import Engine, open_engine
+from reportgen.engine.options import EngineChoice, is_uri
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
 from reportgen.snapshot import SnapshotInfo
@@ -48,42 +50,49 @@ class Session:
 
 
 def open_session(
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     *,
     at: str | None = None,
     tz: str = "UTC",
     cache: bool = True,
+    engine: EngineChoice | None = None,
 ) -> Session:
     """Ingest `logs` (default: the bundled sample) and fix the reference instant.
 
-    `at` is ISO 8601 or None for the minute after the snapshot's latest message. With `cache`,
-    an unchanged snapshot is not ingested again (see reportgen.snapshot.cache).
+    `logs` are local paths or (on Spark) URIs. `at` is ISO 8601 or None for the minute after
+    the snapshot's latest message. With `cache`, an unchanged snapshot is not ingested again
+    (DuckDB, see reportgen.snapshot.cache). `engine` says which engine runs it (default: as
+    sources.yaml or $REPORTGEN_ENGINE say, else DuckDB).
     """
     zone_info(tz)
-    paths = list(logs)
+    paths: list[Path | str] = [p if is_uri(p) else Path(p) for p in logs]
     bundled = not paths
     if bundled:
         paths = [bundled_snapshot()]
     for path in paths:
-        if not path.exists():
+        if isinstance(path, Path) and not path.exists():
             raise SnapshotError(f"no such file or folder: {path} (--logs)")
     if sources is not None and not sources.is_file():
         raise SnapshotError(f"no such file: {sources} (--sources)")
-    shown = terminal_progress()
+    choice = engine or EngineChoice()
+    name = choice.resolve(paths, sources, os.environ)
+    shown = terminal_progress() if name == "duckdb" else None
     try:
-        engine = open_engine(
+        opened = open_engine(
             paths,
             sources,
             cache=cache_dir() if cache else None,
             progress=shown[0] if shown else None,
+            engine=name,
+            spark=choice.spark,
         )
     finally:
         if shown:
             shown[1](0, 0, 0)
     try:
-        instant = parse_instant(at, tz) if at else default_at(engine.info.end)
+        instant = parse_instant(at, tz) if at else default_at(opened.info.end)
     except BaseException:
-        engine.close()
+        opened.close()
         raise
-    return Session(engine, instant, tz, bundled)
+    return Session(opened, instant, tz, bundled)

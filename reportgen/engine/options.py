@@ -1,7 +1,7 @@
 """Which engine runs a build, and how to reach Spark: plain settings, no engine imported.
 
-The command line, `sources.yaml` (`engine:`) and `$REPORTGEN_ENGINE` choose the engine; the
-first that says something wins, in that order, else DuckDB.
+The command line (`--engine`), `sources.yaml` (`engine:`) and `$REPORTGEN_ENGINE` choose the
+engine; the first that says something wins, in that order, else DuckDB.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 
 from reportgen.errors import UsageError, suggestion
 from reportgen.snapshot import sources
+from reportgen.snapshot.discover import SOURCES_FILE
+from reportgen.snapshot.sources_check import load_sources
 
 ENGINES: tuple[str, ...] = sources.ENGINES
 ENGINE_VARIABLE = "REPORTGEN_ENGINE"
@@ -30,6 +32,32 @@ class SparkOptions:
     master: str = DEFAULT_MASTER
     remote: str | None = None
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """What the command line says about the engine: `name` None leaves the choice to
+    sources.yaml, $REPORTGEN_ENGINE, then DuckDB; `spark` says how to reach Spark."""
+
+    name: str | None = None
+    spark: SparkOptions = field(default_factory=SparkOptions)
+
+    def resolve(
+        self, paths: Sequence[Path | str], explicit: Path | None, environ: Mapping[str, str]
+    ) -> str:
+        """The engine for the snapshot `paths` (and an explicit sources.yaml)."""
+        return choose_engine(self.name, configured_engine(paths, explicit), environ)
+
+
+def configured_engine(paths: Sequence[Path | str], explicit: Path | None) -> str | None:
+    """The `engine:` of the sources.yaml that applies: `--sources`, else the first local
+    folder's own (a URI's sources.yaml is only read once Spark runs)."""
+    if explicit is not None:
+        return load_sources(explicit).engine
+    for path in paths:
+        if not is_uri(path) and (Path(path) / SOURCES_FILE).is_file():
+            return load_sources(Path(path) / SOURCES_FILE).engine
+    return None
 
 
 def is_uri(text: str | Path) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportgen.build import evaluate, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import UsageError
 from reportgen.output import write_atomic
 from reportgen.publish.mail import Envelope, compose, csv_attachments
@@ -71,12 +72,13 @@ def mail_reports(
     settings: SmtpSettings,
     env: Mapping[str, str],
     *,
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     at: str | None = None,
     day: str | None = None,
     tz: str | None = None,
     cache: bool = True,
+    engine: EngineChoice | None = None,
 ) -> MailResult:
     """Build each dashboard and send it as one message (or write `<out>/<name>.eml`)."""
     if not request.sender:
@@ -89,7 +91,7 @@ def mail_reports(
     if day is not None:
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
-    session = open_session(logs, sources, at=at, tz=zone, cache=cache)
+    session = open_session(logs, sources, at=at, tz=zone, cache=cache, engine=engine)
     result = MailResult()
     try:
         stamp = run_date(session, zone).isoformat()

@@ -21,6 +21,7 @@ from typing import Any
 
 from reportgen.build import check_formats, evaluate, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import format_result, write_atomic
@@ -81,7 +82,7 @@ def publish(
     dashboard_paths: Sequence[Path],
     *,
     site: Path = Path("site"),
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     days: Sequence[str] = (),
     at: str | None = None,
@@ -92,6 +93,7 @@ def publish(
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    engine: EngineChoice | None = None,
 ) -> PublishResult:
     """Publish every dashboard for each date into `site` (and into each team's part of it).
 
@@ -123,7 +125,7 @@ def publish(
         seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
-    base = open_session(logs, sources, at=instants[0], tz=zone, cache=cache)
+    base = open_session(logs, sources, at=instants[0], tz=zone, cache=cache, engine=engine)
     result = PublishResult()
     staging = archive.new_staging(site)
     try:
