@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 SPARK = SparkDialect()
+_PATTERN_ERROR = re.compile(r"PatternSyntaxException: ([^\n]+)")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -53,7 +55,7 @@ class SparkEngine(Engine):
         """Start or reach Spark as `options` say and ingest the snapshot `paths` there."""
         from pyspark.sql import SparkSession
 
-        shared = SparkSession.getActiveSession() if not options.remote else None
+        shared = SparkSession.getActiveSession()
         spark, log4j = start_session(options)
         workdir = tempfile.TemporaryDirectory(prefix="reportgen-spark-")
         cached: list[Any] = []
@@ -62,7 +64,7 @@ class SparkEngine(Engine):
             for frame in cached:
                 frame.unpersist()
             workdir.cleanup()
-            if shared is None and not options.remote:
+            if shared is None or options.remote:  # a session of our own (Connect: always)
                 spark.stop()
             if log4j is not None:
                 log4j.unlink(missing_ok=True)
@@ -94,12 +96,24 @@ class SparkEngine(Engine):
             return ()
 
     def regex_error(self, pattern: str) -> str | None:
+        """Java's own reason (`Unclosed group near index 7`), asked of the driver's JVM in
+        local and cluster mode, of the server through a query with Spark Connect."""
+        jvm = _jvm(self.spark)
+        if jvm is not None:
+            try:
+                jvm.java.util.regex.Pattern.compile(pattern)
+            except Exception as error:
+                java = getattr(error, "java_exception", None)
+                message = str(java.getMessage()) if java is not None else str(error)
+                return message.splitlines()[0]
+            return None
         try:
             self.spark.sql(f"SELECT rlike('', {SPARK.string(pattern)})").collect()
         except Exception as error:
             if not _is_spark_error(error):
                 raise
-            return _regex_reason(first_line(error))
+            found = _PATTERN_ERROR.search(str(error))
+            return found.group(1).strip() if found else first_line(error)
         return None
 
     def close(self) -> None:
@@ -110,7 +124,6 @@ class SparkEngine(Engine):
 def collect(frame: DataFrame) -> list[tuple[Any, ...]]:
     """The rows of `frame` as tuples: timestamps as aware UTC datetimes (read as epoch
     microseconds, whatever the session or Python zone), decimals as floats."""
-    from pyspark.sql import functions as F
     from pyspark.sql.types import TimestampNTZType, TimestampType
 
     names = [f"c{i}" for i in range(len(frame.columns))]
@@ -121,11 +134,8 @@ def collect(frame: DataFrame) -> list[tuple[Any, ...]]:
         if isinstance(field.dataType, TimestampType | TimestampNTZType)
     }
     if times:
-        renamed = renamed.select(
-            *(
-                F.unix_micros(F.col(name)).alias(name) if i in times else F.col(name)
-                for i, name in enumerate(names)
-            )
+        renamed = renamed.selectExpr(
+            *(f"unix_micros({n}) AS {n}" if i in times else n for i, n in enumerate(names))
         )
     out = []
     for row in renamed.collect():
@@ -144,13 +154,12 @@ def _value(value: Any, time: bool) -> Any:
     return value
 
 
-def _regex_reason(message: str) -> str:
-    # Java's PatternSyntaxException: "<description> near index N" (+ the pattern on a line of
-    # its own, already dropped by first_line)
-    for prefix in ("The value", "Invalid"):
-        if message.startswith(prefix) and ":" in message:
-            message = message.rsplit(":", 1)[-1].strip()
-    return message
+def _jvm(spark: SparkSession) -> Any:
+    """The driver's JVM (py4j) of a classic session; None with Spark Connect."""
+    try:
+        return getattr(spark, "_jvm", None)
+    except Exception:
+        return None
 
 
 def _is_spark_error(error: BaseException) -> bool:

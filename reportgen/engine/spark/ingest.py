@@ -55,19 +55,19 @@ class Planned:
 def read_lines(spark: SparkSession, inputs: Inputs) -> DataFrame:
     """Every line of every file Spark can read: (path, n, total, raw), n from 1; cached."""
     from pyspark import StorageLevel
-    from pyspark.sql import functions as F
 
+    # SQL expressions rather than pyspark.sql.functions: they work on classic and Connect
+    # sessions alike, whichever kind the process started first
     files = (
         spark.read.format("text")
         .option("wholetext", "true")
         .option("recursiveFileLookup", "true")
         .option("ignoreCorruptFiles", "true")
         .load(inputs.reads)
-        .select(F.col("_metadata.file_path").alias("path"), F.split("value", "\n", -1).alias("s"))
+        .selectExpr("_metadata.file_path AS path", "split(value, '\\n', -1) AS s")
     )
-    lines = files.select(
-        "path", F.size("s").alias("total"), F.posexplode("s").alias("pos", "raw")
-    ).selectExpr("path", "pos + 1 AS n", "total", "raw")
+    lines = files.selectExpr("path", "size(s) AS total", "posexplode(s) AS (pos, raw)")
+    lines = lines.selectExpr("path", "pos + 1 AS n", "total", "raw")
     return lines.persist(StorageLevel.MEMORY_AND_DISK)
 
 

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlparse
 
 from reportgen.engine.options import SparkOptions
@@ -64,7 +64,7 @@ def start_session(options: SparkOptions) -> tuple[SparkSession, Path | None]:
         ) from None
     if options.remote:
         _probe(options.remote, "Spark Connect server")
-        return _connect(SparkSession, options), None
+        return _connect(options), None
     if options.master.startswith("spark://"):
         _probe(options.master, "Spark master")
     check_java()
@@ -88,10 +88,14 @@ def start_session(options: SparkOptions) -> tuple[SparkSession, Path | None]:
     return session, log4j
 
 
-def _connect(builder_class: type[SparkSession], options: SparkOptions) -> SparkSession:
+def _connect(options: SparkOptions) -> SparkSession:
+    """A new Spark Connect session (the client class itself: a classic session in the same
+    process, as in tests, does not stand in the way)."""
+    from pyspark.sql.connect.session import SparkSession as RemoteSession
+
     assert options.remote is not None
     try:
-        session = builder_class.builder.remote(options.remote).getOrCreate()
+        session = RemoteSession.builder.remote(options.remote).create()
         for key, value in {**SESSION_CONF, **dict(options.conf)}.items():
             session.conf.set(key, value)
     except Exception as error:
@@ -99,7 +103,7 @@ def _connect(builder_class: type[SparkSession], options: SparkOptions) -> SparkS
             f"cannot use Spark Connect at {options.remote}: {first_line(error)}",
             hint="static settings (spark.executor.*, spark.driver.*) belong to the server",
         ) from None
-    return session
+    return cast("SparkSession", session)
 
 
 def check_java() -> None:
