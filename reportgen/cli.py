@@ -42,10 +42,10 @@ def _engine_options(command: F) -> F:
     command = click.option(
         "--spark-master",
         envvar="REPORTGEN_SPARK_MASTER",
-        default="local[*]",
-        show_default=True,
+        default=None,
         metavar="URL",
-        help="Spark master: local[N], spark://host:7077, yarn, k8s://...",
+        help="Spark master: local[N], spark://host:7077, yarn, k8s://... (default: local[*], "
+        "or spark-submit's --master).",
     )(command)
     command = click.option(
         "--engine",
@@ -57,7 +57,10 @@ def _engine_options(command: F) -> F:
 
 
 def _engine_choice(
-    engine: str | None, spark_master: str, spark_remote: str | None, spark_conf: tuple[str, ...]
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> Any:
     """The engine options as an EngineChoice (bad values fail before any work)."""
     from reportgen.engine.options import (
@@ -192,7 +195,7 @@ def build(
     summary_md: Path | None,
     no_cache: bool,
     engine: str | None,
-    spark_master: str,
+    spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:
@@ -287,7 +290,7 @@ def publish(
     summary_md: Path | None,
     no_cache: bool,
     engine: str | None,
-    spark_master: str,
+    spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:
@@ -405,7 +408,7 @@ def mail(
     out: Path,
     no_cache: bool,
     engine: str | None,
-    spark_master: str,
+    spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:
@@ -483,7 +486,7 @@ def query(
     explain: bool,
     no_cache: bool,
     engine: str | None,
-    spark_master: str,
+    spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:
@@ -609,7 +612,7 @@ def inspect(
     output: str,
     no_cache: bool,
     engine: str | None,
-    spark_master: str,
+    spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:

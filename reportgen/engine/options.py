@@ -26,12 +26,19 @@ _CONF_KEY = re.compile(r"^(spark|hadoop|fs)\.[A-Za-z0-9_.\-\[\]]+$")
 
 @dataclass(frozen=True)
 class SparkOptions:
-    """How to reach Spark: a master URL (`local[*]`, `spark://host:7077`, `yarn`...) or a Spark
-    Connect URL (`sc://host:port`, which wins), and settings passed through."""
+    """How to reach Spark: a master URL (`local[*]`, `spark://host:7077`, `yarn`...; None:
+    spark-submit's `--master`, else `local[*]`) or a Spark Connect URL (`sc://host:port`, which
+    wins), and settings passed through."""
 
-    master: str = DEFAULT_MASTER
+    master: str | None = None
     remote: str | None = None
     conf: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for messages: Spark Connect's `;token=...` (and any other parameter after
+    `/;`) left out."""
+    return url.split("/;", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,18 @@ def test_an_unreachable_spark_connect_server_is_named(cli: Any) -> None:
     )
 
 
+def test_a_connect_token_never_shows(cli: Any) -> None:
+    pytest.importorskip("pyspark")
+    port = _closed_port()
+    url = f"sc://127.0.0.1:{port}/;token=dapiSECRET;x-databricks-cluster-id=0123"
+    ran = cli("query", "* | count", "--engine", "spark", "--spark-remote", url)
+    assert ran.code == 2
+    assert ran.err.startswith(
+        f"error: cannot reach the Spark Connect server at sc://127.0.0.1:{port}:"
+    )
+    assert "SECRET" not in ran.err
+
+
 def test_java_missing(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-java"))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlparse
 
-from reportgen.engine.options import SparkOptions
+from reportgen.engine.options import DEFAULT_MASTER, SparkOptions, shown_url
 from reportgen.engine.spark.messages import first_line
 from reportgen.errors import EngineError
 
@@ -49,7 +49,11 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = spark: %p %c{1}: %m%n
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
 """
+"""Spark's log4j2 settings for a JVM reportgen starts: errors only (the shell's own logger too,
+else Spark resets the level to WARN and says so)."""
 _JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
 
 
@@ -65,12 +69,18 @@ def start_session(options: SparkOptions) -> tuple[SparkSession, Path | None]:
     if options.remote:
         _probe(options.remote, "Spark Connect server")
         return _connect(options), None
-    if options.master.startswith("spark://"):
-        _probe(options.master, "Spark master")
-    check_java()
+    # under spark-submit, its --master and --conf stand unless --spark-master says otherwise
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+    master = options.master or (None if submitted else DEFAULT_MASTER)
+    if master is not None and master.startswith("spark://"):
+        _probe(master, "Spark master")
+    if not submitted:
+        check_java()
     log4j = Path(tempfile.mkstemp(prefix="reportgen-log4j-", suffix=".properties")[1])
     log4j.write_text(_LOG4J)
-    builder = SparkSession.builder.master(options.master)
+    builder = SparkSession.builder
+    if master is not None:
+        builder = builder.master(master)
     settings = {**LOCAL_CONF, **SESSION_CONF, **dict(options.conf)}
     java_options = f"-Dlog4j.configurationFile={log4j.as_uri()}"
     for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
@@ -82,7 +92,8 @@ def start_session(options: SparkOptions) -> tuple[SparkSession, Path | None]:
     except Exception as error:
         log4j.unlink(missing_ok=True)
         raise EngineError(
-            f"Spark could not start (--spark-master {options.master}): {first_line(error)}",
+            f"Spark could not start (--spark-master {master or 'from spark-submit'}): "
+            f"{first_line(error)}",
             hint="check --spark-master and --spark-conf",
         ) from None
     return session, log4j
@@ -100,7 +111,7 @@ def _connect(options: SparkOptions) -> SparkSession:
             session.conf.set(key, value)
     except Exception as error:
         raise EngineError(
-            f"cannot use Spark Connect at {options.remote}: {first_line(error)}",
+            f"cannot use Spark Connect at {shown_url(options.remote)}: {first_line(error)}",
             hint="static settings (spark.executor.*, spark.driver.*) belong to the server",
         ) from None
     return cast("SparkSession", session)
@@ -165,14 +176,16 @@ def _probe(url: str, what: str) -> None:
     except ValueError:
         port = None
     if not host or port is None:
-        raise EngineError(f"invalid {what} URL '{url}'", hint="expected e.g. sc://host:15002")
+        raise EngineError(
+            f"invalid {what} URL '{shown_url(url)}'", hint="expected e.g. sc://host:15002"
+        )
     try:
         with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
             pass
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise EngineError(
-            f"cannot reach the {what} at {url}: {reason}",
+            f"cannot reach the {what} at {shown_url(url)}: {reason}",
             hint="check the host and port, and that the server is running",
         ) from None
 

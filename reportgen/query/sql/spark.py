@@ -169,9 +169,15 @@ class SparkDialect(Dialect):
         self, flags: str, width: str, precision: str | None, kind: str, x: str
     ) -> str:
         # Spark's format_string is Java's String.format: the conversion as written
+        if kind == "b":  # Java's %b is a boolean: binary digits come from bin()
+            digits = f"bin(try_cast({x} AS BIGINT))"
+            if not width:
+                return digits
+            pad = "rpad" if "-" in flags else "lpad"
+            fill = "'0'" if "0" in flags and "-" not in flags else "' '"
+            return f"{pad}({digits}, {int(width)}, {fill})"
         digits = f".{precision}" if precision is not None else ""
-        target = "BIGINT" if kind in "dxXob" else "DOUBLE"
-        kind = "x" if kind == "b" else kind  # no %b for numbers in Java
+        target = "BIGINT" if kind in "dxXo" else "DOUBLE"
         spec = f"%{flags}{width}{digits}{kind}"
         return f"format_string({self.string(spec)}, try_cast({x} AS {target}))"
 
