@@ -278,7 +278,9 @@ def ingest(
             "invalid_utf8": int(utf8),
         }
         add_problems(item.problems, found)
-    logs = spark.sql(records_sql(fields)).persist(StorageLevel.MEMORY_AND_DISK)
+    # materialised with its lineage cut, so releasing the lines and the stage below does not
+    # drop it (Spark would recompute a cached plan built on them at its next use)
+    logs = spark.sql(records_sql(fields)).localCheckpoint(eager=True)
     logs.createOrReplaceTempView(table)
     count, low, high = logs.selectExpr(
         "count(*)", "unix_micros(min(_messagetime))", "unix_micros(max(_messagetime))"
