@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from benchmarks.bench import snapshot_size  # noqa: E402
+from benchmarks.bench import snapshot_size
 
 T = TypeVar("T")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -83,7 +83,9 @@ def main() -> None:
     size, lines = snapshot_size(snapshot)
     dashboard = load_dashboard(Path("dashboards/twistlock-overview.yaml"))
     rows: list[dict[str, Any]] = []
-    print(f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; {lines:,} lines, {size / 1e6:,.0f} MB")
+    print(
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; {lines:,} lines, {size / 1e6:,.0f} MB"
+    )
 
     duck = timed("duckdb: ingest (no cache)", rows, lambda: open_session([snapshot], cache=False))
     expected = timed("duckdb: overview panels", rows, lambda: evaluate(duck, dashboard))
