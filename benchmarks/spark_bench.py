@@ -83,9 +83,8 @@ def main() -> None:
     size, lines = snapshot_size(snapshot)
     dashboard = load_dashboard(Path("dashboards/twistlock-overview.yaml"))
     rows: list[dict[str, Any]] = []
-    print(
-        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; {lines:,} lines, {size / 1e6:,.0f} MB"
-    )
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} CPUs, load {load:.1f}; {lines:,} lines, {size / 1e6:,.0f} MB")
 
     duck = timed("duckdb: ingest (no cache)", rows, lambda: open_session([snapshot], cache=False))
     expected = timed("duckdb: overview panels", rows, lambda: evaluate(duck, dashboard))
