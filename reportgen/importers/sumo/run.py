@@ -82,7 +82,7 @@ def _walk(
         raise node.child("type").fail(f"'{kind}' is not a dashboard or a folder", hint)
     else:
         name = safe_text(node.text("name"))
-        skipped.append(f"{node.path}: skipped '{name}', a {kind}, which is not a dashboard")
+        skipped.append(f"{node.source}: {node.path}: skipped '{name}', a {kind}, not a dashboard")
 
 
 def render(imported: Imported, folders: list[str], source: str) -> str:

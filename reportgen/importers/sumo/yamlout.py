@@ -26,7 +26,7 @@ def safe_text(text: str) -> str:
     out = []
     for char in text:
         if char in _LINE_BREAKS or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+            out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
         else:
             out.append(char)
     return "".join(out)
