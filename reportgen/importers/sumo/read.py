@@ -54,6 +54,8 @@ def load_export(path: Path) -> Any:
             f"{path}: not UTF-8 text (byte {error.start + 1} is 0x{raw[error.start]:02x})",
             hint="Sumo Logic exports are UTF-8 JSON",
         ) from None
+    if not text.strip():
+        raise ExportError(f"{path}: the file is empty", hint="expected an exported JSON object")
     return parse_json(text, str(path), "$")
 
 

@@ -31,10 +31,23 @@ class Written:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """Exported content that is not a dashboard (a saved search, a lookup table...)."""
+
+    source: str
+    path: str
+    name: str
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.path}: skipped '{self.name}', a {self.kind}, not a dashboard"
+
+
 @dataclass
 class ImportReport:
     written: list[Written] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -45,12 +58,16 @@ def import_sumo(export: Path, out: Path, *, strict: bool = False) -> ImportRepor
     """Convert every dashboard of the Sumo Logic export `export` into `out/<title>.yaml`."""
     from reportgen.output import write_atomic
 
-    root = Node(load_export(export), export.name)
+    root = Node(load_export(export), str(export))
     report = ImportReport()
     found: list[tuple[Imported, list[str]]] = []
     _walk(root, [], found, report.skipped, depth=0)
     if not found:
-        raise root.fail("no dashboard in the export", "expected a " + " or ".join(KINDS[:2]))
+        kinds = sorted({item.kind for item in report.skipped})
+        hint = "it holds only: " + ", ".join(kinds) if kinds else None
+        raise root.fail(
+            "no dashboard in the export", hint or "expected a " + " or ".join(KINDS[:2])
+        )
     taken: set[str] = set()
     for imported, folders in found:
         path = out / f"{unique(slug(imported.title, 'dashboard'), taken)}.yaml"
@@ -63,7 +80,7 @@ def import_sumo(export: Path, out: Path, *, strict: bool = False) -> ImportRepor
 
 
 def _walk(
-    node: Node, folders: list[str], found: list[tuple[Imported, list[str]]], skipped: list[str],
+    node: Node, folders: list[str], found: list[tuple[Imported, list[str]]], skipped: list[Skipped],
     depth: int,
 ) -> None:  # fmt: skip
     node.require_object("exported content")
@@ -82,7 +99,7 @@ def _walk(
         raise node.child("type").fail(f"'{kind}' is not a dashboard or a folder", hint)
     else:
         name = safe_text(node.text("name"))
-        skipped.append(f"{node.source}: {node.path}: skipped '{name}', a {kind}, not a dashboard")
+        skipped.append(Skipped(node.source, node.path, name, safe_text(kind)))
 
 
 def render(imported: Imported, folders: list[str], source: str) -> str:
