@@ -209,4 +209,4 @@ def _fallback_title(look: Look) -> str:
             heading = line.strip().lstrip("#").strip()
             if heading:
                 return heading[:80]
-    return "Notes" if look.type == "text" else "Untitled"
+    return "Untitled"
