@@ -16,7 +16,7 @@ from reportgen.importers.sumo.read import Node
 from reportgen.importers.sumo.settings import Settings
 from reportgen.importers.sumo.timerange import convert_range
 from reportgen.importers.sumo.variables import convert_variables
-from reportgen.importers.sumo.yamlout import comment, mapping, panel_item
+from reportgen.importers.sumo.yamlout import comment, document, mapping
 
 
 def relative(start: str, end: str | None = None) -> dict[str, Any]:
@@ -234,18 +234,33 @@ TEXT = st.text(
 
 
 @settings(max_examples=300, deadline=None)
-@given(TEXT, st.lists(TEXT, max_size=3))
-def test_any_text_loads_back_as_written(text: str, notes: list[str]) -> None:
-    lines = mapping({"title": text, "values": [text, "*"], "bands": [{"label": text}]})
-    lines += ["panels:", *panel_item({"id": "a", "title": text, "query": text}, notes, "  ")]
+@given(TEXT, TEXT, st.lists(TEXT, max_size=3))
+def test_any_text_loads_back_as_written(text: str, other: str, notes: list[str]) -> None:
+    top = {"title": text, "values": [text, "*"], "description": other}
+    panels = [
+        {"id": "a", "title": text, "query": other},
+        {"id": "b", "title": other, "text": text, "bands": [{"label": text}]},
+    ]
+    lines = comment(notes, "") + document(top, [(panel, notes) for panel in panels])
     lines += comment(notes, "")
+    assert yaml.safe_load("\n".join(lines) + "\n") == {**top, "panels": panels}
+
+
+def test_a_text_ending_in_blank_lines_keeps_them() -> None:
+    query = "* | count\n\n"  # as real exports have them
+    lines = document({"title": "t"}, [({"id": "a", "query": query}, []), ({"id": "b"}, [])])
+    assert lines == [
+        "title: t",
+        "",
+        "panels:",
+        "  - id: a",
+        "    query: |+",
+        "      * | count",
+        "",
+        "  - id: b",
+    ]
     loaded = yaml.safe_load("\n".join(lines) + "\n")
-    assert loaded == {
-        "title": text,
-        "values": [text, "*"],
-        "bands": [{"label": text}],
-        "panels": [{"id": "a", "title": text, "query": text}],
-    }
+    assert loaded["panels"][0]["query"] == query
 
 
 def test_queries_are_literal_blocks() -> None:

@@ -12,7 +12,7 @@ import yaml
 from reportgen.errors import ReportgenError, did_you_mean
 from reportgen.importers.sumo.dashboard import LEGACY, V2, Imported, convert_dashboard, slug, unique
 from reportgen.importers.sumo.read import Node, load_export
-from reportgen.importers.sumo.yamlout import comment, mapping, panel_item, safe_text
+from reportgen.importers.sumo.yamlout import comment, document, safe_text
 
 FOLDER = "FolderSyncDefinition"
 KINDS = (V2, LEGACY, FOLDER)
@@ -117,13 +117,8 @@ def render(imported: Imported, folders: list[str], source: str) -> str:
         lines += ["#", "# Not carried over from Sumo Logic, or changed:"]
         lines += comment([f"- {note}" for note in imported.notes], "")
     order = ("title", "description", "time_range", "theme", "variables")
-    lines += mapping({key: imported.top[key] for key in order if key in imported.top})
-    lines.append("")
-    lines.append("panels:")
-    for index, panel in enumerate(imported.panels):
-        if index:
-            lines.append("")
-        lines += panel_item(panel.fields, panel.notes, "  ")
+    top = {key: imported.top[key] for key in order if key in imported.top}
+    lines += document(top, [(panel.fields, panel.notes) for panel in imported.panels])
     text = "\n".join(lines) + "\n"
     if yaml.safe_load(text) != as_data(imported):
         raise AssertionError(f"the YAML written for {imported.title!r} does not load back as built")

@@ -147,3 +147,21 @@ def panel_item(fields: dict[str, Any], notes: list[str], indent: str) -> list[st
     body = mapping(ordered, indent + "  ")
     body[0] = f"{indent}- {body[0][len(indent) + 2 :]}"
     return lines + body
+
+
+def document(top: dict[str, Any], panels: Sequence[tuple[dict[str, Any], list[str]]]) -> list[str]:
+    """The dashboard keys, then `panels:` with each panel (and its notes), blank lines between."""
+    lines = mapping(top)
+    _separate(lines)
+    lines.append("panels:")
+    for index, (fields, notes) in enumerate(panels):
+        if index:
+            _separate(lines)
+        lines += panel_item(fields, notes, "  ")
+    return lines
+
+
+def _separate(lines: list[str]) -> None:
+    # Not after a `|+` block: the blank lines that end it are part of its text.
+    if lines and lines[-1] != "":
+        lines.append("")
