@@ -22,11 +22,10 @@ _PANEL_IDENTITY = ("id", "key", "keepVisualSettingsConsistentWithParent", "panel
 
 @dataclass
 class OutPanel:
-    """One reportgen panel in the making: its keys in file order, notes, and the JSON path of
-    the Sumo Logic panel it comes from."""
+    """One reportgen panel in the making: its keys, the notes on what was not carried over, and
+    why its query was kept as text (None when it runs)."""
 
     fields: dict[str, Any]
-    where: str
     notes: list[str] = field(default_factory=list)
     rejected: str | None = None
 
@@ -140,7 +139,7 @@ def _assemble(
         text = look.text or ""
         if look.type != "text":
             text, notes = "", [*notes, "the panel has no query"]
-        return [_text_panel(base, text or f"*{base['title']}*", node.path, notes)]
+        return [_text_panel(base, text or f"*{base['title']}*", notes)]
     out = []
     for query in queries:
         fields = dict(base)
@@ -148,12 +147,12 @@ def _assemble(
         if len(queries) > 1:
             fields["title"] = f"{base['title']} (query {query.key})"
             extra.append(f"query {query.key} of {len(queries)}: one panel per query")
-        out.append(_query_panel(fields, look, query, context, node.path, notes + extra))
+        out.append(_query_panel(fields, look, query, context, notes + extra))
     return out
 
 
 def _query_panel(
-    fields: dict[str, Any], look: Look, query: Query, context: Context, where: str, notes: list[str]
+    fields: dict[str, Any], look: Look, query: Query, context: Context, notes: list[str]
 ) -> OutPanel:
     problem = query_problem(query.text, context.defaults)
     options = look.options
@@ -163,19 +162,19 @@ def _query_panel(
     if problem is not None:
         text = f"*This panel's query does not run in reportgen:* {problem}.\n\n{fence(query.text)}"
         note = f"query kept as text: {problem}"
-        panel = _text_panel({**fields, "type": "text"}, text, where, [*notes, note])
+        panel = _text_panel({**fields, "type": "text"}, text, [*notes, note])
         panel.rejected = problem
         return panel
     fields["query"] = query.text
     fields.update(options)
-    return OutPanel(fields, where, notes)
+    return OutPanel(fields, notes)
 
 
-def _text_panel(base: dict[str, Any], text: str, where: str, notes: list[str]) -> OutPanel:
+def _text_panel(base: dict[str, Any], text: str, notes: list[str]) -> OutPanel:
     fields = {k: v for k, v in base.items() if k in ("title", "description", "type")}
     fields["type"] = "text"
     fields["text"] = text
-    return OutPanel(fields, where, notes)
+    return OutPanel(fields, notes)
 
 
 def query_problem(text: str, defaults: Mapping[str, str]) -> str | None:
