@@ -174,6 +174,8 @@ def test_settings_list_what_was_not_taken() -> None:
         "tags",
     ]
     assert found.notes()[0] == "general.markerSize = 0 not carried over"
+    odd = Settings({"a[b": 1, "c]": {"[0]x": "y"}})
+    assert odd.notes() == ["a[b = 1 not carried over", "c].[0]x = y not carried over"]
 
 
 def test_variables() -> None:

@@ -61,10 +61,8 @@ def _v2(node: Node, keys: Settings, top: dict[str, Any], notes: list[str]) -> li
     if converted.value is not None:
         top["time_range"] = converted.value
     _theme(keys.take("theme"), top, notes)
-    if not keys.peek("refreshInterval"):
+    if keys.peek("refreshInterval") == 0:
         keys.drop("refreshInterval")
-    if not (keys.peek("topologyLabelMap") or {}).get("data"):
-        keys.drop("topologyLabelMap")
     variables = convert_variables(node.items("variables"))
     keys.take("variables")
     _variables(variables, top, notes)

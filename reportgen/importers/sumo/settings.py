@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def is_empty(value: Any) -> bool:
@@ -45,18 +48,21 @@ class Settings:
 
     def leftovers(self) -> list[str]:
         """The paths of leaves that hold a value and were not taken, in document order."""
-        found: list[str] = []
-        self._walk(self.data, "", found)
-        return found
+        return [path for path, _ in self._leftover_leaves()]
 
     def notes(self, prefix: str = "") -> list[str]:
         """One note per leftover: `refreshInterval = 300 not carried over`."""
         return [
-            f"{prefix}{path} = {_short(self.peek(path))} not carried over"
-            for path in self.leftovers()
+            f"{prefix}{path} = {_short(value)} not carried over"
+            for path, value in self._leftover_leaves()
         ]
 
-    def _walk(self, node: Any, path: str, found: list[str]) -> None:
+    def _leftover_leaves(self) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = []
+        self._walk(self.data, "", found)
+        return found
+
+    def _walk(self, node: Any, path: str, found: list[tuple[str, Any]]) -> None:
         if path and self._covered(path):
             return
         if isinstance(node, dict) and node:
@@ -66,7 +72,7 @@ class Settings:
             for index, item in enumerate(node):
                 self._walk(item, f"{path}[{index}]", found)
         elif not is_empty(node):
-            found.append(path)
+            found.append((path, node))
 
     def _covered(self, path: str) -> bool:
         while True:
@@ -84,10 +90,5 @@ def _short(value: object) -> str:
 
 
 def _split(path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for piece in path.split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        parts.extend(int(index.rstrip("]")) for index in indexes)
-    return parts
+    """`a.b[0].c` -> ["a", "b", 0, "c"]."""
+    return [int(index) if index else name for name, index in _PART.findall(path)]
