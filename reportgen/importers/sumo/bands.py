@@ -71,7 +71,7 @@ def convert_thresholds(items: list[Node]) -> tuple[list[dict[str, Any]], list[st
 
 
 def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
 
 
 def _label(low: float | None, high: float | None) -> str:

@@ -4,6 +4,7 @@ JSON path of each (`$.children[2].panels[0].queries`), so that every error names
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -63,7 +64,7 @@ def parse_json(text: str, source: str, where: str) -> Any:
     """`text` parsed as JSON; the error names `source` and line:col (or the JSON path `where`
     of a string holding JSON, such as `visualSettings`)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except json.JSONDecodeError as error:
         what = f"not valid JSON: {error.msg}"
         if where == "$":
@@ -72,8 +73,25 @@ def parse_json(text: str, source: str, where: str) -> Any:
         raise ExportError(
             f"{source}: {where}: {what} (line {error.lineno}, column {error.colno} of the string)"
         ) from None
+    except _NotJson as error:
+        raise ExportError(f"{source}: {where}: not valid JSON: {error}") from None
     except RecursionError:
         raise ExportError(f"{source}: {where}: JSON nested too deeply") from None
+
+
+class _NotJson(ValueError):
+    """A value Python's json reads but JSON has not: NaN, Infinity, a number beyond a double."""
+
+
+def _not_json(name: str) -> float:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJson(f"the number {text[:20]} is too large")
+    return value
 
 
 @dataclass(frozen=True)

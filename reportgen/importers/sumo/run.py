@@ -33,15 +33,17 @@ class Written:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Exported content that is not a dashboard (a saved search, a lookup table...)."""
+    """Exported content that is not a dashboard (a saved search, a lookup table...), or a
+    dashboard without panels."""
 
     source: str
     path: str
     name: str
     kind: str
+    reason: str = "not a dashboard"
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.path}: skipped '{self.name}', a {self.kind}, not a dashboard"
+        return f"{self.source}: {self.path}: skipped '{self.name}', a {self.kind}, {self.reason}"
 
 
 @dataclass
@@ -92,7 +94,12 @@ def _walk(
         for child in node.items("children"):
             _walk(child, [*folders, name], found, skipped, depth + 1)
     elif kind in (V2, LEGACY):
-        found.append((convert_dashboard(node), folders))
+        imported = convert_dashboard(node)
+        if imported.panels:
+            found.append((imported, folders))
+        else:
+            name = safe_text(imported.title)
+            skipped.append(Skipped(node.source, node.path, name, kind, "without panels"))
     elif depth == 0:
         close = did_you_mean(kind, KINDS)
         hint = f"did you mean '{close}'?" if close else "expected one of " + ", ".join(KINDS)

@@ -76,7 +76,10 @@ def _boundary(node: Node) -> _Boundary:
         return _relative(text)
     if kind == "EpochTimeRangeBoundary":
         millis = node.get("epochMillis", float, required=True) or 0
-        moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
+        try:
+            moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            raise node.child("epochMillis").fail(f"{millis} is out of range") from None
         return _Boundary("absolute", _iso(moment), _iso(moment))
     if kind == "Iso8601TimeRangeBoundary":
         text = node.get("iso8601Time", str, required=True) or ""

@@ -53,8 +53,14 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     """One scalar on one line: plain when YAML reads it back the same, else double-quoted."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # YAML 1.1 (PyYAML) reads 1e-05 as text: its floats need a dot before the exponent.
+        mantissa, _, exponent = repr(value).partition("e")
+        if exponent and "." not in mantissa:
+            mantissa += ".0"
+        return mantissa + (f"e{exponent}" if exponent else "")
     text = str(value)
     if _plain_ok(text, flow):
         return text
