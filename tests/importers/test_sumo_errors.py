@@ -104,6 +104,11 @@ CASES = [
         "export.json: $: no dashboard in the export; it holds only: LookupTableSyncDefinition",
     ),
     (
+        dashboard(panels=[]),
+        "export.json: $: no dashboard in the export; it holds only: DashboardV2SyncDefinition "
+        "(without panels)",
+    ),
+    (
         {"type": "DashboardSyncDefinition", "name": "old", "panels": [{"name": "p"}]},
         "export.json: $.panels[0]: missing key 'viewerType'",
     ),

@@ -65,7 +65,7 @@ def import_sumo(export: Path, out: Path, *, strict: bool = False) -> ImportRepor
     found: list[tuple[Imported, list[str]]] = []
     _walk(root, [], found, report.skipped, depth=0)
     if not found:
-        kinds = sorted({item.kind for item in report.skipped})
+        kinds = sorted({item.kind + _why(item.reason) for item in report.skipped})
         hint = "it holds only: " + ", ".join(kinds) if kinds else None
         raise root.fail(
             "no dashboard in the export", hint or "expected a " + " or ".join(KINDS[:2])
@@ -161,3 +161,7 @@ def _all_notes(imported: Imported) -> list[str]:
 def as_data(imported: Imported) -> dict[str, Any]:
     """The dashboard as plain data (what the YAML file loads as)."""
     return {**imported.top, "panels": [panel.fields for panel in imported.panels]}
+
+
+def _why(reason: str) -> str:
+    return "" if reason == Skipped.reason else f" ({reason})"
