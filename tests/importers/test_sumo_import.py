@@ -154,3 +154,26 @@ def test_untrusted_text_stays_text(cli: Any, tmp_path: Path, sample_snapshot: Pa
     html = next((tmp_path / "html").glob("*.html")).read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "<b onclick" not in html and "&lt;b onclick=alert(3)&gt;" in html
+
+
+def test_app_parameters_are_pointed_out(cli: Any, tmp_path: Path) -> None:
+    # App catalogue exports hold `$$logsrc`, filled in by Sumo Logic when the app is installed.
+    panel = {
+        "name": "Logins",
+        "viewerType": "table",
+        "queryString": '$$logsrc | json "type" | count by type',
+        "x": 1,
+        "y": 1,
+        "width": 24,
+    }
+    export = tmp_path / "app.json"
+    export.write_text(
+        json.dumps({"type": "DashboardSyncDefinition", "name": "App", "panels": [panel]})
+    )
+    ran = imported(cli, export, tmp_path / "out")
+    assert ran.code == 0, ran.err
+    assert ran.err == (
+        f"note: {tmp_path / 'out' / 'app.yaml'}: panel 'Logins' (logins): $$logsrc is an app "
+        "parameter Sumo Logic fills in when the app is installed: reportgen searches it as a "
+        "keyword; write your source expression in its place\n"
+    )

@@ -17,6 +17,7 @@ from reportgen.importers.sumo.visual import Look, cannot_draw, legacy_look, v2_l
 
 _QUERY_DEFAULTS = {"parseMode": "Manual", "timeSource": "Message", "queryType": "Logs"}
 _QUERY_INERT = ("queryKey", "metricsQueryMode", "metricsQueryData", "tracesQueryData")
+_APP_PARAMETER = re.compile(r"\$\$[A-Za-z_]\w*")
 _PANEL_IDENTITY = ("id", "key", "keepVisualSettingsConsistentWithParent", "panelType")
 
 
@@ -167,6 +168,12 @@ def _query_panel(
         return panel
     fields["query"] = query.text
     fields.update(options)
+    for name in sorted(set(_APP_PARAMETER.findall(query.text))):
+        notes = [
+            *notes,
+            f"{name} is an app parameter Sumo Logic fills in when the app is installed: "
+            "reportgen searches it as a keyword; write your source expression in its place",
+        ]
     return OutPanel(fields, notes)
 
 
