@@ -248,6 +248,18 @@ def test_any_text_loads_back_as_written(text: str, other: str, notes: list[str])
     assert yaml.safe_load("\n".join(lines) + "\n") == {**top, "panels": panels}
 
 
+@pytest.mark.parametrize(
+    "text", [":0", "a:", "-", "?x", "x, y", "[x]", "{x}", "a #b", "yes", "1e3"]
+)
+def test_texts_that_cannot_stand_plain(text: str) -> None:
+    lines = mapping({"title": text, "values": [text], "bands": [{"label": text}]})
+    assert yaml.safe_load("\n".join(lines)) == {
+        "title": text,
+        "values": [text],
+        "bands": [{"label": text}],
+    }
+
+
 def test_a_text_ending_in_blank_lines_keeps_them() -> None:
     query = "* | count\n\n"  # as real exports have them
     lines = document({"title": "t"}, [({"id": "a", "query": query}, []), ({"id": "b"}, [])])

@@ -86,8 +86,12 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":") or (flow and _FLOW_UNSAFE & set(text)):
         return False
+    # Read it back where it will stand: a block value, or inside [...] and {...}.
+    tries: list[tuple[str, dict[str, Any]]] = [(f"k: {text}", {"k": text})]
+    if flow:
+        tries += [(f"k: [{text}]", {"k": [text]}), (f"{{k: {text}}}", {"k": text})]
     try:
-        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+        return all(yaml.safe_load(doc) == expected for doc, expected in tries)
     except yaml.YAMLError:
         return False
 
