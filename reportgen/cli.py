@@ -484,6 +484,39 @@ def validate(dashboards: tuple[Path, ...]) -> None:
     sys.exit(2 if failures else 0)
 
 
+@cli.group(name="import")
+def import_group() -> None:
+    """Turn dashboards exported from other tools into dashboard YAML."""
+
+
+@import_group.command()
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the YAML files (one per dashboard, named after its title).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 2 when an imported dashboard would fail build --strict."
+)
+def sumo(export: Path, out: Path, strict: bool) -> None:
+    """Convert a Sumo Logic content export (a dashboard or a folder, JSON) into OUT/*.yaml."""
+    from reportgen.importers.sumo import import_sumo
+
+    report = import_sumo(export, out, strict=strict)
+    for line in report.skipped:
+        click.echo(f"note: {line}", err=True)
+    for item in report.written:
+        click.echo(f"wrote {item.path} ({item.panels} panels)")
+        for note in item.notes:
+            click.echo(f"note: {item.path}: {note}", err=True)
+        for problem in item.problems:
+            click.echo(f"error: {problem}", err=True)
+    sys.exit(2 if report.failed else 0)
+
+
 @cli.command()
 @click.option(
     "--out",
