@@ -233,6 +233,7 @@ def _panel_view(panel: PanelSpec, section: int = -1) -> PanelView:
         value_labels=panel.value_labels,
         thresholds=[Threshold(t.column, t.op, t.value, t.color, t.label) for t in panel.thresholds],
         number_format=dict(panel.number_format),
+        series_colors=dict(panel.series_colors),
     )
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from reportgen.dashboard.checks import check_semantics, dotted
 from reportgen.dashboard.model import (
     AbsoluteRange,
+    AlertSpec,
     BandSpec,
     DashboardSpec,
     DeliverySpec,
@@ -106,6 +107,7 @@ _OWNERS: dict[str, tuple[str, ...]] = {
     "time_range": _keys(AbsoluteRange),
     "variables": _keys(VariableSpec),
     "delivery": _keys(DeliverySpec),
+    "alert": _keys(AlertSpec),
 }
 # Union members pydantic names in error locations; they are not keys of the file.
 _UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})
