@@ -73,6 +73,85 @@ def _gate_options(command: F) -> F:
     return command
 
 
+def _alert_options(command: F) -> F:
+    """Where the alerts of `build` and `publish` go (docs/alerts.md)."""
+    options = [
+        click.option(
+            "--alert-ttl",
+            default="48h",
+            show_default=True,
+            metavar="DURATION",
+            help="Alertmanager ends a firing alert after this unless a later run renews it.",
+        ),
+        click.option(
+            "--site-url",
+            default=None,
+            metavar="URL",
+            help="Where the output folder is served: alerts link to the reports under it.",
+        ),
+        click.option(
+            "--alerts-out",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            metavar="FILE",
+            help="Write the alerts document (JSON: firing and resolved alerts).",
+        ),
+        click.option(
+            "--webhook-format",
+            default="json",
+            show_default=True,
+            metavar="json|slack",
+            help="The webhook body: the alerts document, or a Slack-compatible message.",
+        ),
+        click.option(
+            "--webhook",
+            "webhooks",
+            multiple=True,
+            envvar="REPORTGEN_WEBHOOK_URL",
+            metavar="URL",
+            help="POST the alerts to this URL (repeatable; or $REPORTGEN_WEBHOOK_URL).",
+        ),
+        click.option(
+            "--alertmanager",
+            "alertmanagers",
+            multiple=True,
+            envvar="REPORTGEN_ALERTMANAGER_URL",
+            metavar="URL",
+            help="Send the alerts to this Alertmanager (repeatable; $REPORTGEN_ALERTMANAGER_URL).",
+        ),
+    ]
+    for option in options:
+        command = option(command)
+    return command
+
+
+def _delivery(options: dict[str, Any]) -> Any:
+    """The alert Delivery of the options `_alert_options` added, checked before any work."""
+    from reportgen.alerts import Delivery, check_delivery, parse_ttl
+
+    delivery = Delivery(
+        alertmanagers=tuple(options.pop("alertmanagers")),
+        webhooks=tuple(options.pop("webhooks")),
+        webhook_format=options.pop("webhook_format").strip().lower(),
+        alerts_out=options.pop("alerts_out"),
+        ttl=parse_ttl(options.pop("alert_ttl")),
+    )
+    check_delivery(delivery, os.environ)
+    return delivery
+
+
+def _send_alerts(run: Any, delivery: Any) -> bool:
+    """Deliver the alerts after the reports are written; print each failure on one line."""
+    from reportgen.alerts import deliver
+
+    failures = deliver(run, delivery, os.environ)
+    if delivery.alerts_out is not None and not failures:
+        click.echo(f"wrote {delivery.alerts_out}")
+    for line in failures:
+        click.echo(f"error: alerts: {line}", err=True)
+    return not failures
+
+
 def _finish(
     summaries: list[dict[str, Any]],
     failed_panels: list[str],
@@ -127,6 +206,14 @@ def cli() -> None:
     "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
 )
 @_gate_options
+@_alert_options
+@click.option(
+    "--alert-state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Alerts left firing by the previous build (read, then rewritten): lets alerts resolve.",
+)
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -143,6 +230,9 @@ def build(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    alert_state: Path | None,
+    site_url: str | None,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -150,6 +240,7 @@ def build(
     from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
+    delivery = _delivery(alerting)
     result = run_build(
         dashboards,
         logs=logs,
@@ -165,13 +256,16 @@ def build(
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,
+        alert_state=alert_state,
+        site_url=site_url,
     )
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = _send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()
@@ -216,7 +310,14 @@ def build(
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
+@click.option(
+    "--theme",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Theme of the reports and the site's pages (default: each dashboard's; default).",
+)
 @_gate_options
+@_alert_options
 def publish(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -232,6 +333,9 @@ def publish(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    theme: str | None,
+    site_url: str | None,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -240,6 +344,7 @@ def publish(
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
+    delivery = _delivery(alerting)
     teams = []
     if team_names and teams_file is None:
         raise UsageError("--team needs --teams FILE (the site config listing the teams)")
@@ -261,13 +366,16 @@ def publish(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
         cache=not no_cache,
+        site_url=site_url,
+        theme=theme,
     )
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
         click.echo(f"removed {path} (retention)")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = _send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()

@@ -197,11 +197,12 @@ def index_page(theme: Theme, dashboards: dict[str, list[Run]], text: SiteText) -
     return _page(theme, "site_index.html", context)
 
 
-def refresh_pages(root: Path, text: SiteText) -> list[Path]:
-    """Rewrite the index and every history page of a site root from its archive."""
+def refresh_pages(root: Path, text: SiteText, theme_dir: Path | None = None) -> list[Path]:
+    """Rewrite the index and every history page of a site root from its archive, styled by the
+    theme at `theme_dir` (default: the default theme)."""
     from reportgen.publish.feed import atom_feed
 
-    theme = load_theme(theme_dir_for("default"))
+    theme = load_theme(theme_dir or theme_dir_for("default"))
     dashboards = dashboards_in(root)
     written = []
     for name, runs in dashboards.items():
