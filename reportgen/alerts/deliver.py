@@ -66,7 +66,7 @@ def check_delivery(delivery: Delivery, env: Mapping[str, str]) -> None:
             option = f"--{kind}"
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise UsageError(
-                    f"{option} must be an http(s) URL, got '{_shown(url)}'",
+                    f"{option} must be an http(s) URL, got '{_head(url)}'",
                     hint="e.g. http://localhost:9093"
                     if kind == "alertmanager"
                     else "e.g. https://chat.example.com/hooks/...",
@@ -206,6 +206,13 @@ def _shown(url: str) -> str:
     host = parts.hostname or "?"
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{host}{port}" if parts.scheme else "?"
+
+
+def _head(text: str) -> str:
+    """What a malformed URL starts with, up to its path (which may be a secret)."""
+    scheme, _, rest = text.rpartition("://")
+    host = rest.split("/")[0].rpartition("@")[2]
+    return f"{scheme}://{host}" if scheme else host
 
 
 def parse_ttl(text: str) -> timedelta:

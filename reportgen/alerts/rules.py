@@ -171,7 +171,8 @@ def _annotations(
         summary = f"{spec.title}: {number_text(value)} cell{plural} {name}"
     described = f"{report.title}: {summary}, {view.window_label or report.window_label}."
     if cells:
-        described += " " + "; ".join(f"row {c['row']} {c['column']}" for c in cells[:3])
+        shown = [f"row {c['row']} {c['column']}={c['values'][c['column']]}" for c in cells[:3]]
+        described += " " + "; ".join(shown) + ("; ..." if len(cells) > 3 else "")
     automatic = {
         "summary": summary,
         "description": described,

@@ -60,9 +60,10 @@ def slack_message(run: AlertRun) -> dict[str, Any]:
 def _attachment(alert: Alert) -> dict[str, Any]:
     firing = alert.status == "firing"
     state = "FIRING" if firing else "RESOLVED"
-    title = f"[{state}] {alert.dashboard_title}: {alert.title}"
+    title = f"{alert.dashboard_title}: {alert.title}"
     if alert.team:
         title += f" (team {alert.team})"
+    heading = f"[{state}] {mrkdwn_escape(title)}"
     if alert.kind == "table":
         plural = "" if alert.value == 1 else "s"
         line = f"{number_text(alert.value)} cell{plural} {alert.band.get('label', '')}"
@@ -74,8 +75,8 @@ def _attachment(alert: Alert) -> dict[str, Any]:
         lines.append(mrkdwn_escape(f"row {cell.get('row')}: {values}"))
     attachment: dict[str, Any] = {
         "color": BAR_COLORS.get(alert.band.get("color", ""), "#5f6670") if firing else RESOLVED,
-        "fallback": mrkdwn_escape(f"{title}: {line}"),
-        "title": mrkdwn_escape(title),
+        "fallback": f"{heading}: {mrkdwn_escape(line)}",
+        "title": heading,
         "text": "\n".join(lines),
         "footer": "reportgen",
     }

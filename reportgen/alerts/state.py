@@ -125,7 +125,7 @@ def write_state(path: Path, firing: Sequence[Alert]) -> None:
     document = {
         "version": VERSION,
         "generator": f"reportgen {__version__}",
-        "firing": [alert.as_json() for alert in sorted(firing, key=lambda a: a.key)],
+        "firing": [alert.as_json() for alert in firing],
     }
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_atomic(path, text.encode("utf-8"))
