@@ -320,11 +320,9 @@ def _annotate(
     if team is not None:
         document["team"] = {"name": team.name, "scope": team.scope_text}
     earlier = {p["id"]: p for p in previous.summary["panels"]} if previous else {}
-    units = {panel.id: panel.unit for panel in dashboard.spec.panels}
     for panel in document["panels"]:
         if panel["type"] != "single_value":
             continue
-        panel["unit"] = units.get(panel["id"], "")
         before = earlier.get(panel["id"], {}).get("value")
         panel["previous"] = before
         panel["change"] = change_of(panel.get("value"), before)
