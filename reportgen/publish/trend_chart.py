@@ -129,11 +129,15 @@ def _dates(points: Sequence[Point], x: _DayScale, baseline: float, end: float) -
     """Date labels, thinned to at most 8, always with the first and the last run."""
     every = max(1, math.ceil(len(points) / 8))
     shown = [p for i, p in enumerate(points) if i % every == 0 or i == len(points) - 1]
-    labels = [
-        f'<text x="{x(p.day)}" y="{baseline + 20}" text-anchor="middle">'
-        f"{p.day.strftime('%b')} {p.day.day}</text>"
-        for p in shown
-    ]
+    labels = []
+    for index, point in enumerate(shown):
+        # The ends align inside the plot; every other label is `minor` (a phone hides those).
+        anchor = "start" if index == 0 else "end" if index == len(shown) - 1 else "middle"
+        minor = ' class="minor"' if 0 < index < len(shown) - 1 and index % 2 else ""
+        labels.append(
+            f'<text{minor} x="{x(point.day)}" y="{baseline + 20}" text-anchor="{anchor}">'
+            f"{point.day.strftime('%b')} {point.day.day}</text>"
+        )
     axis = f'<line class="axis" x1="{LEFT}" x2="{end}" y1="{baseline}" y2="{baseline}"/>'
     return f'<g class="dates">{axis}{"".join(labels)}</g>'
 

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 import altair as alt
 
-from reportgen.render.colors import color_range, fixed_colors
+from reportgen.render.colors import color_scale, fixed_colors
 from reportgen.render.context import PanelView
 from reportgen.render.formatting import local_iso
 from reportgen.render.pie import pie_chart
@@ -77,18 +77,17 @@ def _fix_colors(
     if not panel.series_colors:
         return
     if len(names) > 1:
-        colors = color_range(names, panel.series_colors, theme)
-        if colors is not None:
-            channels["color"]["scale"] = alt.Scale(domain=names, range=colors)
+        scale = color_scale(names, panel.series_colors, theme)
+        if scale is not None:
+            channels["color"]["scale"] = alt.Scale(domain=scale[0], range=scale[1])
         return
     if panel.type in ("column", "bar") and not shape.temporal:
-        categories = _categories(panel, shape)
-        colors = color_range(categories, panel.series_colors, theme)
-        if colors is not None:
+        scale = color_scale(_categories(panel, shape), panel.series_colors, theme)
+        if scale is not None:
             channels["color"] = alt.Color(
                 field=field_ref(shape.x.name),
                 type="nominal",
-                scale=alt.Scale(domain=categories, range=colors),
+                scale=alt.Scale(domain=scale[0], range=scale[1]),
                 legend=None,
             )
             return

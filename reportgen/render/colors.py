@@ -32,12 +32,21 @@ def fixed_colors(names: Sequence[str], wanted: Mapping[str, str], theme: Theme) 
     return fixed
 
 
-def color_range(names: Sequence[str], wanted: Mapping[str, str], theme: Theme) -> list[str] | None:
-    """A colour per name, in order (for a Vega-Lite scale's `range`), or None when `wanted`
-    fixes none of them (the theme's category range then applies as before)."""
+def color_scale(
+    names: Sequence[str], wanted: Mapping[str, str], theme: Theme
+) -> tuple[list[str], list[str]] | None:
+    """A Vega-Lite scale's (`domain`, `range`): the names `wanted` lists first, in its order (so
+    legends read critical, high, medium, low), then the others; None when `wanted` fixes none
+    of them (the theme's category range then applies as before)."""
     fixed = fixed_colors(names, wanted, theme)
     if not fixed:
         return None
+    rank = {key.lower(): index for index, key in enumerate(wanted)}
+    domain = sorted(names, key=lambda name: rank.get(name.lower(), len(rank)))
+    return domain, _colors(domain, fixed, theme)
+
+
+def _colors(names: Sequence[str], fixed: Mapping[str, str], theme: Theme) -> list[str]:
     taken = {color.lower() for color in fixed.values()}
     free = [color for color in theme.palette if color.lower() not in taken] or theme.palette
     colors = []

@@ -6,7 +6,7 @@ from typing import Any
 
 import altair as alt
 
-from reportgen.render.colors import color_range
+from reportgen.render.colors import color_scale
 from reportgen.render.context import PanelView
 from reportgen.render.shapes import ChartShape
 from reportgen.render.theme import Theme
@@ -34,10 +34,10 @@ def pie_chart(
     value_title = panel.y_title or shape.series[0].name
     index = panel.result.columns.index(shape.x)
     categories = list(dict.fromkeys(str(row[index]) for row in panel.result.rows))
-    colors = color_range(categories, panel.series_colors, theme)
+    fixed = color_scale(categories, panel.series_colors, theme)
     scale: dict[str, Any] = {}
-    if colors is not None:
-        scale["scale"] = alt.Scale(domain=categories, range=colors)
+    if fixed is not None:
+        scale["scale"] = alt.Scale(domain=fixed[0], range=fixed[1])
     base = (
         alt.Chart(data)
         .encode(

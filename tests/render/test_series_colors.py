@@ -63,10 +63,11 @@ def test_pie_slices_take_their_named_colours_whatever_the_row_order() -> None:
     panel.series_colors = dict(SEVERITIES)
     [channel] = color_channels(chart_spec(panel, theme))
     named = theme.named_colors
-    # `info` has no fixed colour: it takes the first palette colour not already used.
+    # The legend reads in series_colors' order; `info` has no fixed colour: it takes the
+    # first palette colour not already used.
     assert channel["scale"] == {
-        "domain": ["medium", "critical", "high", "info"],
-        "range": [named["yellow"], named["red"], named["orange"], theme.palette[0]],
+        "domain": ["critical", "high", "medium", "info"],
+        "range": [named["red"], named["orange"], named["yellow"], theme.palette[0]],
     }
 
 
@@ -76,8 +77,8 @@ def test_series_of_a_transposed_chart_and_hex_colours() -> None:
     panel.series_colors = {"Critical": "red", "low": "#123456"}  # names match ignoring case
     [channel] = color_channels(chart_spec(panel, theme))
     assert channel["scale"] == {
-        "domain": ["low", "critical", "extra"],
-        "range": ["#123456", theme.named_colors["red"], theme.palette[0]],
+        "domain": ["critical", "low", "extra"],
+        "range": [theme.named_colors["red"], "#123456", theme.palette[0]],
     }
 
 
@@ -87,7 +88,8 @@ def test_categories_of_a_one_series_column_chart_are_coloured() -> None:
     panel.series_colors = {"critical": "red"}
     [channel] = color_channels(chart_spec(panel, theme))
     assert channel["legend"] is None  # the axis names the bars
-    assert channel["scale"]["range"][1] == theme.named_colors["red"]
+    assert channel["scale"]["domain"][0] == "critical"
+    assert channel["scale"]["range"][0] == theme.named_colors["red"]
     panel.series_colors = {}
     assert color_channels(chart_spec(panel, theme)) == []  # without it, nothing changes
 
