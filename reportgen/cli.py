@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
+from reportgen.cli_alerts import alert_options, delivery_of, send_alerts
 from reportgen.errors import ReportgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,85 +74,6 @@ def _gate_options(command: F) -> F:
     return command
 
 
-def _alert_options(command: F) -> F:
-    """Where the alerts of `build` and `publish` go (docs/alerts.md)."""
-    options = [
-        click.option(
-            "--alert-ttl",
-            default="48h",
-            show_default=True,
-            metavar="DURATION",
-            help="Alertmanager ends a firing alert after this unless a later run renews it.",
-        ),
-        click.option(
-            "--site-url",
-            default=None,
-            metavar="URL",
-            help="Where the output folder is served: alerts link to the reports under it.",
-        ),
-        click.option(
-            "--alerts-out",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=None,
-            metavar="FILE",
-            help="Write the alerts document (JSON: firing and resolved alerts).",
-        ),
-        click.option(
-            "--webhook-format",
-            default="json",
-            show_default=True,
-            metavar="json|slack",
-            help="The webhook body: the alerts document, or a Slack-compatible message.",
-        ),
-        click.option(
-            "--webhook",
-            "webhooks",
-            multiple=True,
-            envvar="REPORTGEN_WEBHOOK_URL",
-            metavar="URL",
-            help="POST the alerts to this URL (repeatable; or $REPORTGEN_WEBHOOK_URL).",
-        ),
-        click.option(
-            "--alertmanager",
-            "alertmanagers",
-            multiple=True,
-            envvar="REPORTGEN_ALERTMANAGER_URL",
-            metavar="URL",
-            help="Send the alerts to this Alertmanager (repeatable; $REPORTGEN_ALERTMANAGER_URL).",
-        ),
-    ]
-    for option in options:
-        command = option(command)
-    return command
-
-
-def _delivery(options: dict[str, Any]) -> Any:
-    """The alert Delivery of the options `_alert_options` added, checked before any work."""
-    from reportgen.alerts import Delivery, check_delivery, parse_ttl
-
-    delivery = Delivery(
-        alertmanagers=tuple(options.pop("alertmanagers")),
-        webhooks=tuple(options.pop("webhooks")),
-        webhook_format=options.pop("webhook_format").strip().lower(),
-        alerts_out=options.pop("alerts_out"),
-        ttl=parse_ttl(options.pop("alert_ttl")),
-    )
-    check_delivery(delivery, os.environ)
-    return delivery
-
-
-def _send_alerts(run: Any, delivery: Any) -> bool:
-    """Deliver the alerts after the reports are written; print each failure on one line."""
-    from reportgen.alerts import deliver
-
-    failures = deliver(run, delivery, os.environ)
-    if delivery.alerts_out is not None and not failures:
-        click.echo(f"wrote {delivery.alerts_out}")
-    for line in failures:
-        click.echo(f"error: alerts: {line}", err=True)
-    return not failures
-
-
 def _finish(
     summaries: list[dict[str, Any]],
     failed_panels: list[str],
@@ -206,7 +128,7 @@ def cli() -> None:
     "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
 )
 @_gate_options
-@_alert_options
+@alert_options
 @click.option(
     "--alert-state",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -240,7 +162,7 @@ def build(
     from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
-    delivery = _delivery(alerting)
+    delivery = delivery_of(alerting)
     result = run_build(
         dashboards,
         logs=logs,
@@ -264,7 +186,7 @@ def build(
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    delivered = _send_alerts(result.alerts, delivery)
+    delivered = send_alerts(result.alerts, delivery)
     sys.exit(result.exit_code or (0 if delivered else 1))
 
 
@@ -317,7 +239,7 @@ def build(
     help="Theme of the reports and the site's pages (default: each dashboard's; default).",
 )
 @_gate_options
-@_alert_options
+@alert_options
 def publish(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -344,7 +266,7 @@ def publish(
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
-    delivery = _delivery(alerting)
+    delivery = delivery_of(alerting)
     teams = []
     if team_names and teams_file is None:
         raise UsageError("--team needs --teams FILE (the site config listing the teams)")
@@ -374,7 +296,7 @@ def publish(
     for path in result.removed:
         click.echo(f"removed {path} (retention)")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    delivered = _send_alerts(result.alerts, delivery)
+    delivered = send_alerts(result.alerts, delivery)
     sys.exit(result.exit_code or (0 if delivered else 1))
 
 

@@ -18,10 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from reportgen.alerts import AlertRun, Where
-from reportgen.alerts.model import alert_from_json
 from reportgen.alerts.state import alerts_of_summary, dashboard_alerts, summary_section
 from reportgen.build import check_formats, evaluate, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
@@ -31,6 +29,7 @@ from reportgen.output import format_result, iso_time, write_atomic
 from reportgen.publish import archive
 from reportgen.publish.markdown import format_change
 from reportgen.publish.pages import SiteText, change_of, refresh_pages
+from reportgen.publish.run_alerts import newest_alerts, run_url
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
 from reportgen.render.context import ReportView
@@ -156,7 +155,7 @@ def publish(
                     )
                     folder = staging / f"run-{len(staged)}"
                     look = _Look(
-                        formats, theme_dir, _run_url(site, home / when.isoformat(), site_url)
+                        formats, theme_dir, run_url(site, home / when.isoformat(), site_url)
                     )
                     summary = _stage_run(
                         session, dashboard, target, when, previous, tz, look, fail_on, folder
@@ -166,7 +165,7 @@ def publish(
                     )
                     _count(result, summary, target, dashboard)
                     staged.append((folder, home / when.isoformat()))
-        _newest_alerts(result, staged, made, run_date(sessions[-1], zone))
+        newest_alerts(result.alerts, made, run_date(sessions[-1], zone))
         for folder, final in staged:
             archive.swap_in(folder, final)
             result.runs.append(final)
@@ -219,34 +218,6 @@ class _Look:
     formats: Sequence[str]
     theme_dir: Path | None
     url: str
-
-
-def _run_url(site: Path, final: Path, site_url: str | None) -> str:
-    """The report of the run that will be at `final`: under `site_url`, else a file URL."""
-    if not site_url:
-        return (final / archive.REPORT).resolve().as_uri()
-    parts = [*final.relative_to(site).parts, archive.REPORT]
-    return site_url.rstrip("/") + "/" + "/".join(quote(part) for part in parts)
-
-
-def _newest_alerts(
-    result: PublishResult,
-    staged: Sequence[tuple[Path, Path]],
-    made: dict[Path, list[archive.Run]],
-    newest: date,
-) -> None:
-    """Collect the alerts of each dashboard's run of the last date published, unless the
-    archive already holds a later run (a backfill must not undo what a later run said)."""
-    for home, runs in made.items():
-        run = runs[-1]
-        if run.date != newest or any(old.date > newest for old in archive.runs_of(home)):
-            continue
-        section = run.summary.get("alerts", {})
-        where = str(home / run.stamp / archive.SUMMARY)
-        result.alerts.extend(
-            [alert_from_json(item, where) for item in section.get("firing", [])],
-            [alert_from_json(item, where) for item in section.get("resolved", [])],
-        )
 
 
 def _stage_run(

@@ -208,3 +208,33 @@ def test_publish_compares_with_the_previous_run_and_a_backfill_alerts_nobody(
     index = soup_of(site / "index.html")
     tiles = index.select("#dashboard-alerting .tile.firing")
     assert [tile["data-panel"] for tile in tiles] == ["violations"]
+
+
+def test_each_teams_report_alerts_under_its_own_identity(
+    cli: Any, sample_snapshot: Path, tmp_path: Path
+) -> None:
+    board = tmp_path / "teamed.yaml"
+    board.write_text(
+        "title: Teamed\ntime_range: -24h\npanels:\n"
+        "  - id: n\n    title: Messages\n    type: single_value\n    query: '* | count'\n"
+        "    bands: [{from: 1, color: red, label: some, alert: true}]\n"
+    )
+    teams = tmp_path / "site.yaml"
+    teams.write_text(
+        "teams:\n  - {name: web, scope: _sourceHost=prod-web-1}\n"
+        "  - {name: db, scope: _sourceHost=prod-db-2}\n"
+    )
+    doc = tmp_path / "alerts.json"
+    ran = cli("publish", board, "--logs", sample_snapshot, "--site", tmp_path / "site",
+              "--teams", teams, "--date", "2026-11-20", "--alerts-out", doc)  # fmt: skip
+    assert ran.code == 0, ran.err
+    firing = read(doc)["firing"]
+    assert [(a["key"], a["team"], a["labels"].get("team")) for a in firing] == [
+        ("teamed/n", None, None),
+        ("teams/web/teamed/n", "web", "web"),
+        ("teams/db/teamed/n", "db", "db"),
+    ]
+    # A team's alert carries its own count and links into its part of the site.
+    assert firing[1]["value"] < firing[0]["value"]
+    assert "/site/teams/web/teamed/2026-11-20/index.html#panel-n" in firing[1]["url"]
+    assert len({a["fingerprint"] for a in firing}) == 3
