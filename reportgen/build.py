@@ -8,13 +8,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from reportgen import __version__
+from reportgen.alerts import AlertRun, Where, read_state, write_state
+from reportgen.alerts.state import dashboard_alerts, summary_section
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
-from reportgen.output import write_atomic
+from reportgen.output import iso_time, write_atomic
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.pdf import render_pdf
@@ -40,6 +43,7 @@ class BuildResult:
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
+    alerts: AlertRun = field(default_factory=lambda: AlertRun("build"))
 
     @property
     def exit_code(self) -> int:
@@ -65,12 +69,17 @@ def build(
     cache: bool = True,
     page_size: str | None = None,
     orientation: str | None = None,
+    alert_state: Path | None = None,
+    site_url: str | None = None,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
     kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
+    `alerts` holds the alerts that fire, and those that resolve since the alerts the
+    `alert_state` file recorded (it is rewritten); `site_url` is where `out` is served, for
+    the alerts' links (default: file URLs).
     """
     check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None
@@ -80,6 +89,7 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
+    earlier = read_state(alert_state) if alert_state is not None else []
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
     result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
@@ -92,7 +102,14 @@ def build(
             ]
             gates = crossed_gates(dashboard, report, fail_on)
             result.gates += gates
-            extra = {"gates": [gate.as_json() for gate in gates]}
+            instant = iso_time(session.at, "UTC")
+            where = Where(_report_url(out, dashboard.stem, formats, site_url), instant)
+            firing, resolved = dashboard_alerts(dashboard, report, where, earlier)
+            result.alerts.extend(firing, resolved)
+            extra = {
+                "gates": [gate.as_json() for gate in gates],
+                "alerts": summary_section(firing, resolved),
+            }
             page = page_options(page_size, orientation, _page_block(report))
             rendered = render_outputs(
                 dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
@@ -105,7 +122,20 @@ def build(
                 result.outputs.append(path)
     finally:
         session.close()
+    if alert_state is not None:
+        built = {dashboard.stem for dashboard in dashboards}
+        kept = [a for a in earlier if a.dashboard not in built or a.team is not None]
+        write_state(alert_state, [*result.alerts.firing, *kept])
     return result
+
+
+def _report_url(out: Path, stem: str, formats: Sequence[str], site_url: str | None) -> str:
+    """Where the alerts of a built dashboard link to: its HTML (else PDF) under `site_url`, or
+    as a file URL."""
+    name = f"{stem}.{'html' if 'html' in formats else 'pdf'}"
+    if site_url:
+        return f"{site_url.rstrip('/')}/{quote(name)}"
+    return (out / name).resolve().as_uri()
 
 
 def render_outputs(
@@ -233,6 +263,7 @@ def _panel_view(panel: PanelSpec, section: int = -1) -> PanelView:
         value_labels=panel.value_labels,
         thresholds=[Threshold(t.column, t.op, t.value, t.color, t.label) for t in panel.thresholds],
         number_format=dict(panel.number_format),
+        series_colors=dict(panel.series_colors),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
+from reportgen.cli_alerts import alert_options, delivery_of, send_alerts
 from reportgen.errors import ReportgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,6 +128,14 @@ def cli() -> None:
     "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
 )
 @_gate_options
+@alert_options
+@click.option(
+    "--alert-state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Alerts left firing by the previous build (read, then rewritten): lets alerts resolve.",
+)
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -143,6 +152,9 @@ def build(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    alert_state: Path | None,
+    site_url: str | None,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -150,6 +162,7 @@ def build(
     from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
+    delivery = delivery_of(alerting)
     result = run_build(
         dashboards,
         logs=logs,
@@ -165,13 +178,16 @@ def build(
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,
+        alert_state=alert_state,
+        site_url=site_url,
     )
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()
@@ -216,7 +232,14 @@ def build(
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
+@click.option(
+    "--theme",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Theme of the reports and the site's pages (default: each dashboard's; default).",
+)
 @_gate_options
+@alert_options
 def publish(
     dashboards: tuple[Path, ...],
     logs: tuple[Path, ...],
@@ -232,6 +255,9 @@ def publish(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    theme: str | None,
+    site_url: str | None,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -240,6 +266,7 @@ def publish(
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
+    delivery = delivery_of(alerting)
     teams = []
     if team_names and teams_file is None:
         raise UsageError("--team needs --teams FILE (the site config listing the teams)")
@@ -261,13 +288,16 @@ def publish(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
         cache=not no_cache,
+        site_url=site_url,
+        theme=theme,
     )
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
         click.echo(f"removed {path} (retention)")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()

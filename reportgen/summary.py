@@ -45,6 +45,12 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
             entry["value"] = value
             band = pick_band(value, panel.bands) if isinstance(value, int | float) else None
             entry["band"] = None if band is None else {"color": band.color, "label": band.label}
+            entry["unit"] = panel.unit
+            # The site's history charts draw these behind the values.
+            entry["bands"] = [
+                {"from": b.low, "to": b.high, "color": b.color, "label": b.label}
+                for b in panel.bands
+            ]
         panels.append(entry)
     info = session.snapshot
     document = {

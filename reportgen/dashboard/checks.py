@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from reportgen.dashboard.alert_checks import check_alerting
 from reportgen.dashboard.model import (
     AbsoluteRange,
     DashboardSpec,
@@ -14,7 +15,7 @@ from reportgen.dashboard.model import (
     TimeRange,
 )
 from reportgen.dashboard.variables import NAME, Substitution, substitute
-from reportgen.dashboard.yamlpos import KeyPath, Located, scalar_offset
+from reportgen.dashboard.yamlpos import KeyPath, Located, dotted, scalar_offset
 from reportgen.errors import QuerySyntaxError, ReportgenError, Span, SpecError, suggestion
 from reportgen.timerange import RANGE_WORDS, parse_duration, parse_instant, zone_info
 
@@ -29,6 +30,8 @@ _TYPE_OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("legend", CHARTS),
     ("value_labels", ("column", "bar", "pie")),
     ("unit", ("single_value",)),
+    ("alert", ("single_value", "table")),
+    ("series_colors", CHARTS),
 )
 
 
@@ -39,14 +42,6 @@ class Checked:
     spec: DashboardSpec
     problems: list[ReportgenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def dotted(path: KeyPath) -> str:
-    """`("panels", 2, "query")` -> `panels[2].query`."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
 
 
 def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, str]) -> Checked:
@@ -107,6 +102,12 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
     for name in spec.variables:
         if name not in used:
             warn(f"variables.{name}: the variable is not used by any query", ("variables", name))
+
+    def add_at(message: str, path: KeyPath, hint: str | None, key: bool) -> None:
+        span = located.span(path, key=key)
+        checked.problems.append(SpecError(message, span, hint=hint, text=located.text))
+
+    check_alerting(spec, add_at, lambda message, path: warn(message, path))
     if not checked.problems:
         checked.spec = _with_queries(spec, queries)
     return checked

@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reportgen.dashboard.checks import check_semantics, dotted
+from reportgen.dashboard.checks import check_semantics
 from reportgen.dashboard.model import (
     AbsoluteRange,
+    AlertSpec,
     BandSpec,
     DashboardSpec,
     DeliverySpec,
@@ -22,7 +23,7 @@ from reportgen.dashboard.model import (
     VariableSpec,
 )
 from reportgen.dashboard.variables import resolve_values
-from reportgen.dashboard.yamlpos import KeyPath, Located, load_yaml, load_yaml_file
+from reportgen.dashboard.yamlpos import KeyPath, Located, dotted, load_yaml, load_yaml_file
 from reportgen.errors import ReportgenError, SpecError, suggestion
 
 
@@ -106,6 +107,7 @@ _OWNERS: dict[str, tuple[str, ...]] = {
     "time_range": _keys(AbsoluteRange),
     "variables": _keys(VariableSpec),
     "delivery": _keys(DeliverySpec),
+    "alert": _keys(AlertSpec),
 }
 # Union members pydantic names in error locations; they are not keys of the file.
 _UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})

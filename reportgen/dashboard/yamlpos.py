@@ -157,3 +157,11 @@ def _block_indent(lines: list[str], first: int) -> int:
         if line.strip():
             return len(line) - len(line.lstrip(" "))
     return 0
+
+
+def dotted(path: KeyPath) -> str:
+    """`("panels", 2, "query")` -> `panels[2].query`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"

@@ -19,17 +19,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from reportgen.alerts import AlertRun, Where
+from reportgen.alerts.state import alerts_of_summary, dashboard_alerts, summary_section
 from reportgen.build import check_formats, evaluate, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
-from reportgen.output import format_result, write_atomic
+from reportgen.output import format_result, iso_time, write_atomic
 from reportgen.publish import archive
 from reportgen.publish.markdown import format_change
 from reportgen.publish.pages import SiteText, change_of, refresh_pages
+from reportgen.publish.run_alerts import newest_alerts, run_url
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
 from reportgen.render.context import ReportView
+from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.summary import panel_value
 from reportgen.timerange import parse_instant, zone_info
@@ -46,6 +50,7 @@ class PublishResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
+    alerts: AlertRun = field(default_factory=lambda: AlertRun("publish"))
 
     @property
     def exit_code(self) -> int:
@@ -92,14 +97,19 @@ def publish(
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    site_url: str | None = None,
+    theme: str | None = None,
 ) -> PublishResult:
     """Publish every dashboard for each date into `site` (and into each team's part of it).
 
     Each of `days` (YYYY-MM-DD) is a run whose `at` is the following midnight in the report
     zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
-    teams' reports only.
+    teams' reports only. `alerts` holds the alerts of each dashboard's newest run (a backfilled
+    date alerts nobody), against the run before it; `site_url` is where `site` is served (the
+    alerts' links); `theme` (a name or folder) styles the reports and the site's pages.
     """
     check_formats(formats)
+    theme_dir = resolve_theme(theme) if theme is not None else None
     check_fail_on(fail_on)
     if days and at is not None:
         raise UsageError("--date cannot be combined with --at", hint="use one or the other")
@@ -144,14 +154,18 @@ def publish(
                         default=None,
                     )
                     folder = staging / f"run-{len(staged)}"
+                    look = _Look(
+                        formats, theme_dir, run_url(site, home / when.isoformat(), site_url)
+                    )
                     summary = _stage_run(
-                        session, dashboard, target, when, previous, tz, formats, fail_on, folder
+                        session, dashboard, target, when, previous, tz, look, fail_on, folder
                     )
                     made.setdefault(home, []).append(
                         archive.Run(dashboard.stem, when, folder, summary)
                     )
                     _count(result, summary, target, dashboard)
                     staged.append((folder, home / when.isoformat()))
+        newest_alerts(result.alerts, made, run_date(sessions[-1], zone))
         for folder, final in staged:
             archive.swap_in(folder, final)
             result.runs.append(final)
@@ -161,7 +175,7 @@ def publish(
                 result.removed += archive.apply_retention(target.root, newest, retention_days)
             for dashboard in dashboards:
                 archive.refresh_latest(target.root / dashboard.stem, staging)
-            _refresh(site, target)
+            _refresh(site, target, theme_dir)
     finally:
         base.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -183,16 +197,27 @@ def _gate(entry: dict[str, Any]) -> Gate:
     return Gate(entry["gate"], entry["dashboard"], entry["panel"], entry["message"])
 
 
-def _refresh(site: Path, target: Target) -> None:
+def _refresh(site: Path, target: Target, theme_dir: Path | None) -> None:
     if target.team is None:
         teams_dir = site / archive.TEAMS
         names = []
         if teams_dir.is_dir():
             names = sorted(p.name for p in teams_dir.iterdir() if p.is_dir())
-        refresh_pages(site, SiteText("Reports", names, "site"))
+        refresh_pages(site, SiteText("Reports", names, "site"), theme_dir)
     else:
         name = target.team.name
-        refresh_pages(target.root, SiteText(f"Reports of team {name}", [], f"teams/{name}"))
+        text = SiteText(f"Reports of team {name}", [], f"teams/{name}")
+        refresh_pages(target.root, text, theme_dir)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a run is written: its formats, theme folder (None: the dashboard's) and the URL its
+    alerts link to."""
+
+    formats: Sequence[str]
+    theme_dir: Path | None
+    url: str
 
 
 def _stage_run(
@@ -202,7 +227,7 @@ def _stage_run(
     when: date,
     previous: archive.Run | None,
     tz: str | None,
-    formats: Sequence[str],
+    look: _Look,
     fail_on: Sequence[str],
     folder: Path,
 ) -> dict[str, Any]:
@@ -215,9 +240,14 @@ def _stage_run(
     gates = crossed_gates(dashboard, report, fail_on)
     if previous is not None:
         report.extra["changes"] = _changes(report, previous)
-    outputs = render_outputs(dashboard, report, session, formats)
+    if look.theme_dir is not None:
+        report.theme = look.theme_dir.name
+    outputs = render_outputs(dashboard, report, session, look.formats, theme_dir=look.theme_dir)
     document: dict[str, Any] = json.loads(outputs["json"])
     _annotate(document, dashboard, when, previous, gates, team)
+    where = Where(look.url, iso_time(session.at, "UTC"), team.name if team else None, str(when))
+    before = alerts_of_summary(previous.summary, str(previous.path)) if previous else []
+    document["alerts"] = summary_section(*dashboard_alerts(dashboard, report, where, before))
     if team is not None:
         document["snapshot"]["rows"] = report.rows_ingested
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -261,11 +291,9 @@ def _annotate(
     if team is not None:
         document["team"] = {"name": team.name, "scope": team.scope_text}
     earlier = {p["id"]: p for p in previous.summary["panels"]} if previous else {}
-    units = {panel.id: panel.unit for panel in dashboard.spec.panels}
     for panel in document["panels"]:
         if panel["type"] != "single_value":
             continue
-        panel["unit"] = units.get(panel["id"], "")
         before = earlier.get(panel["id"], {}).get("value")
         panel["previous"] = before
         panel["change"] = change_of(panel.get("value"), before)

@@ -76,6 +76,8 @@ class PanelView:
     value_labels: bool | None = None
     thresholds: list[Threshold] = field(default_factory=list)
     number_format: dict[str, str] = field(default_factory=dict)
+    # Series or category value -> theme colour name or hex (render/colors.py).
+    series_colors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -66,6 +66,7 @@ class Theme:
     print_css: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     template_dirs: tuple[Path, ...] = ()
+    named_colors: dict[str, str] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -206,6 +207,10 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
         if isinstance(spec, dict)
     }
     palette = [_hex(c, f"{path}: palette") for c in data.get("palette") or []]
+    named = {
+        str(k): _hex(v, f"{path}: named_colors.{k}")
+        for k, v in _mapping(data, "named_colors").items()
+    }
     vega_config = _mapping(data, "vega_config")
     if palette:
         # Single-series charts use the mark colour, not the category range: the palette's first.
@@ -230,6 +235,7 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
         label=str(data.get("label", "")),
         print_css=print_css,
         template_dirs=tuple(layers.template_dirs),
+        named_colors=named,
     )
 
 
