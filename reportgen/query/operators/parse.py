@@ -264,6 +264,13 @@ def plan_parse_regex(planner: Planner, stage: ParseRegex, prev: Step) -> Step:
     return plan_extraction(planner, stage, prev, stage.names)
 
 
+def group_sql(regex: str, index: int) -> str:
+    """Group `index` of the first match; null when the group takes no part in it (§4.3), which
+    `regexp_extract` would give as "" (only the rarer empty result pays for the second look)."""
+    first = f"nullif(regexp_extract({INPUT}, {regex}, {index}), '')"
+    return f"coalesce({first}, list_extract(regexp_extract_all({INPUT}, {regex}, {index}), 1))"
+
+
 def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, ParseRegex)
     node = step.node
@@ -292,7 +299,7 @@ def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         hit = f"coalesce(regexp_matches({INPUT}, {regex}), false)"
         found.append(hit)
         for index, name in enumerate(names, start=1):
-            captures.append(Capture(name.key, hit, f"regexp_extract({INPUT}, {regex}, {index})"))
+            captures.append(Capture(name.key, hit, group_sql(regex, index)))
     matched = "(" + " AND ".join(found) + ")"
     return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
 
