@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reportgen.errors import Span
+from reportgen.errors import Span, suggestion
 from reportgen.query.operators.base import Operator
 from reportgen.query.operators.parsing import (
     INPUT,
@@ -27,7 +27,7 @@ from reportgen.query.operators.parsing import (
     source_option,
     strings,
 )
-from reportgen.query.plan.schema import RESCUED
+from reportgen.query.plan.schema import METADATA_KEYS, RESCUED
 from reportgen.query.problems import semantic, span_of
 from reportgen.query.regex import scan_groups
 from reportgen.query.syntax.nodes import Name, RegexLiteral, Stage
@@ -39,19 +39,41 @@ if TYPE_CHECKING:
     from reportgen.query.plan.steps import Step
     from reportgen.query.planner import Planner
 
+# how the docs spell the metadata a named group may set (for suggestions)
+METADATA_NAMES = (
+    "_sourceHost", "_sourceCategory", "_sourceName", "_source", "_collector", "_raw",
+    "_messageTime", "_receiptTime", "_size", "_messageCount", "_format",
+)  # fmt: skip
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "*": "*"}
 
 
 @dataclass(frozen=True)
-class Parse:
-    """`parse [field=f] "pattern" as a, b [nodrop]` (§4.1); `pattern` is the raw literal text."""
+class AnchorPattern:
+    """One `"pattern" as a, b` of a `parse`; `pattern` is the raw literal text."""
 
     pattern: str
     pattern_span: Span
     names: tuple[Name, ...]
+
+
+@dataclass(frozen=True)
+class Parse:
+    """`parse [field=f] "pattern" as a, b [, "pattern2" as c ...] [nodrop]` (§4.1). Several
+    patterns are matched independently against the input, each from its start; without
+    `nodrop` a row must match them all."""
+
+    patterns: tuple[AnchorPattern, ...]
     source: Name | None
     nodrop: bool
     span: Span
+
+    @property
+    def pattern(self) -> str:
+        return self.patterns[0].pattern
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        return tuple(name for item in self.patterns for name in item.names)
 
 
 @dataclass(frozen=True)
@@ -117,11 +139,11 @@ def split_anchor(raw: str) -> Anchor:
 
 
 def anchor_positions(
-    gen: SqlGenerator, segments: tuple[str, ...]
+    gen: SqlGenerator, segments: tuple[str, ...], prefix: str = "__rg_p"
 ) -> tuple[list[str], list[str], str]:
     """SQL for an anchor pattern split into literal `segments` around its stars.
 
-    Returns the position columns to add one after another (`__rg_p<k>`: 1-based start of
+    Returns the position columns to add one after another (`<prefix><k>`: 1-based start of
     literal k, NULL once a literal is missing), the capture expression of each star, and the
     "matched" condition. A trailing star captures the rest of the input.
     """
@@ -131,7 +153,7 @@ def anchor_positions(
     last = len(segments) - 1
     for index, segment in enumerate(segments):
         if index == last and not segment and index > 0:
-            captures.append(f"substr({s}, {_after(index - 1, segments)})")
+            captures.append(f"substr({s}, {_after(index - 1, segments, prefix)})")
             break
         if index == 0:
             where = (
@@ -140,17 +162,17 @@ def anchor_positions(
                 else f"(CASE WHEN {s} IS NOT NULL THEN 1 END)"
             )
         else:
-            start = _after(index - 1, segments)
+            start = _after(index - 1, segments, prefix)
             where = f"{start} - 1 + nullif(instr(substr({s}, {start}), {gen.string(segment)}), 0)"
-            captures.append(f"substr({s}, {start}, __rg_p{index} - ({start}))")
-        found.append(f"{where} AS __rg_p{index}")
+            captures.append(f"substr({s}, {start}, {prefix}{index} - ({start}))")
+        found.append(f"{where} AS {prefix}{index}")
     matched_at = len(found) - 1
-    return found, captures, f"(__rg_p{matched_at} IS NOT NULL)"
+    return found, captures, f"({prefix}{matched_at} IS NOT NULL)"
 
 
-def _after(index: int, segments: tuple[str, ...]) -> str:
+def _after(index: int, segments: tuple[str, ...], prefix: str) -> str:
     """First position after literal `index`."""
-    return f"__rg_p{index} + {len(segments[index])}"
+    return f"{prefix}{index} + {len(segments[index])}"
 
 
 # --- parse "pattern" --------------------------------------------------------------------------
@@ -167,17 +189,35 @@ def parse_parse(stream: Stream, first: Token) -> Stage:
     if stream.accept_word("field"):
         stream.expect_op("=", "'field'")
         source = stream.name("the field to parse after 'field='")
+    patterns = [_anchor_pattern(stream, "after 'parse'")]
+    while (comma := stream.peek()) is not None and comma.is_op(","):
+        stream.pos += 1
+        patterns.append(_anchor_pattern(stream, "after ','"))
+    nodrop = stream.accept_word("nodrop") is not None
+    names = [name for item in patterns for name in item.names]
+    stream.no_duplicates(names)
+    span = stream.span_from(first.span.start)
+    return Parse(tuple(patterns), source, nodrop, span)
+
+
+def _anchor_pattern(stream: Stream, where: str) -> AnchorPattern:
+    """`"pattern" as a, b` or `as (a, b)`; the names stop before a `,` and another pattern."""
     pattern = stream.peek()
     if pattern is None or pattern.kind is not Kind.STRING:
-        raise stream.error("expected a quoted pattern after 'parse'")
+        raise stream.error(f"expected a quoted pattern {where}")
     stream.pos += 1
     raw = pattern.text[1:-1]
     stream.expect_word("as", "the parse pattern")
     parenthesised = stream.accept_op("(") is not None
-    names = stream.names("a field name")
+    names = [stream.name("a field name")]
+    while (comma := stream.peek()) is not None and comma.is_op(","):
+        following = stream.peek(1)
+        if following is not None and following.kind is Kind.STRING and not parenthesised:
+            break
+        stream.pos += 1
+        names.append(stream.name("a field name"))
     if parenthesised:
         stream.expect_op(")", "the field names")
-    nodrop = stream.accept_word("nodrop") is not None
     anchor = split_anchor(raw)
     if anchor.double_star:
         raise stream.error_at(pattern.span, "'**' in a parse pattern")
@@ -186,9 +226,7 @@ def parse_parse(stream: Stream, first: Token) -> Stage:
         plural = "s" if len(names) != 1 else ""
         message = f"parse pattern has {stars} but {len(names)} name{plural} after 'as'"
         raise stream.error_at(pattern.span, message)
-    stream.no_duplicates(names)
-    span = stream.span_from(first.span.start)
-    return Parse(raw, pattern.span, tuple(names), source, nodrop, span)
+    return AnchorPattern(raw, pattern.span, tuple(names))
 
 
 def plan_parse(planner: Planner, stage: Parse, prev: Step) -> Step:
@@ -209,12 +247,19 @@ def parse_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     earlier nodrop parse (§4.2)."""
     assert prev is not None and isinstance(step.node, Parse)
     node = step.node
-    found, captures, matched = anchor_positions(gen, split_anchor(node.pattern).segments)
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    for position in found:
-        inner = f"SELECT *, {position} FROM ({inner})"
-    pairs = zip(node.names, captures, strict=True)
-    captured = [Capture(name.key, matched, capture) for name, capture in pairs]
+    captured: list[Capture] = []
+    conditions: list[str] = []
+    for number, item in enumerate(node.patterns):
+        segments = split_anchor(item.pattern).segments
+        prefix = f"__rg_p{number}_" if number else "__rg_p"
+        found, captures, matched = anchor_positions(gen, segments, prefix)
+        for position in found:
+            inner = f"SELECT *, {position} FROM ({inner})"
+        pairs = zip(item.names, captures, strict=True)
+        captured += [Capture(name.key, matched, capture) for name, capture in pairs]
+        conditions.append(matched)
+    matched = conditions[0] if len(conditions) == 1 else "(" + " AND ".join(conditions) + ")"
     return extraction_sql(step, prev, inner, captured, matched, node.nodrop)
 
 
@@ -247,6 +292,10 @@ def parse_regex(stream: Stream, first: Token) -> Stage:
             span = span_of(stream.text, start, start + len(group.name) + 4)
             if group.name.lower() in seen:
                 raise stream.error_at(span, f"duplicate group name '{group.name}'")
+            if group.name.startswith("_") and group.name.lower() not in METADATA_KEYS:
+                message = f"group name '{group.name}' starts with '_' but is no metadata field"
+                hint = suggestion(group.name, METADATA_NAMES) or "names start with a letter"
+                raise stream.error_at(span, message, hint)
             seen.add(group.name.lower())
             names.append(Name(group.name, span))
         regexes.append(RegexLiteral(token.value, token.span))

@@ -193,6 +193,13 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
             kind = Kind.STRING if char == '"' else Kind.FIELD
             add(kind, index, end, unescape(text[quote + 1 : end - 1]))
             index = end
+        elif (
+            char == "%"
+            and (name := _ESCAPED_NAME.match(text, index + 1))
+            and _name_may_start(text, index)
+        ):
+            add(Kind.FIELD, index, name.end(), name.group(0))
+            index = name.end()
         elif char == "'":
             end = _char_end(text, index)
             if end < 0:
@@ -226,6 +233,16 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
             errors.append(syntax(text, span, f"unexpected character '{char}'"))
             index += 1
     return tokens, errors
+
+
+# `%users[2].address.street`: an escaped name without quotes (json auto's flattened keys)
+_ESCAPED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)*")
+
+
+def _name_may_start(text: str, index: int) -> bool:
+    """`%name` is a name where a value may start: not right after a value (`a%b` is modulo)."""
+    before = text[index - 1] if index else " "
+    return not (before.isalnum() or before in "_)]\"'")
 
 
 def _word_end(text: str, index: int) -> int:
