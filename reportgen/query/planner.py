@@ -45,6 +45,7 @@ class Planner:
         pivot_values: Mapping[int, Sequence[str]],
         tz: str = "UTC",
         extra: Sequence[str] = (),
+        inferred: Mapping[int, Sequence[Name]] | None = None,
     ) -> None:
         self.query = query
         self.tz = tz
@@ -55,12 +56,17 @@ class Planner:
         self.errors: list[QueryError] = []
         self.warnings: list[str] = []
         self.index = 0
+        # names used after a `json auto`/`kv auto` (by stage index) that its data may hold
+        self.inferred = dict(inferred or {})
+        self.new_inferred: dict[int, dict[str, Name]] = {}
         self.spelling: dict[str, str] = {}
         for name in names_in((query.scope, query.stages)):
             if name.key in METADATA_KEYS:
                 self.spelling.setdefault(name.key, name.text)
 
-    def plan(self) -> Plan:
+    def plan(self) -> Plan | None:
+        """The plan; None when names turned out to come from an auto stage's data
+        (`new_inferred`): plan again with them."""
         fields = tuple(
             Field(m.key, self.spelling.get(m.key, m.key), m.type, self.cols.col(m.key))
             for m in METADATA
@@ -75,6 +81,8 @@ class Planner:
                 pending = planned
                 break
             steps.append(planned)
+        if self.new_inferred:
+            return None
         raise_semantic(self.errors)
         kind: Phase = "aggregate" if any(s.phase == "aggregate" for s in steps) else "messages"
         return Plan(tuple(steps), kind, tuple(self.warnings), pending)
@@ -83,8 +91,19 @@ class Planner:
         """The field `name` refers to, or None after recording an "unknown field" error."""
         found = schema.get(name.key)
         if found is None:
+            auto = schema.open_at
+            if auto is not None and name.key not in {n.key for n in self.inferred.get(auto, ())}:
+                self.new_inferred.setdefault(auto, {}).setdefault(name.key, name)
+                return None
             self.errors.append(unknown_field(self.text, name.span, name.text, schema.names))
         return found
+
+    def inferred_next(self) -> dict[int, tuple[Name, ...]]:
+        """The inferred names to plan with next: those known plus those found."""
+        merged = {index: tuple(names) for index, names in self.inferred.items()}
+        for index, found in self.new_inferred.items():
+            merged[index] = (*merged.get(index, ()), *found.values())
+        return merged
 
 
 def build_plan(
@@ -96,4 +115,10 @@ def build_plan(
     """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
     problem found. `extra` names the string columns of the log table beyond METADATA
     (sources.yaml `fields`), lower case."""
-    return Planner(query, pivot_values or {}, tz, extra).plan()
+    inferred: dict[int, tuple[Name, ...]] = {}
+    while True:  # each pass infers more names, at most all those of the query
+        planner = Planner(query, pivot_values or {}, tz, extra, inferred)
+        plan = planner.plan()
+        if plan is not None:
+            return plan
+        inferred = planner.inferred_next()

@@ -189,8 +189,18 @@ def auto_fields(stage: JsonAuto, fullkeys: Sequence[str]) -> list[tuple[str, lis
     return chosen(list(out.values()), stage.keys)
 
 
+def name_path(name: str) -> list[str]:
+    """The JSON path of a flattened name the data did not show (`users[2].address.street`)."""
+    path = "$"
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", name):
+        path += (
+            f"[{index}]" if index else '."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        )
+    return [path]
+
+
 def plan_json_auto(planner: Planner, stage: JsonAuto, prev: Step) -> Step | PendingPivot:
-    return plan_auto(planner, stage, prev, auto_fields, sanitize=False)
+    return plan_auto(planner, stage, prev, auto_fields, sanitize=False, infer=name_path)
 
 
 # --- SQL --------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def auto_fields(stage: KvAuto, keys: Sequence[str]) -> list[tuple[str, list[str]
 
 
 def plan_kv_auto(planner: Planner, stage: KvAuto, prev: Step) -> Step | PendingPivot:
-    return plan_auto(planner, stage, prev, auto_fields, sanitize=True)
+    return plan_auto(planner, stage, prev, auto_fields, sanitize=True, infer=lambda name: [name])
 
 
 # --- SQL --------------------------------------------------------------------------------------

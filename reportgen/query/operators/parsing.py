@@ -177,15 +177,17 @@ def computed_columns(step: Step, values: dict[str, list[str]]) -> str:
 # --- fields from the data (`json auto`, `kv auto`) ----------------------------------------------
 
 Discover = Callable[[Any, Sequence[str]], list[tuple[str, list[str]]]]
+Infer = Callable[[str], list[str]]
 
 
 def plan_auto(
-    planner: Planner, stage: Any, prev: Step, discover: Discover, sanitize: bool
+    planner: Planner, stage: Any, prev: Step, discover: Discover, sanitize: bool, infer: Infer
 ) -> Step | PendingPivot:
     """Fields come from the data: first a query for the keys (a pending step), then the plan
     with one string field per key (`discover` maps the keys found to (name, sources) pairs;
     `as` renames the listed `keys`; `sanitize`: key characters other than letters, digits and
-    `_` become `_`)."""
+    `_` become `_`). A name the rest of the query uses that no key gave is a field too, read
+    with the sources `infer` gives for it (so null where the data lacks it)."""
     source = planner.field(prev.schema, stage.source) if stage.source else prev.schema.get("_raw")
     if source is None:
         if stage.source is None:
@@ -201,7 +203,12 @@ def plan_auto(
         (field_name(key) if sanitize else key).lower(): name
         for key, name in zip(stage.keys, stage.names, strict=False)
     }
-    for name, sources in discover(stage, found_keys):
+    fields = discover(stage, found_keys)
+    given = {name.lower() for name, _ in fields} | {target.key for target in renames.values()}
+    for used in planner.inferred.get(planner.index, ()):
+        if used.key not in given and schema.get(used.key) is None:
+            fields.append((used.text, infer(used.text)))
+    for name, sources in fields:
         target = renames.get(name.lower())
         display = target.text if target else name
         existing = schema.get(display.lower())
@@ -217,7 +224,7 @@ def plan_auto(
     return dataclasses.replace(
         prev,
         node=stage,
-        schema=schema,
+        schema=dataclasses.replace(schema, open_at=planner.index),
         ordering=ordering,
         condition=None,
         pivot=None,

@@ -101,7 +101,7 @@ def parse_where(stream: Stream, first: Token) -> Where:
 
 
 def plan_where(planner: Planner, stage: Where, prev: Step) -> Step:
-    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz)
+    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz, planner.field)
     condition = compiler.condition(stage.condition)
     return dataclasses.replace(prev, node=stage, condition=condition, pivot=None)
 
@@ -274,7 +274,7 @@ def parse_assignment(stream: Stream, first: Token) -> Assign:
 
 
 def plan_assign(planner: Planner, stage: Assign, prev: Step) -> Step:
-    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz)
+    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz, planner.field)
     sql, kind = compiler.value(stage.expr)
     field_type: FieldType = "string" if kind == "null" else kind
     if kind == "null":

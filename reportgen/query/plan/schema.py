@@ -80,10 +80,13 @@ class OrderTerm:
 
 @dataclass(frozen=True)
 class Schema:
-    """The row shape after a stage: fields in order, plus internal columns."""
+    """The row shape after a stage: fields in order, plus internal columns. `open_at` is the
+    index of a `json auto`/`kv auto` stage whose data may hold fields no one listed: a name
+    the query uses later is one of them (null where the data lacks it), not an error."""
 
     fields: tuple[Field, ...]
     internal: tuple[str, ...] = ()
+    open_at: int | None = None
 
     def get(self, key: str) -> Field | None:
         for item in self.fields:

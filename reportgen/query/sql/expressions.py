@@ -9,10 +9,11 @@ about types.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
-from reportgen.query.plan.schema import FieldType, Schema, sql_str
+from reportgen.query.plan.schema import Field, FieldType, Schema, sql_str
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
 from reportgen.query.sql.functions import arith_sql, compile_call
@@ -28,6 +29,7 @@ from reportgen.query.syntax.nodes import (
     Literal,
     Logical,
     Matches,
+    Name,
     Negation,
     RegexLiteral,
     Ternary,
@@ -64,12 +66,18 @@ class ExprCompiler:
     """Compiles expressions against the fields of one stage; problems go to `errors`."""
 
     def __init__(
-        self, text: str, schema: Schema, errors: list[QueryError], tz: str = "UTC"
+        self,
+        text: str,
+        schema: Schema,
+        errors: list[QueryError],
+        tz: str = "UTC",
+        resolve: Callable[[Schema, Name], Field | None] | None = None,
     ) -> None:
         self.text = text
         self.schema = schema
         self.errors = errors
         self.tz = tz  # formatDate/parseDate default zone
+        self.resolve = resolve  # the planner's name lookup (records unknown names itself)
 
     def condition(self, expr: Expr) -> str:
         if isinstance(expr, Logical):
@@ -96,10 +104,12 @@ class ExprCompiler:
 
     def value(self, expr: Expr) -> tuple[str, ValueType]:
         if isinstance(expr, FieldRef):
-            found = self.schema.get(expr.name.key)
-            if found is None:
+            if self.resolve is not None:
+                found = self.resolve(self.schema, expr.name)
+            elif (found := self.schema.get(expr.name.key)) is None:
                 known = self.schema.names
                 self.errors.append(unknown_field(self.text, expr.span, expr.name.text, known))
+            if found is None:
                 return "NULL", "null"
             return found.col, found.type
         if isinstance(expr, Literal):
