@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-FieldType = Literal["string", "number", "time", "bool"]
+FieldType = Literal["string", "number", "time", "bool", "link"]  # link: tourl's `[text](url)`
 
 
 @dataclass(frozen=True)

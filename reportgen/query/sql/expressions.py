@@ -16,7 +16,11 @@ from reportgen.errors import QueryError
 from reportgen.query.plan.schema import Field, FieldType, Schema, sql_str
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
+from reportgen.query.sql.conversions import is_numeric_sql
 from reportgen.query.sql.functions import arith_sql, compile_call
+from reportgen.query.sql.ip import CONDITIONS as IP_CONDITIONS
+from reportgen.query.sql.ip import compare_cidr_sql
+from reportgen.query.sql.ip import condition_sql as ip_condition_sql
 from reportgen.query.sql.values import text_number_sql
 from reportgen.query.syntax.catalog import BOOLEAN_FUNCTIONS
 from reportgen.query.syntax.nodes import (
@@ -211,6 +215,12 @@ class ExprCompiler:
                 return "FALSE"
             a, b = _text(left, left_type), _text(right, right_type)
             return f"coalesce(CASE WHEN {b} = '' THEN {a} = '' ELSE contains({a}, {b}) END, false)"
+        if name in IP_CONDITIONS:
+            return ip_condition_sql(name, args[0])
+        if name == "comparecidrprefix":
+            return compare_cidr_sql(*args)
+        if name == "isnumeric":
+            return is_numeric_sql(args[0])
         sql, kind = args[0]
         if kind == "null":
             return "TRUE"
