@@ -419,6 +419,7 @@ def query(
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
+    from reportgen.engine.run import compile_inputs
     from reportgen.errors import UsageError
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
@@ -448,7 +449,8 @@ def query(
         else:
             window = session.window(range_ or "all")
         if explain:
-            click.echo(explain_query(query, window))
+            inputs = compile_inputs(session.engine, parsed)
+            click.echo(explain_query(query, window, **inputs))
             return
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:

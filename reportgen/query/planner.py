@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from reportgen.errors import QueryError
+from reportgen.errors import QueryError, suggestion
 from reportgen.query.operators import operator_of
 from reportgen.query.parser import Query
+from reportgen.query.plan.lookups import BUILT_IN_SCHEMES, LookupTable
 from reportgen.query.plan.schema import (
     LINE,
     METADATA,
@@ -23,9 +24,9 @@ from reportgen.query.plan.schema import (
     Schema,
 )
 from reportgen.query.plan.steps import NEWEST_FIRST, PendingPivot, Phase, Plan, Step
-from reportgen.query.problems import raise_semantic, unknown_field
+from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.restrict import effective_scope
-from reportgen.query.syntax.nodes import Name, walk
+from reportgen.query.syntax.nodes import Name, TableRef, walk
 
 
 def names_in(node: object) -> Iterator[Name]:
@@ -46,12 +47,14 @@ class Planner:
         tz: str = "UTC",
         extra: Sequence[str] = (),
         inferred: Mapping[int, Sequence[Name]] | None = None,
+        tables: Mapping[str, LookupTable] | None = None,
     ) -> None:
         self.query = query
         self.tz = tz
         self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
         self.text = query.text
         self.pivot_values = pivot_values
+        self.tables = dict(tables or {})  # lookup tables by the key queries name them with
         self.cols = ColumnNames()
         self.errors: list[QueryError] = []
         self.warnings: list[str] = []
@@ -98,6 +101,26 @@ class Planner:
             self.errors.append(unknown_field(self.text, name.span, name.text, schema.names))
         return found
 
+    def table(self, ref: TableRef) -> LookupTable | None:
+        """The table `ref` names, or None after recording why it cannot be used."""
+        table = self.tables.get(ref.key)
+        if table is not None:
+            return table
+        if ref.path.lower().startswith(BUILT_IN_SCHEMES):
+            message = (
+                f"lookup table '{ref.path}' is out of scope: reportgen runs queries over a log "
+                "snapshot only"
+            )
+            hint = "map it to a local CSV under 'lookups:' in sources.yaml (see 'Out of scope')"
+        else:
+            message = f"lookup table '{ref.key}' is not mapped to a file"
+            stem = ref.key.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csv") or "table"
+            hint = suggestion(ref.key, self.tables) or (
+                f"""map it under 'lookups:' in sources.yaml, e.g. "{ref.key}": lookups/{stem}.csv"""
+            )
+        self.errors.append(semantic(self.text, ref.span, message, hint))
+        return None
+
     def inferred_next(self) -> dict[int, tuple[Name, ...]]:
         """The inferred names to plan with next: those known plus those found."""
         merged = {index: tuple(names) for index, names in self.inferred.items()}
@@ -111,13 +134,14 @@ def build_plan(
     pivot_values: Mapping[int, Sequence[str]] | None = None,
     tz: str = "UTC",
     extra: Sequence[str] = (),
+    tables: Mapping[str, LookupTable] | None = None,
 ) -> Plan:
     """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
     problem found. `extra` names the string columns of the log table beyond METADATA
-    (sources.yaml `fields`), lower case."""
+    (sources.yaml `fields`), lower case; `tables` the lookup tables the engine holds."""
     inferred: dict[int, tuple[Name, ...]] = {}
     while True:  # each pass infers more names, at most all those of the query
-        planner = Planner(query, pivot_values or {}, tz, extra, inferred)
+        planner = Planner(query, pivot_values or {}, tz, extra, inferred, tables)
         plan = planner.plan()
         if plan is not None:
             return plan

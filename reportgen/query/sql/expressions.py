@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
+from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.schema import Field, FieldType, Schema, sql_str
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
@@ -21,6 +22,7 @@ from reportgen.query.sql.functions import arith_sql, compile_call
 from reportgen.query.sql.ip import CONDITIONS as IP_CONDITIONS
 from reportgen.query.sql.ip import compare_cidr_sql
 from reportgen.query.sql.ip import condition_sql as ip_condition_sql
+from reportgen.query.sql.lookups import contains_sql, match_pairs
 from reportgen.query.sql.values import text_number_sql
 from reportgen.query.syntax.catalog import BOOLEAN_FUNCTIONS
 from reportgen.query.syntax.nodes import (
@@ -36,6 +38,7 @@ from reportgen.query.syntax.nodes import (
     Name,
     Negation,
     RegexLiteral,
+    TableRef,
     Ternary,
 )
 
@@ -76,12 +79,14 @@ class ExprCompiler:
         errors: list[QueryError],
         tz: str = "UTC",
         resolve: Callable[[Schema, Name], Field | None] | None = None,
+        tables: Callable[[TableRef], LookupTable | None] | None = None,
     ) -> None:
         self.text = text
         self.schema = schema
         self.errors = errors
         self.tz = tz  # formatDate/parseDate default zone
         self.resolve = resolve  # the planner's name lookup (records unknown names itself)
+        self.tables = tables  # the planner's lookup tables (`lookupContains`)
 
     def condition(self, expr: Expr) -> str:
         if isinstance(expr, Logical):
@@ -123,6 +128,10 @@ class ExprCompiler:
             return literal_sql(expr.value)
         if isinstance(expr, RegexLiteral):
             message = "a regular expression is only valid after 'matches'"
+            self.errors.append(semantic(self.text, expr.span, message))
+            return "NULL", "null"
+        if isinstance(expr, TableRef):
+            message = "a lookup table is only valid first in lookupContains()"
             self.errors.append(semantic(self.text, expr.span, message))
             return "NULL", "null"
         if isinstance(expr, Arith):
@@ -208,6 +217,8 @@ class ExprCompiler:
 
     def _call(self, expr: Call) -> str:
         name = expr.name.key
+        if name == "lookupcontains":
+            return self._lookup_contains(expr)
         args = [self.value(arg) for arg in expr.args]
         if name == "contains":
             (left, left_type), (right, right_type) = args
@@ -233,6 +244,45 @@ class ExprCompiler:
         if name == "isempty":
             return f"({text} = '')"
         return f"regexp_full_match({text}, '[\\t-\\r ]*')"  # isBlank
+
+    def _lookup_contains(self, expr: Call) -> str:
+        """`lookupContains(PATH, field=column [AND field2=column2])`."""
+        ref, condition = expr.args
+        if not isinstance(ref, TableRef):
+            message = 'lookupContains() takes a lookup table first, e.g. path://"/Library/t"'
+            self.errors.append(semantic(self.text, ref.span, message))
+            return "FALSE"
+        table = self.tables(ref) if self.tables is not None else None
+        pairs = _equalities(condition)
+        if pairs is None:
+            message = "lookupContains() matches with field=column pairs joined by AND"
+            self.errors.append(semantic(self.text, condition.span, message))
+            return "FALSE"
+        if table is None:
+            return "FALSE"
+        resolve = self.resolve or (lambda schema, name: schema.get(name.key))
+        keys = match_pairs(self.text, self.schema, table, pairs, resolve, self.errors)
+        return contains_sql(table.name, keys)
+
+
+def _equalities(expr: Expr) -> list[tuple[Name, Name]] | None:
+    """`a=b AND c=d` as name pairs; None for anything else."""
+    if isinstance(expr, Logical) and expr.op == "and":
+        pairs: list[tuple[Name, Name]] = []
+        for item in expr.items:
+            found = _equalities(item)
+            if found is None:
+                return None
+            pairs += found
+        return pairs
+    if (
+        isinstance(expr, Compare)
+        and expr.op == "="
+        and isinstance(expr.left, FieldRef)
+        and isinstance(expr.right, FieldRef)
+    ):
+        return [(expr.left.name, expr.right.name)]
+    return None
 
 
 def _number(sql: str, kind: ValueType) -> str:

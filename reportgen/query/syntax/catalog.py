@@ -17,7 +17,7 @@ AGGREGATES = _words(
 )
 
 OUT_OF_SCOPE = _words(
-    """logreduce logcompare join lookup geoip geo save threatip details
+    """logreduce logcompare join geoip geo save threatip details
     transaction bin filter merge"""
 )
 
@@ -90,12 +90,14 @@ SUPPORTED_FUNCTIONS: dict[str, tuple[int, int]] = {
     "maskfromcidr": _ONE,
     "haversine": (4, 4),
     "tourl": (2, 4),
+    "lookupcontains": (2, 2),
 }
 # Functions that are conditions (true/false, never null).
 BOOLEAN_FUNCTIONS = frozenset(
     {
         "isnull", "isempty", "isblank", "contains", "isnan", "isinfinity", "isnumeric",
         "isvalidip", "isprivateip", "ispublicip", "isreservedip", "comparecidrprefix",
+        "lookupcontains",
     }
 )  # fmt: skip
 

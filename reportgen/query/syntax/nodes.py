@@ -8,6 +8,7 @@ back at it. The pipe stages' nodes live with their operators (`reportgen.query.o
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
@@ -103,6 +104,24 @@ class RegexLiteral:
 
 
 @dataclass(frozen=True)
+class TableRef:
+    """A lookup table as the query names it (`path://"/Library/..."`, a URL, a path)."""
+
+    path: str
+    span: Span
+
+    @property
+    def key(self) -> str:
+        """The table's identity: a `path://"..."` without its wrapper, else the text."""
+        text = self.path.strip()
+        if text.lower().startswith("path://"):
+            text = text[len("path://") :]
+            if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+                text = re.sub(r'\\(["\\])', r"\1", text[1:-1])
+        return text
+
+
+@dataclass(frozen=True)
 class Compare:
     op: str  # one of = != < > <= >= (== and <> are normalised)
     left: Expr
@@ -170,6 +189,7 @@ Expr = (
     FieldRef
     | Literal
     | RegexLiteral
+    | TableRef
     | Compare
     | Matches
     | InList

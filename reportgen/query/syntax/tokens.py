@@ -26,6 +26,7 @@ class Kind(enum.Enum):
     FIELD = "field"  # %"escaped field name"
     REGEX = "regex"  # /.../ where an operand is expected
     CHAR = "char"  # '...' (one-character options of csv/split)
+    PATH = "path"  # a lookup table: path://"/Library/...", https://x/t.csv, /shared/t
     OP = "op"  # punctuation and comparison operators
     PIPE = "pipe"
 
@@ -178,6 +179,9 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
         char = text[index]
         if char.isspace():
             index += 1
+        elif (end := _path_end(text, index, tokens)) > index:
+            add(Kind.PATH, index, end)
+            index = end
         elif text.startswith("//", index) or text.startswith("/*", index):
             end = _comment_end(text, index)
             if end < 0:
@@ -243,6 +247,33 @@ def _name_may_start(text: str, index: int) -> bool:
     """`%name` is a name where a value may start: not right after a value (`a%b` is modulo)."""
     before = text[index - 1] if index else " "
     return not (before.isalnum() or before in "_)]\"'")
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _path_end(text: str, index: int, tokens: list[Token]) -> int:
+    """The end of a lookup table path starting at `index` (`index` itself when there is none).
+
+    A path follows `from` (`lookup ... from PATH`) or opens a call (`lookupContains(PATH, ...)`,
+    schemes only): `path://"/Library/Users/me/t"` (a quoted library path), a URL, or after
+    `from` a plain path (`/shared/lookups/t`). It runs to whitespace, `,`, `)` or `|`, so a URL's
+    `//` is not a comment."""
+    last = tokens[-1] if tokens else None
+    after_from = last is not None and last.is_word("from")
+    after_paren = last is not None and last.is_op("(")
+    scheme = _SCHEME.match(text, index)
+    if not (after_from or (after_paren and scheme)):
+        return index
+    if not scheme and re.match(r"on(?:\s|$)", text[index:], re.IGNORECASE):
+        return index  # `from on x`: the table is missing, `on` is not one
+    end = scheme.end() if scheme else index
+    if scheme and text.startswith('"', end):
+        closed = skip_string(text, end)
+        return closed if closed > 0 else index
+    while end < len(text) and not text[end].isspace() and text[end] not in ",)|":
+        end += 1
+    return end
 
 
 def _word_end(text: str, index: int) -> int:
