@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.engine.base import LOG_TABLE, Engine
-from reportgen.engine.content import load_content
+from reportgen.engine.content import check_rules, load_content
 from reportgen.engine.result import Column, Result
-from reportgen.engine.run import run_query
+from reportgen.engine.run import extra_fields, run_query
 from reportgen.errors import UsageError, suggestion
 from reportgen.snapshot.cache import Progress
 
@@ -40,6 +40,11 @@ def open_engine(
         content = load_content(paths, sources)  # before the ingest: a bad rule fails fast
         opened = DuckDBEngine.open(paths, sources, cache, progress)
         opened.content = content
+        try:
+            check_rules(content, extra_fields(opened, LOG_TABLE), opened.regex_error)
+        except BaseException:
+            opened.close()
+            raise
         return opened
     raise UsageError(
         f"unknown engine '{engine}' (--engine)",

@@ -59,7 +59,11 @@ def lookup_tables(engine: Engine, query: Query) -> dict[str, LookupTable]:
 def compile_inputs(engine: Engine, query: Query, table: str = LOG_TABLE) -> dict[str, Any]:
     """What `compile_query` (and `explain`) need of the engine for `query`: the sources.yaml
     fields of the log table and the lookup tables the query names."""
-    return {"extra": extra_fields(engine, table), "tables": lookup_tables(engine, query)}
+    return {
+        "extra": extra_fields(engine, table),
+        "tables": lookup_tables(engine, query),
+        "rules": engine.content.rules,
+    }
 
 
 def extra_fields(engine: Engine, table: str) -> tuple[str, ...]:
@@ -88,11 +92,10 @@ def run_query(
     dialect = engine.dialect
     check_regexes(engine, query)
     pivots: dict[int, list[str]] = {}
-    extra = extra_fields(engine, table)
-    tables = lookup_tables(engine, query)
+    inputs = compile_inputs(engine, query, table)
     while True:
         compiled = compile_query(
-            query, window, table, pivot_values=pivots, extra=extra, dialect=dialect, tables=tables
+            query, window, table, pivot_values=pivots, dialect=dialect, **inputs
         )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
@@ -101,14 +104,7 @@ def run_query(
     cap = max_messages if compiled.kind == "messages" else max_records
     # one row more than kept, to know when the result was cut
     compiled = compile_query(
-        query,
-        window,
-        table,
-        pivot_values=pivots,
-        row_limit=cap + 1,
-        extra=extra,
-        dialect=dialect,
-        tables=tables,
+        query, window, table, pivot_values=pivots, row_limit=cap + 1, dialect=dialect, **inputs
     )
     rows = _fetch(engine, compiled.sql, compiled.params, query)
     warnings = compiled.warnings

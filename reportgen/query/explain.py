@@ -9,6 +9,7 @@ from reportgen.query.operators.transpose import Transpose
 from reportgen.query.parser import parse_query
 from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.steps import Step
+from reportgen.query.rules import Rule
 from reportgen.query.syntax.nodes import dump
 from reportgen.query.syntax.scope import ScopeLexer
 from reportgen.query.syntax.tokens import split_scope, split_stages, tokenize
@@ -26,9 +27,10 @@ def explain(
     *,
     extra: Sequence[str] = (),
     tables: Mapping[str, LookupTable] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> str:
-    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`; `extra` and
-    `tables` as for `compile_query` (the engine's fields and lookup tables)."""
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`; `extra`, `tables`
+    and `rules` as for `compile_query` (the engine's fields, lookup and extraction rules)."""
     query = parse_query(text)
     lines = [f"query: {query.text}"]
     lines += [f"warning: {w}" for w in query.warnings]
@@ -46,7 +48,7 @@ def explain(
     for number, stage in enumerate(query.stages, start=1):
         lines.append(f"stage {number}:")
         lines.append(dump(stage, "  "))
-    compiled = compile_query(query, window, extra=extra, tables=tables)
+    compiled = compile_query(query, window, extra=extra, tables=tables, rules=rules)
     lines.append("\n== plan ==")
     previous: set[str] = set()
     for index, step in enumerate(compiled.plan.steps):

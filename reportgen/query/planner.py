@@ -25,7 +25,8 @@ from reportgen.query.plan.schema import (
 )
 from reportgen.query.plan.steps import NEWEST_FIRST, PendingPivot, Phase, Plan, Step
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
-from reportgen.query.restrict import effective_scope
+from reportgen.query.restrict import effective_scope, resolve_fields
+from reportgen.query.rules import Rule, RulePlan, RulesPlan, public_fields, start_schema
 from reportgen.query.syntax.nodes import Name, TableRef, walk
 
 
@@ -48,6 +49,7 @@ class Planner:
         extra: Sequence[str] = (),
         inferred: Mapping[int, Sequence[Name]] | None = None,
         tables: Mapping[str, LookupTable] | None = None,
+        rules: Sequence[Rule] = (),
     ) -> None:
         self.query = query
         self.tz = tz
@@ -55,6 +57,7 @@ class Planner:
         self.text = query.text
         self.pivot_values = pivot_values
         self.tables = dict(tables or {})  # lookup tables by the key queries name them with
+        self.rules = tuple(rules)  # field extraction rules: fields of every message
         self.cols = ColumnNames()
         self.errors: list[QueryError] = []
         self.warnings: list[str] = []
@@ -74,21 +77,47 @@ class Planner:
             Field(m.key, self.spelling.get(m.key, m.key), m.type, self.cols.col(m.key))
             for m in METADATA
         ) + tuple(Field(name, name, "string", self.cols.col(name)) for name in self.extra)
-        schema = Schema(fields, (TS, SOURCE_NAME, LINE))
-        steps = [Step(effective_scope(self.query), schema, NEWEST_FIRST, "messages")]
-        pending = None
-        for index, stage in enumerate(self.query.stages):
-            self.index = index
-            planned = operator_of(stage).plan(self, stage, steps[-1])
-            if isinstance(planned, PendingPivot):
-                pending = planned
-                break
-            steps.append(planned)
+        base = Schema(fields, (TS, SOURCE_NAME, LINE))
+        rules = self.plan_rules(base) if self.rules else None
+        schema = base if rules is None else Schema((*fields, *rules.fields), base.internal)
+        # `field=value` in the scope tests a field of the table or of a rule, else is a phrase
+        known = {f.key: f.col for f in schema.fields if f.key in self.extra}
+        known |= {f.key: f.col for f in (rules.fields if rules else ())}
+        scope = resolve_fields(effective_scope(self.query), known, self.warnings)
+        steps, pending = self.plan_stages(Step(scope, schema, NEWEST_FIRST, "messages"))
         if self.new_inferred:
             return None
         raise_semantic(self.errors)
         kind: Phase = "aggregate" if any(s.phase == "aggregate" for s in steps) else "messages"
-        return Plan(tuple(steps), kind, tuple(self.warnings), pending)
+        return Plan(tuple(steps), kind, tuple(self.warnings), pending, rules)
+
+    def plan_stages(self, first: Step) -> tuple[list[Step], PendingPivot | None]:
+        """The steps of the query's stages after `first` (up to a pending one)."""
+        steps = [first]
+        for index, stage in enumerate(self.query.stages):
+            self.index = index
+            planned = operator_of(stage).plan(self, stage, steps[-1])
+            if isinstance(planned, PendingPivot):
+                return steps, planned
+            steps.append(planned)
+        return steps, None
+
+    def plan_rules(self, base: Schema) -> RulesPlan:
+        """Each field extraction rule over the message fields (its own names and carets, its
+        own private columns), one after the other."""
+        flags = tuple(f"__rg_rule{n}" for n in range(len(self.rules)))
+        plans: list[RulePlan] = []
+        carried: tuple[str, ...] = ()
+        for number, rule in enumerate(self.rules):
+            start = start_schema(base, flags, carried)
+            planner = Planner(rule.query, {}, self.tz)
+            planner.cols = ColumnNames(prefix=f"__rg_r{number}_")
+            steps, _ = planner.plan_stages(Step(rule.scope, start, NEWEST_FIRST, "messages"))
+            self.errors.extend(planner.errors)
+            outputs = tuple(f for f in steps[-1].schema.visible if start.get(f.key) is None)
+            plans.append(RulePlan(rule, flags[number], start, tuple(steps[1:]), outputs))
+            carried += tuple(f.col for f in outputs)
+        return public_fields(plans, self.cols)
 
     def field(self, schema: Schema, name: Name) -> Field | None:
         """The field `name` refers to, or None after recording an "unknown field" error."""
@@ -135,13 +164,15 @@ def build_plan(
     tz: str = "UTC",
     extra: Sequence[str] = (),
     tables: Mapping[str, LookupTable] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> Plan:
     """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
     problem found. `extra` names the string columns of the log table beyond METADATA
-    (sources.yaml `fields`), lower case; `tables` the lookup tables the engine holds."""
+    (sources.yaml `fields`), lower case; `tables` the lookup tables the engine holds; `rules`
+    the field extraction rules, whose fields every message has."""
     inferred: dict[int, tuple[Name, ...]] = {}
     while True:  # each pass infers more names, at most all those of the query
-        planner = Planner(query, pivot_values or {}, tz, extra, inferred, tables)
+        planner = Planner(query, pivot_values or {}, tz, extra, inferred, tables, rules)
         plan = planner.plan()
         if plan is not None:
             return plan

@@ -11,6 +11,8 @@ the query (one or more lines), then sections:
   column an ISO string stands for its epoch milliseconds.
 - `--- error`: the whole expected error message (with its caret lines).
 - `--- lookup <name>`: a lookup table the query may name (`lookup ... from <name>`): CSV lines.
+- `--- rule <name>`: a field extraction rule: a `scope: ...` line (optional) and a `parse: ...`
+  line.
 
 Expected rows are written by hand from the spec, never by running the code.
 """
@@ -46,6 +48,7 @@ class Case:
     rows: list[dict[str, Any]] | None = None
     error: str | None = None
     lookups: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _line(text: str) -> dict[str, Any]:
@@ -75,6 +78,9 @@ def _finish(case: Case, section: str, body: list[str]) -> None:
         case.error = "\n".join(body)
     elif section.startswith("lookup "):
         case.lookups[section.removeprefix("lookup ").strip()] = "\n".join(body) + "\n"
+    elif section.startswith("rule "):
+        parts = dict(line.split(": ", 1) for line in body if line.strip())
+        case.rules[section.removeprefix("rule ").strip()] = parts
     else:
         raise ValueError(f"{case.where}: unknown section '{section}'")
 

@@ -12,6 +12,7 @@ from reportgen.engine.content import Content
 from reportgen.engine.duckdb import DuckDBEngine
 from reportgen.engine.lookups import LookupCatalog
 from reportgen.errors import ReportgenError, Span
+from reportgen.query.rules import parse_rule
 from reportgen.snapshot.sources_content import LookupFile
 from reportgen.timerange import Window
 from tests.query.conformance import METADATA, Case, all_cases, at, typed
@@ -43,14 +44,16 @@ def expected_rows(case: Case, result: Result) -> list[list[tuple[str, Any]]]:
 
 
 def engine_of(case: Case, folder: Path) -> DuckDBEngine:
-    """The case's log table, with its lookup tables as files mapped in a sources.yaml."""
+    """The case's log table, with its lookup tables as files mapped in a sources.yaml and its
+    field extraction rules."""
     engine = DuckDBEngine(log_table(case.lines))
     files = []
     for number, (name, csv) in enumerate(case.lookups.items()):
         (folder / f"table{number}.csv").write_text(csv, encoding="utf-8")
         where = Span("sources.yaml", number + 1, 1, 0, 0)
         files.append(LookupFile(name, f"table{number}.csv", folder, where, ""))
-    engine.content = Content(LookupCatalog(files))
+    rules = [parse_rule(name, r.get("scope"), r["parse"]) for name, r in case.rules.items()]
+    engine.content = Content(LookupCatalog(files), tuple(rules))
     return engine
 
 

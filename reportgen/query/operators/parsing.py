@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.query.operators.rows import retyped
-from reportgen.query.plan.schema import RESCUED, Field
+from reportgen.query.plan.schema import KEEP, RESCUED, Field
 from reportgen.query.plan.steps import PendingPivot
 from reportgen.query.problems import semantic, span_of
 from reportgen.query.syntax.nodes import Name
@@ -149,15 +149,19 @@ def extraction_sql(
         columns.append(
             f"CASE WHEN {capture.found} THEN {capture.value} ELSE {otherwise} END AS {field.col}"
         )
+    kept = f"({matched} OR {RESCUED})" if rescued_before else matched
+    marking = KEEP in step.schema.internal  # a field extraction rule: mark, never drop
     for column in step.schema.internal:
         if column == RESCUED and nodrop:
             flag = f"({RESCUED} OR {matched})" if rescued_before else matched
             columns.append(f"{flag} AS {RESCUED}")
+        elif column == KEEP and not nodrop:
+            columns.append(f"({KEEP} AND coalesce({kept}, false)) AS {KEEP}")
         else:
             columns.append(column)
     sql = f"SELECT {', '.join(columns)}\n  FROM ({inner})"
-    if not nodrop:
-        sql += f"\n  WHERE {matched} OR {RESCUED}" if rescued_before else f"\n  WHERE {matched}"
+    if not nodrop and not marking:
+        sql += f"\n  WHERE {kept}"
     return sql
 
 

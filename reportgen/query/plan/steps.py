@@ -25,6 +25,7 @@ from reportgen.query.syntax.nodes import ScopeNode, Stage
 if TYPE_CHECKING:
     from reportgen.query.operators.lookup import LookupJoin
     from reportgen.query.operators.transpose import Pivot
+    from reportgen.query.rules import RulesPlan
 
 Phase = Literal["messages", "aggregate"]
 NEWEST_FIRST = (
@@ -67,6 +68,7 @@ class Plan:
     kind: Phase
     warnings: tuple[str, ...]
     pending: PendingPivot | None = None
+    rules: RulesPlan | None = None  # field extraction rules, run in the search step
 
     @property
     def output(self) -> tuple[Field, ...]:

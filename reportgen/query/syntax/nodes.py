@@ -60,6 +60,22 @@ class MetaMatch:
 
 
 @dataclass(frozen=True)
+class FieldMatch:
+    """`field=value` / `field!=value` on a name that is not metadata: a field of the log table
+    (sources.yaml `fields`) or of a field extraction rule when one has that name (tested as
+    metadata is, §2.3), else the keyword phrase `phrase` (planning decides, see
+    `restrict.resolve_fields`)."""
+
+    field: Name
+    value: str
+    quoted: bool
+    negated: bool
+    span: Span
+    phrase: Keyword
+    written: str  # the term as the query writes it (`foo = bar`), for the warning
+
+
+@dataclass(frozen=True)
 class ScopeAnd:
     items: tuple[ScopeNode, ...]
     span: Span
@@ -77,8 +93,8 @@ class ScopeNot:
     span: Span
 
 
-ScopeNode = ScopeAll | Keyword | MetaMatch | ScopeAnd | ScopeOr | ScopeNot
-SCOPE_TYPES = (ScopeAll, Keyword, MetaMatch, ScopeAnd, ScopeOr, ScopeNot)
+ScopeNode = ScopeAll | Keyword | MetaMatch | FieldMatch | ScopeAnd | ScopeOr | ScopeNot
+SCOPE_TYPES = (ScopeAll, Keyword, MetaMatch, FieldMatch, ScopeAnd, ScopeOr, ScopeNot)
 
 # --- expressions (§5.1) -----------------------------------------------------------------------
 
