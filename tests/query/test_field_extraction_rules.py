@@ -76,7 +76,9 @@ def test_rules_of_a_tar_archive(tmp_path: Path) -> None:
 def test_a_sources_file_may_hold_only_rules(tmp_path: Path) -> None:
     root = snapshot(tmp_path / "snap", sources="")
     assert rows(root, "* | count by cve") == [(None, 3)]  # default category: no rule applies
-    rules = RULES.replace('_sourceCategory=twistlock "log_type=\\"vulnerability\\""', "vulnerability")
+    rules = RULES.replace(
+        '_sourceCategory=twistlock "log_type=\\"vulnerability\\""', "vulnerability"
+    )
     root = snapshot(tmp_path / "snap2", rules=rules, sources="")
     assert rows(root, "* | count by cve") == [("CVE-2023-2", 1), ("CVE-2024-1", 1), (None, 1)]
 
