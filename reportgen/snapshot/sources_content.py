@@ -7,8 +7,8 @@ field_extraction_rules:
     scope: _sourceCategory=twistlock_logs "log_type=\\"vulnerability\\""
     parse: parse "cve=\\"*\\"" as cve nodrop | parse "severity=\\"*\\"" as severity nodrop
 lookups:
-  "https://example.com/critical_ports.csv": lookups/critical_ports.csv
-  'path://"/Library/Users/me/threat-hosts"': lookups/threat-hosts.csv
+  "https://example.com/critical_ports.csv": .lookups/critical_ports.csv
+  'path://"/Library/Users/me/threat-hosts"': .lookups/threat-hosts.csv
 ```
 
 This module only reads them with their positions (`YamlText` maps an offset inside a YAML string
