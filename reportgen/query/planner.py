@@ -144,8 +144,9 @@ class Planner:
         else:
             message = f"lookup table '{ref.key}' is not mapped to a file"
             stem = ref.key.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csv") or "table"
+            example = f'"{ref.key}": .lookups/{stem}.csv'
             hint = suggestion(ref.key, self.tables) or (
-                f"""map it under 'lookups:' in sources.yaml, e.g. "{ref.key}": .lookups/{stem}.csv"""
+                f"map it under 'lookups:' in sources.yaml, e.g. {example}"
             )
         self.errors.append(semantic(self.text, ref.span, message, hint))
         return None

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from reportgen.errors import Span
 from reportgen.query.operators.base import Operator
+from reportgen.query.operators.parsing import string_field
+from reportgen.query.operators.rows import retyped
 from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.plan.schema import Field
 from reportgen.query.sql.lookups import key_sql, match_pairs, missing_column
@@ -111,21 +113,23 @@ def plan_lookup(planner: Planner, stage: Lookup, prev: Step) -> Step:
     else:  # `*`: every column, but a key column named like its field would only copy it
         same = {index for field, index in keys if table.columns[index].lower() == field.key}
         wanted = [(name, i) for i, name in enumerate(table.columns) if i not in same]
-    schema = prev.schema
+    schema, ordering = prev.schema, prev.ordering
     outputs: list[tuple[Field, int]] = []
     for display, index in wanted:
-        existing = schema.get(display.lower())
-        field = Field(
-            display.lower(),
-            existing.name if existing else display,
-            "string",
-            planner.cols.col(display.lower()),
-        )
+        field = string_field(planner, schema, display)
         schema = schema.put(field)
+        ordering = retyped(ordering, field.col, "string")
         outputs.append((field, index))
     join = LookupJoin(table.name, tuple(keys), tuple(outputs))
     return dataclasses.replace(
-        prev, node=stage, schema=schema, condition=None, pivot=None, computed=(), join=join
+        prev,
+        node=stage,
+        schema=schema,
+        ordering=ordering,
+        condition=None,
+        pivot=None,
+        computed=(),
+        join=join,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.query.operators.rows import retyped
-from reportgen.query.plan.schema import KEEP, RESCUED, Field
+from reportgen.query.plan.schema import KEEP, RESCUED, Field, Schema
 from reportgen.query.plan.steps import PendingPivot
 from reportgen.query.problems import semantic, span_of
 from reportgen.query.syntax.nodes import Name
@@ -78,16 +78,21 @@ def as_names(stream: Stream, wanted: int, noun: str) -> list[Name]:
 # --- planning ---------------------------------------------------------------------------------
 
 
+def string_field(planner: Planner, schema: Schema, name: str) -> Field:
+    """A string field named `name` (an existing field of that name keeps its spelling)."""
+    existing = schema.get(name.lower())
+    display = existing.name if existing else name
+    return Field(name.lower(), display, "string", planner.cols.col(name.lower()))
+
+
 def put_strings(planner: Planner, prev: Step, names: Sequence[Name]) -> Step:
     """`prev` with a string field per name (an existing field keeps its spelling)."""
     schema = prev.schema
     ordering = prev.ordering
     for name in names:
-        existing = schema.get(name.key)
-        display = existing.name if existing else name.text
-        column = planner.cols.col(name.key)
-        schema = schema.put(Field(name.key, display, "string", column))
-        ordering = retyped(ordering, column, "string")
+        field = string_field(planner, schema, name.text)
+        schema = schema.put(field)
+        ordering = retyped(ordering, field.col, "string")
     return dataclasses.replace(
         prev, schema=schema, ordering=ordering, condition=None, pivot=None, computed=()
     )
@@ -214,14 +219,7 @@ def plan_auto(
             fields.append((used.text, infer(used.text)))
     for name, sources in fields:
         target = renames.get(name.lower())
-        display = target.text if target else name
-        existing = schema.get(display.lower())
-        field = Field(
-            display.lower(),
-            existing.name if existing else display,
-            "string",
-            planner.cols.col(display.lower()),
-        )
+        field = string_field(planner, schema, target.text if target else name)
         schema = schema.put(field)
         ordering = retyped(ordering, field.col, "string")
         computed.extend((field.key, item) for item in sources)
