@@ -28,6 +28,8 @@ import yaml
 from reportgen.errors import Span, suggestion
 
 RULE_KEYS = ("name", "scope", "parse")
+MAX_RULES = 50  # Sumo's own limits: 50 rules, expressions of at most 16 384 characters
+MAX_RULE_CHARS = 16_384
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 _ESCAPED = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v"}
 _ESCAPED |= {"f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\"}
@@ -163,11 +165,15 @@ def check_rules(node: yaml.Node, source: str, text: str, problem: Problem) -> li
         return []
     rules: list[RuleText] = []
     seen: set[str] = set()
+    if len(node.value) > MAX_RULES:
+        problem(node, f"at most {MAX_RULES} field extraction rules (as in Sumo Logic)", None)
+        return []
     for item in node.value:
         if not isinstance(item, yaml.MappingNode):
             problem(item, "each field extraction rule is a mapping with 'name' and 'parse'", None)
             continue
         values: dict[str, yaml.ScalarNode] = {}
+        wrong: set[str] = set()  # keys already reported
         for key_node, value_node in item.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in RULE_KEYS:
@@ -177,8 +183,14 @@ def check_rules(node: yaml.Node, source: str, text: str, problem: Problem) -> li
                 problem(key_node, f"duplicate key '{key}'", None)
             elif not (isinstance(value_node, yaml.ScalarNode) and value_node.tag in _TEXT_TAGS):
                 problem(value_node, f"'{key}' must be a string", None)
+                wrong.add(key)
+            elif len(str(value_node.value)) > MAX_RULE_CHARS:
+                problem(value_node, f"'{key}' is longer than {MAX_RULE_CHARS:,} characters", None)
+                wrong.add(key)
             else:
                 values[key] = value_node
+        if wrong:
+            continue
         missing = [key for key in ("name", "parse") if key not in values]
         if missing:
             problem(item, f"missing key '{missing[0]}'", None)

@@ -147,6 +147,10 @@ def test_a_misspelt_metadata_field_in_a_scope(tmp_path: Path) -> None:
         ("  - name: a\n    parse: kv \"a\"\n  - name: A\n    parse: kv \"b\"\n",
          "SNAP/sources.yaml:8:11: duplicate rule name 'A'"),
         ("  x: 1\n", "SNAP/sources.yaml:6:3: 'field_extraction_rules' must be a list of rules"),
+        ("".join(f"  - {{name: r{i}, parse: kv \"a\"}}\n" for i in range(51)),
+         "SNAP/sources.yaml:6:3: at most 50 field extraction rules (as in Sumo Logic)"),
+        ("  - name: long\n    parse: " + "kv \"a\" | " * 2000 + "kv \"b\"\n",
+         "SNAP/sources.yaml:7:12: 'parse' is longer than 16,384 characters"),
     ],
 )  # fmt: skip
 def test_bad_rule_entries(tmp_path: Path, rules: str, message: str) -> None:
