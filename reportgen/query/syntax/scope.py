@@ -24,7 +24,8 @@ from reportgen.query.syntax.nodes import (
     ScopeNot,
     ScopeOr,
 )
-from reportgen.query.syntax.tokens import skip_string, unescape
+from reportgen.query.syntax.tokens import unescape
+from reportgen.query.syntax.unquoted import skip_string
 
 _META = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=)(?!=)\s*")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from reportgen.errors import QuerySyntaxError, Span
 from reportgen.query.problems import span_of, syntax
+from reportgen.query.syntax.unquoted import escaped_name_end, path_end, skip_string
 
 DOUBLE_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}
 SINGLE_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"}
@@ -75,20 +76,6 @@ def control_characters(text: str) -> list[QuerySyntaxError]:
         for i, c in enumerate(text)
         if (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127
     ]
-
-
-def skip_string(text: str, start: int) -> int:
-    """Index just past the string literal opening at `start` (-1 when it is not closed)."""
-    index = start + 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == '"':
-            return index + 1
-        index += 1
-    return -1
 
 
 def unescape(raw: str) -> str:
@@ -179,7 +166,7 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
         char = text[index]
         if char.isspace():
             index += 1
-        elif (end := _path_end(text, index, tokens)) > index:
+        elif (end := path_end(text, index, tokens[-1] if tokens else None)) > index:
             add(Kind.PATH, index, end)
             index = end
         elif text.startswith("//", index) or text.startswith("/*", index):
@@ -197,13 +184,9 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
             kind = Kind.STRING if char == '"' else Kind.FIELD
             add(kind, index, end, unescape(text[quote + 1 : end - 1]))
             index = end
-        elif (
-            char == "%"
-            and (name := _ESCAPED_NAME.match(text, index + 1))
-            and _name_may_start(text, index)
-        ):
-            add(Kind.FIELD, index, name.end(), name.group(0))
-            index = name.end()
+        elif char == "%" and (end := escaped_name_end(text, index)) > index:
+            add(Kind.FIELD, index, end, text[index + 1 : end])
+            index = end
         elif char == "'":
             end = _char_end(text, index)
             if end < 0:
@@ -237,43 +220,6 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
             errors.append(syntax(text, span, f"unexpected character '{char}'"))
             index += 1
     return tokens, errors
-
-
-# `%users[2].address.street`: an escaped name without quotes (json auto's flattened keys)
-_ESCAPED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z0-9_]+)*")
-
-
-def _name_may_start(text: str, index: int) -> bool:
-    """`%name` is a name where a value may start: not right after a value (`a%b` is modulo)."""
-    before = text[index - 1] if index else " "
-    return not (before.isalnum() or before in "_)]\"'")
-
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _path_end(text: str, index: int, tokens: list[Token]) -> int:
-    """The end of a lookup table path starting at `index` (`index` itself when there is none).
-
-    A path follows `from` (`lookup ... from PATH`) or opens a call (`lookupContains(PATH, ...)`,
-    schemes only): `path://"/Library/Users/me/t"` (a quoted library path), a URL, or after
-    `from` a plain path (`/shared/lookups/t`). It runs to whitespace, `,`, `)` or `|`, so a URL's
-    `//` is not a comment."""
-    last = tokens[-1] if tokens else None
-    after_from = last is not None and last.is_word("from")
-    after_paren = last is not None and last.is_op("(")
-    scheme = _SCHEME.match(text, index)
-    if not (after_from or (after_paren and scheme)):
-        return index
-    if not scheme and re.match(r"on(?:\s|$)", text[index:], re.IGNORECASE):
-        return index  # `from on x`: the table is missing, `on` is not one
-    end = scheme.end() if scheme else index
-    if scheme and text.startswith('"', end):
-        closed = skip_string(text, end)
-        return closed if closed > 0 else index
-    while end < len(text) and not text[end].isspace() and text[end] not in ",)|":
-        end += 1
-    return end
 
 
 def _word_end(text: str, index: int) -> int:
