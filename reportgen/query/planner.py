@@ -114,6 +114,7 @@ class Planner:
             planner.cols = ColumnNames(prefix=f"__rg_r{number}_")
             steps, _ = planner.plan_stages(Step(rule.scope, start, NEWEST_FIRST, "messages"))
             self.errors.extend(planner.errors)
+            self.check_fixed(rule, start, steps[1:])
             outputs = tuple(f for f in steps[-1].schema.visible if start.get(f.key) is None)
             plans.append(RulePlan(rule, flags[number], start, tuple(steps[1:]), outputs))
             carried += tuple(f.col for f in outputs)
@@ -129,6 +130,19 @@ class Planner:
                 return None
             self.errors.append(unknown_field(self.text, name.span, name.text, schema.names))
         return found
+
+    def check_fixed(self, rule: Rule, start: Schema, steps: Sequence[Step]) -> None:
+        """A rule sets none of the fields every message has (sources.yaml `fields`)."""
+        reported: set[str] = set()
+        for step in steps:
+            for field in step.schema.visible:
+                known = start.get(field.key)
+                if known is None or known.col == field.col or field.key in reported:
+                    continue
+                reported.add(field.key)
+                message = f"a field extraction rule cannot set '{known.name}'"
+                hint = "it is a field of every message (sources.yaml `fields`)"
+                self.errors.append(semantic(rule.query.text, step.node.span, message, hint))
 
     def table(self, ref: TableRef) -> LookupTable | None:
         """The table `ref` names, or None after recording why it cannot be used."""

@@ -128,6 +128,16 @@ def test_a_misspelt_field_on_the_second_line_of_a_folded_rule(tmp_path: Path) ->
     ]
 
 
+def test_a_rule_cannot_set_a_field_of_every_message(tmp_path: Path) -> None:
+    rules = '  - name: clusters\n    parse: parse "c=*;" as cluster\n'
+    assert load_error(tmp_path, rules) == (
+        "SNAP/sources.yaml:7:12: field extraction rule 'clusters', parse: a field extraction "
+        "rule cannot set 'cluster'; it is a field of every message (sources.yaml `fields`)\n"
+        '      parse: parse "c=*;" as cluster\n'
+        "             ^~~~~~~~~~~~~~~~~~~~~~~"
+    )
+
+
 def test_a_misspelt_metadata_field_in_a_scope(tmp_path: Path) -> None:
     rules = '  - name: scoped\n    scope: _sourcecategroy=app\n    parse: kv "a"\n'
     assert load_error(tmp_path, rules) == (
