@@ -449,6 +449,7 @@ def query(
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
+    from reportgen.engine.run import compile_inputs
     from reportgen.errors import UsageError
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
@@ -478,7 +479,8 @@ def query(
         else:
             window = session.window(range_ or "all")
         if explain:
-            click.echo(explain_query(query, window))
+            inputs = compile_inputs(session.engine, parsed)
+            click.echo(explain_query(query, window, **inputs))
             return
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
@@ -595,16 +597,24 @@ def snapshot() -> None:
 )
 @_no_cache_option
 def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
-    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
-    from reportgen.engine.inspect import inspect_files
+    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot, and
+    its field extraction rules with how many messages each selected and extracted from."""
+    import json
+
+    from reportgen.engine.inspect import inspect_files, inspect_rules, rules_json, rules_table
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
     session = open_session(logs, sources, cache=not no_cache)
     try:
         views = inspect_files(session.engine)
-        render = inspect_json if output == "json" else inspect_table
-        click.echo(render(session.snapshot, views), nl=False)
+        rules = inspect_rules(session.engine)
+        if output == "json":
+            document = json.loads(inspect_json(session.snapshot, views))
+            document["field_extraction_rules"] = rules_json(rules)
+            click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            click.echo(inspect_table(session.snapshot, views) + rules_table(rules), nl=False)
     finally:
         session.close()
 

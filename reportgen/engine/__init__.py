@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.content import check_rules, load_content
 from reportgen.engine.result import Column, Result
-from reportgen.engine.run import run_query
+from reportgen.engine.run import extra_fields, run_query
 from reportgen.errors import UsageError, suggestion
 from reportgen.snapshot.cache import Progress
 
@@ -31,11 +32,20 @@ def open_engine(
     progress: Progress | None = None,
     engine: str = "duckdb",
 ) -> Engine:
-    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`)."""
+    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`), with
+    the field extraction rules and lookup tables of its sources.yaml files."""
     if engine == "duckdb":
         from reportgen.engine.duckdb import DuckDBEngine
 
-        return DuckDBEngine.open(paths, sources, cache, progress)
+        content = load_content(paths, sources)  # before the ingest: a bad rule fails fast
+        opened = DuckDBEngine.open(paths, sources, cache, progress)
+        opened.content = content
+        try:
+            check_rules(content, extra_fields(opened, LOG_TABLE), opened.regex_error)
+        except BaseException:
+            opened.close()
+            raise
+        return opened
     raise UsageError(
         f"unknown engine '{engine}' (--engine)",
         hint=suggestion(engine, ENGINES) or "expected: " + ", ".join(ENGINES),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from reportgen.query.compile import compile_query
 from reportgen.query.operators.transpose import Transpose
 from reportgen.query.parser import parse_query
+from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.steps import Step
+from reportgen.query.rules import Rule
 from reportgen.query.syntax.nodes import dump
 from reportgen.query.syntax.scope import ScopeLexer
 from reportgen.query.syntax.tokens import split_scope, split_stages, tokenize
@@ -17,8 +21,16 @@ def _label(step: Step, index: int) -> str:
     return f"{index}. {'search ' + name if index == 0 else name} [{step.phase}]"
 
 
-def explain(text: str, window: Window) -> str:
-    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`."""
+def explain(
+    text: str,
+    window: Window,
+    *,
+    extra: Sequence[str] = (),
+    tables: Mapping[str, LookupTable] | None = None,
+    rules: Sequence[Rule] = (),
+) -> str:
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`; `extra`, `tables`
+    and `rules` as for `compile_query` (the engine's fields, lookup and extraction rules)."""
     query = parse_query(text)
     lines = [f"query: {query.text}"]
     lines += [f"warning: {w}" for w in query.warnings]
@@ -36,7 +48,7 @@ def explain(text: str, window: Window) -> str:
     for number, stage in enumerate(query.stages, start=1):
         lines.append(f"stage {number}:")
         lines.append(dump(stage, "  "))
-    compiled = compile_query(query, window)
+    compiled = compile_query(query, window, extra=extra, tables=tables, rules=rules)
     lines.append("\n== plan ==")
     previous: set[str] = set()
     for index, step in enumerate(compiled.plan.steps):

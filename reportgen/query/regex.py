@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# `_` first only for the metadata fields a group may set (`(?<_sourceHost>\S+)`)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -94,4 +95,4 @@ def group_names(pattern: str) -> list[str]:
 
 def re2_pattern(pattern: str) -> str:
     """Java `(?<name>...)` -> RE2 `(?P<name>...)`; everything else is the same syntax."""
-    return re.sub(r"\(\?<([A-Za-z][A-Za-z0-9_]*)>", r"(?P<\1>", pattern)
+    return re.sub(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>", r"(?P<\1>", pattern)

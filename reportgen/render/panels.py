@@ -13,6 +13,7 @@ from reportgen.errors import RenderError
 from reportgen.render.charts import chart_spec
 from reportgen.render.context import Band, PanelView
 from reportgen.render.formatting import format_cell, slug
+from reportgen.render.links import parse_link
 from reportgen.render.safe import render_markdown
 from reportgen.render.shapes import (
     CHART_TYPES,
@@ -43,6 +44,7 @@ class Cell:
     style: str = ""  # a threshold's colours
     css: str = ""  # a threshold's class
     note: str = ""  # a threshold's label (shown as a tooltip and to screen readers)
+    href: str | None = None  # a `tourl` link (http or https only, see links.py)
 
 
 @dataclass(frozen=True)
@@ -173,13 +175,17 @@ def table_of(
         cells = []
         for value, column, kind in zip(row, result.columns, kinds, strict=True):
             text = format_value(value, column.type, tz, formats.get(column.name.lower(), "plain"))
+            href = None
+            if column.type == "link" and isinstance(value, str):
+                link = parse_link(value)
+                text, href = link.text, link.href
             rule = cell_rule(rules, column.name, value) if rules else None
             if rule is None or theme is None:
-                cells.append(Cell(text, "null" if value is None else kind))
+                cells.append(Cell(text, "null" if value is None else kind, href=href))
                 continue
             style, css = rule_style(rule, theme)
             note = rule.label or rule.color
-            cells.append(Cell(text, kind, style=style, css=css, note=note))
+            cells.append(Cell(text, kind, style=style, css=css, note=note, href=href))
         rows.append(cells)
     return Table(headers=result.names, rows=rows)
 
@@ -215,7 +221,11 @@ def messages_of(result: Result, tz: str) -> Table:
         for i in extra:
             column = result.columns[i]
             kind = "null" if row[i] is None else _cell_kind(column.name, column.type)
-            cells.append(Cell(format_cell(row[i], column.type, tz), kind))
+            text, href = format_cell(row[i], column.type, tz), None
+            if column.type == "link" and isinstance(row[i], str):
+                link = parse_link(row[i])
+                text, href = link.text, link.href
+            cells.append(Cell(text, kind, href=href))
         rows.append(cells)
     return Table(headers=headers, rows=rows)
 
@@ -223,4 +233,6 @@ def messages_of(result: Result, tz: str) -> Table:
 def _cell_kind(name: str, column_type: str) -> str:
     if name.lower() == "_raw":
         return "raw"
-    return {"number": "num", "time": "time", "bool": "bool"}.get(column_type, "text")
+    return {"number": "num", "time": "time", "bool": "bool", "link": "link"}.get(
+        column_type, "text"
+    )

@@ -13,6 +13,8 @@ sources:
     exclude: ["*/var/log/*.old"]             # optional: globs of files not to collect
     fields: {cluster: prod-eks}              # optional: fields added to every record
 max_line_chars: 1048576                      # optional: longer lines are truncated
+field_extraction_rules: [...]                # optional: Sumo FERs (sources_content.py)
+lookups: {...}                               # optional: lookup tables -> CSV files
 ```
 The file is composed (not just loaded) with PyYAML's safe loader so every problem can name its
 `file:line:col` (see `reportgen.snapshot.sources_check`); all problems are collected and raised
@@ -26,6 +28,8 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from reportgen.snapshot.sources_content import LookupFile, RuleText
 
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
@@ -56,11 +60,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Sources:
-    """The entries of one sources.yaml (empty when there is none), in file order."""
+    """The entries of one sources.yaml (empty when there is none), in file order, and its Sumo
+    content: field extraction rules and lookup tables (see sources_content.py)."""
 
     entries: tuple[Source, ...] = ()
     path: Path | None = None
     max_line_chars: int = MAX_LINE_CHARS
+    rules: tuple[RuleText, ...] = ()
+    lookups: tuple[LookupFile, ...] = ()
 
     def field_names(self) -> set[str]:
         """The names of the `fields` of every entry."""

@@ -31,8 +31,10 @@ _LETTERS: dict[str, dict[int, str]] = {
     "E": {1: "%a", 4: "%A"},
     "D": {1: "%-j", 3: "%j"},
     "Z": {1: "%z"},
-    "X": {1: "%z"},
+    # ISO 8601 offsets, `Z` for UTC: not strftime; format_date_sql prints them
+    "X": {1: "%X1", 2: "%X2", 3: "%X3"},
 }
+_OFFSET = re.compile(r"(%z|%X[123])")
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
 
@@ -65,21 +67,37 @@ _READS = {
     "%j": r"\d{3}",
     "%-j": r"\d{1,3}",
     "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "%X1": r"(?:Z|[+-]\d{2})",
+    "%X2": r"(?:Z|[+-]\d{4})",
+    "%X3": r"(?:Z|[+-]\d{2}:\d{2})",
     "%%": "%",
 }
 
 
+def _reads(piece: str) -> str:
+    return _READS.get(piece, re.escape(piece))
+
+
 def prefix_regex(pattern: str) -> str:
     """An RE2 pattern matching a date of the strftime `pattern` at the start of a text."""
-    pieces = re.split(r"(%-?[A-Za-z%])", pattern)
+    pieces = re.split(r"(%X[123]|%-?[A-Za-z%])", pattern)
     return (
         "^(?:"
         + "".join(
-            _READS.get(piece, re.escape(piece)) if index % 2 else re.escape(piece)
-            for index, piece in enumerate(pieces)
+            _reads(piece) if index % 2 else re.escape(piece) for index, piece in enumerate(pieces)
         )
         + ")"
     )
+
+
+def _utc_as_offset(text: str, pattern: str) -> str:
+    """`text` with the `Z` of an ISO offset (pattern letter X) written `+00`, which strptime
+    reads (the zone can only be given once, so only the first offset counts)."""
+    before, marker, _ = _OFFSET.split(pattern, maxsplit=1)
+    if not marker.startswith("%X"):
+        return text
+    regex = "^(" + prefix_regex(before)[1:] + ")Z"
+    return f"regexp_replace({text}, {sql_str(regex)}, '\\1+00')"
 
 
 def strftime_pattern(java: str) -> str:
@@ -156,19 +174,30 @@ def format_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
         return "CAST(NULL AS VARCHAR)", "string"
     instant = f"to_timestamp(CAST({number_sql(*args[0])} AS DOUBLE) / 1000.0)"
     local = f"timezone({sql_str(zone)}, {instant})"
-    if "%z" not in pattern:
+    pieces = _OFFSET.split(pattern)
+    if len(pieces) == 1:
         return f"strftime({local}, {sql_str(pattern)})", "string"
-    # the zone offset at that instant, as +HHMM (strftime of a local time has no zone)
+    # the zone offset at that instant (strftime of a local time has no zone)
     seconds = f"CAST(epoch({local}) - epoch({instant}) AS BIGINT)"
-    offset = (
-        f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END || "
-        f"lpad(CAST(abs({seconds}) // 3600 AS VARCHAR), 2, '0') || "
-        f"lpad(CAST(abs({seconds}) % 3600 // 60 AS VARCHAR), 2, '0'))"
-    )
     parts = [
-        f"strftime({local}, {sql_str(piece)})" if piece else "''" for piece in pattern.split("%z")
+        _offset_sql(seconds, piece)
+        if index % 2
+        else (f"strftime({local}, {sql_str(piece)})" if piece else "''")
+        for index, piece in enumerate(pieces)
     ]
-    return f"({f' || {offset} || '.join(parts)})", "string"
+    return f"({' || '.join(parts)})", "string"
+
+
+def _offset_sql(seconds: str, marker: str) -> str:
+    """An offset of `seconds` as Java prints it: `Z` -> `+0000`; `X` -> `-05`, `XX` -> `-0500`,
+    `XXX` -> `-05:00`, and `Z` for UTC (SimpleDateFormat drops the minutes with one X)."""
+    sign = f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END)"
+    hours = f"lpad(CAST(abs({seconds}) // 3600 AS VARCHAR), 2, '0')"
+    minutes = f"lpad(CAST(abs({seconds}) % 3600 // 60 AS VARCHAR), 2, '0')"
+    if marker == "%z":
+        return f"({sign} || {hours} || {minutes})"
+    text = {"%X1": hours, "%X2": f"{hours} || {minutes}", "%X3": f"{hours} || ':' || {minutes}"}
+    return f"(CASE WHEN {seconds} = 0 THEN 'Z' ELSE {sign} || {text[marker]} END)"
 
 
 def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
@@ -178,6 +207,9 @@ def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
         return "CAST(NULL AS BIGINT)", "number"
     # the text must start with the date; what follows it is ignored
     prefix = f"regexp_extract({text_sql(*args[0])}, {sql_str(prefix_regex(pattern))})"
+    if _OFFSET.search(pattern):
+        prefix = _utc_as_offset(prefix, pattern)
+        pattern = re.sub(r"%X[123]", "%z", pattern)
     parsed = f"try_strptime({prefix}, {sql_str(pattern)})"
     if "%z" in pattern:
         return f"epoch_ms({parsed})", "number"

@@ -9,13 +9,20 @@ about types.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
-from reportgen.query.plan.schema import FieldType, Schema, sql_str
+from reportgen.query.plan.lookups import LookupTable
+from reportgen.query.plan.schema import Field, FieldType, Schema, sql_str
 from reportgen.query.problems import semantic, unknown_field
 from reportgen.query.regex import re2_pattern
+from reportgen.query.sql.conversions import is_numeric_sql
 from reportgen.query.sql.functions import arith_sql, compile_call
+from reportgen.query.sql.ip import CONDITIONS as IP_CONDITIONS
+from reportgen.query.sql.ip import compare_cidr_sql
+from reportgen.query.sql.ip import condition_sql as ip_condition_sql
+from reportgen.query.sql.lookups import contains_sql, match_pairs
 from reportgen.query.sql.values import text_number_sql
 from reportgen.query.syntax.catalog import BOOLEAN_FUNCTIONS
 from reportgen.query.syntax.nodes import (
@@ -28,8 +35,10 @@ from reportgen.query.syntax.nodes import (
     Literal,
     Logical,
     Matches,
+    Name,
     Negation,
     RegexLiteral,
+    TableRef,
     Ternary,
 )
 
@@ -64,12 +73,20 @@ class ExprCompiler:
     """Compiles expressions against the fields of one stage; problems go to `errors`."""
 
     def __init__(
-        self, text: str, schema: Schema, errors: list[QueryError], tz: str = "UTC"
+        self,
+        text: str,
+        schema: Schema,
+        errors: list[QueryError],
+        tz: str = "UTC",
+        resolve: Callable[[Schema, Name], Field | None] | None = None,
+        tables: Callable[[TableRef], LookupTable | None] | None = None,
     ) -> None:
         self.text = text
         self.schema = schema
         self.errors = errors
         self.tz = tz  # formatDate/parseDate default zone
+        self.resolve = resolve  # the planner's name lookup (records unknown names itself)
+        self.tables = tables  # the planner's lookup tables (`lookupContains`)
 
     def condition(self, expr: Expr) -> str:
         if isinstance(expr, Logical):
@@ -96,10 +113,12 @@ class ExprCompiler:
 
     def value(self, expr: Expr) -> tuple[str, ValueType]:
         if isinstance(expr, FieldRef):
-            found = self.schema.get(expr.name.key)
-            if found is None:
+            if self.resolve is not None:
+                found = self.resolve(self.schema, expr.name)
+            elif (found := self.schema.get(expr.name.key)) is None:
                 known = self.schema.names
                 self.errors.append(unknown_field(self.text, expr.span, expr.name.text, known))
+            if found is None:
                 return "NULL", "null"
             return found.col, found.type
         if isinstance(expr, Literal):
@@ -109,6 +128,10 @@ class ExprCompiler:
             return literal_sql(expr.value)
         if isinstance(expr, RegexLiteral):
             message = "a regular expression is only valid after 'matches'"
+            self.errors.append(semantic(self.text, expr.span, message))
+            return "NULL", "null"
+        if isinstance(expr, TableRef):
+            message = "a lookup table is only valid first in lookupContains()"
             self.errors.append(semantic(self.text, expr.span, message))
             return "NULL", "null"
         if isinstance(expr, Arith):
@@ -194,6 +217,8 @@ class ExprCompiler:
 
     def _call(self, expr: Call) -> str:
         name = expr.name.key
+        if name == "lookupcontains":
+            return self._lookup_contains(expr)
         args = [self.value(arg) for arg in expr.args]
         if name == "contains":
             (left, left_type), (right, right_type) = args
@@ -201,6 +226,12 @@ class ExprCompiler:
                 return "FALSE"
             a, b = _text(left, left_type), _text(right, right_type)
             return f"coalesce(CASE WHEN {b} = '' THEN {a} = '' ELSE contains({a}, {b}) END, false)"
+        if name in IP_CONDITIONS:
+            return ip_condition_sql(name, args[0])
+        if name == "comparecidrprefix":
+            return compare_cidr_sql(*args)
+        if name == "isnumeric":
+            return is_numeric_sql(args[0])
         sql, kind = args[0]
         if kind == "null":
             return "TRUE"
@@ -213,6 +244,45 @@ class ExprCompiler:
         if name == "isempty":
             return f"({text} = '')"
         return f"regexp_full_match({text}, '[\\t-\\r ]*')"  # isBlank
+
+    def _lookup_contains(self, expr: Call) -> str:
+        """`lookupContains(PATH, field=column [AND field2=column2])`."""
+        ref, condition = expr.args
+        if not isinstance(ref, TableRef):
+            message = 'lookupContains() takes a lookup table first, e.g. path://"/Library/t"'
+            self.errors.append(semantic(self.text, ref.span, message))
+            return "FALSE"
+        table = self.tables(ref) if self.tables is not None else None
+        pairs = _equalities(condition)
+        if pairs is None:
+            message = "lookupContains() matches with field=column pairs joined by AND"
+            self.errors.append(semantic(self.text, condition.span, message))
+            return "FALSE"
+        if table is None:
+            return "FALSE"
+        resolve = self.resolve or (lambda schema, name: schema.get(name.key))
+        keys = match_pairs(self.text, self.schema, table, pairs, resolve, self.errors)
+        return contains_sql(table.name, keys)
+
+
+def _equalities(expr: Expr) -> list[tuple[Name, Name]] | None:
+    """`a=b AND c=d` as name pairs; None for anything else."""
+    if isinstance(expr, Logical) and expr.op == "and":
+        pairs: list[tuple[Name, Name]] = []
+        for item in expr.items:
+            found = _equalities(item)
+            if found is None:
+                return None
+            pairs += found
+        return pairs
+    if (
+        isinstance(expr, Compare)
+        and expr.op == "="
+        and isinstance(expr.left, FieldRef)
+        and isinstance(expr.right, FieldRef)
+    ):
+        return [(expr.left.name, expr.right.name)]
+    return None
 
 
 def _number(sql: str, kind: ValueType) -> str:
