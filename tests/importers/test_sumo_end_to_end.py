@@ -66,7 +66,27 @@ def test_every_dashboard_of_a_folder_export_validates_and_builds(
     ]
     ran = cli("validate", *written)
     assert ran.code == 0, ran.err
-    ran = cli("build", *written, "--logs", sample_snapshot, "--at", AT, "--out", tmp_path / "out")
+    # The import notes the geo lookup table a panel reads; the user maps it to a CSV.
+    assert "the query reads the lookup table geo://location" in ran_import_notes(tmp_path)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        (sample_snapshot / "sources.yaml").read_text(encoding="utf-8")
+        + 'lookups:\n  "geo://location": geo.csv\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "geo.csv").write_text("ip,country_name\n10.0.0.1,Iceland\n", encoding="utf-8")
+    ran = cli(
+        "build",
+        *written,
+        "--logs",
+        sample_snapshot,
+        "--sources",
+        sources,
+        "--at",
+        AT,
+        "--out",
+        tmp_path / "out",
+    )
     assert ran.code == 0, ran.err
     audits = summary(tmp_path / "out" / "runtime-audits.json")
     assert [p["status"] for p in audits["panels"]] == ["ok"] * 11
@@ -82,3 +102,8 @@ def test_every_dashboard_of_a_folder_export_validates_and_builds(
         "text",
     ]
     assert classic["panels"][0]["band"]["color"] in ("green", "red")
+
+
+def ran_import_notes(folder: Path) -> str:
+    """The comments the importer wrote into the dashboards of `folder`."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml")))

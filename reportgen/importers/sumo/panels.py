@@ -168,6 +168,12 @@ def _query_panel(
         return panel
     fields["query"] = query.text
     fields.update(options)
+    for table in lookup_tables(query.text, context.defaults):
+        notes = [
+            *notes,
+            f"the query reads the lookup table {table}: map it to a local CSV file under "
+            "'lookups:' in the snapshot's sources.yaml",
+        ]
     for name in sorted(set(_APP_PARAMETER.findall(query.text))):
         notes = [
             *notes,
@@ -200,6 +206,17 @@ def query_problem(text: str, defaults: Mapping[str, str]) -> str | None:
     except ReportgenError as error:
         return error.message
     return None
+
+
+def lookup_tables(text: str, defaults: Mapping[str, str]) -> list[str]:
+    """The lookup tables a query that parses reads (`lookup ... from`, `lookupContains`), in
+    order of first use."""
+    from reportgen.query import parse_query
+    from reportgen.query.syntax.nodes import TableRef, walk
+
+    query = parse_query(text, variables=defaults)
+    found = [node.path for node in walk(query.stages) if isinstance(node, TableRef)]
+    return list(dict.fromkeys(found))
 
 
 def fence(text: str) -> str:
