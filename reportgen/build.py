@@ -65,11 +65,13 @@ def build(
     cache: bool = True,
     page_size: str | None = None,
     orientation: str | None = None,
+    sample: bool = False,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
-    kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
+    kind raises a ReportgenError before anything is written. `sample` reads the bundled sample
+    (see `reportgen.session.open_session`). `fail_on` ("red", "error") names
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
     """
     check_formats(formats)
@@ -80,7 +82,7 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
     result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:

@@ -25,6 +25,18 @@ def _no_cache_option(command: F) -> F:
     )(command)
 
 
+LOGS_HELP = (
+    "Snapshot: a folder, tarball or file (repeatable); 'sample' is the bundled sample, which "
+    "build, query and inspect also read without --logs unless $CI is set."
+)
+
+
+def _sample_option(command: F) -> F:
+    return click.option(
+        "--sample", is_flag=True, help="Read the bundled sample snapshot (invented logs)."
+    )(command)
+
+
 def _snapshot_options(command: F) -> F:
     command = _no_cache_option(command)
     command = click.option(
@@ -51,9 +63,9 @@ def _snapshot_options(command: F) -> F:
         type=click.Path(path_type=Path),
         multiple=True,
         metavar="PATH",
-        help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+        help=LOGS_HELP,
     )(command)
-    return command
+    return _sample_option(command)
 
 
 def _gate_options(command: F) -> F:
@@ -143,6 +155,7 @@ def build(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -165,6 +178,7 @@ def build(
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,
+        sample=sample,
     )
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
@@ -232,6 +246,7 @@ def publish(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -261,6 +276,7 @@ def publish(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
         cache=not no_cache,
+        sample=sample,
     )
     for path in result.runs:
         click.echo(f"published {path}")
@@ -344,6 +360,7 @@ def mail(
     dry_run: bool,
     out: Path,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
     from reportgen.errors import UsageError
@@ -368,6 +385,7 @@ def mail(
         day=day,
         tz=tz,
         cache=not no_cache,
+        sample=sample,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -416,6 +434,7 @@ def query(
     output: str,
     explain: bool,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -433,7 +452,7 @@ def query(
     parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample)
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -518,8 +537,9 @@ def snapshot() -> None:
     type=click.Path(path_type=Path),
     multiple=True,
     metavar="PATH",
-    help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+    help=LOGS_HELP,
 )
+@_sample_option
 @click.option(
     "--sources",
     type=click.Path(path_type=Path),
@@ -531,13 +551,15 @@ def snapshot() -> None:
     "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @_no_cache_option
-def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
+def inspect(
+    logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool, sample: bool
+) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
     from reportgen.engine.inspect import inspect_files
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
-    session = open_session(logs, sources, cache=not no_cache)
+    session = open_session(logs, sources, cache=not no_cache, sample=sample)
     try:
         views = inspect_files(session.engine)
         render = inspect_json if output == "json" else inspect_table

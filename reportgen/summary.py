@@ -57,6 +57,8 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
         "window": report.window_label,
         "status": "error" if any(p.error for p in report.panels) else "ok",
         "snapshot": {
+            # Invented numbers must be told from real ones by whoever reads the summary.
+            "bundled": session.bundled,
             "files": [
                 {
                     "name": item.name,

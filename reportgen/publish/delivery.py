@@ -77,8 +77,10 @@ def mail_reports(
     day: str | None = None,
     tz: str | None = None,
     cache: bool = True,
+    sample: bool = False,
 ) -> MailResult:
-    """Build each dashboard and send it as one message (or write `<out>/<name>.eml`)."""
+    """Build each dashboard and send it as one message (or write `<out>/<name>.eml`). Without
+    `logs`, only `sample` (or `--logs sample`) reads the bundled sample."""
     if not request.sender:
         raise UsageError("no sender", hint="give --from ADDRESS or set REPORTGEN_MAIL_FROM")
     if not request.dry_run:
@@ -89,7 +91,9 @@ def mail_reports(
     if day is not None:
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
-    session = open_session(logs, sources, at=at, tz=zone, cache=cache)
+    session = open_session(
+        logs, sources, at=at, tz=zone, cache=cache, sample=sample, fallback=False
+    )
     result = MailResult()
     try:
         stamp = run_date(session, zone).isoformat()

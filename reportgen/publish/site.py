@@ -92,12 +92,14 @@ def publish(
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    sample: bool = False,
 ) -> PublishResult:
     """Publish every dashboard for each date into `site` (and into each team's part of it).
 
     Each of `days` (YYYY-MM-DD) is a run whose `at` is the following midnight in the report
     zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
-    teams' reports only.
+    teams' reports only. Without `logs`, only `sample` (or `--logs sample`) reads the bundled
+    sample: a site never shows invented numbers by accident.
     """
     check_formats(formats)
     check_fail_on(fail_on)
@@ -123,7 +125,9 @@ def publish(
         seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
-    base = open_session(logs, sources, at=instants[0], tz=zone, cache=cache)
+    base = open_session(
+        logs, sources, at=instants[0], tz=zone, cache=cache, sample=sample, fallback=False
+    )
     result = PublishResult()
     staging = archive.new_staging(site)
     try:
