@@ -25,6 +25,12 @@ _DESCRIBE = {
     "invalid_utf8": "{n} line(s) not valid UTF-8; bad bytes replaced by U+FFFD",
     "long_line": "{n} line(s) longer than max_line_chars; truncated",
     "bad_timestamp": "{n} record(s) without a readable time; took the previous record's",
+    "unreadable": "cannot be read (permission denied); skipped",
+    "outside_root": "a link to a file outside the snapshot (symbolic, or a hard link with "
+    "other names elsewhere); skipped",
+    "not_regular": "not a regular file (a device, a pipe, a link to a folder or a broken "
+    "link); skipped",
+    "duplicate": "an earlier tar member of the same name; dropped, the last one was read",
 }
 
 
