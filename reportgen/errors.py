@@ -36,6 +36,10 @@ class Span:
         return f"{self.source}:{self.line}:{self.col}"
 
 
+SNIPPET_CHARS = 200
+"""A longer line is cut around the span in error snippets (a hostile file may be one line)."""
+
+
 def caret_snippet(text: str, span: Span, indent: str = "  ") -> str:
     """The line of `text` that holds `span`, and a caret line under the span."""
     line_start = text.rfind("\n", 0, span.start) + 1
@@ -45,6 +49,12 @@ def caret_snippet(text: str, span: Span, indent: str = "  ") -> str:
     line = text[line_start:line_end]
     before = text[line_start : span.start]
     width = max(1, min(span.end, line_end) - span.start)
+    if len(line) > SNIPPET_CHARS:
+        left = max(0, len(before) - SNIPPET_CHARS // 4)
+        right = min(len(line), left + SNIPPET_CHARS)
+        width = min(width, right - len(before))
+        before = ("…" if left else "") + before[left:]
+        line = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
     pad = "".join("\t" if ch == "\t" else " " for ch in before)
     return f"{indent}{line}\n{indent}{pad}^{'~' * (width - 1)}"
 

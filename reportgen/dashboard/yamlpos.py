@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from reportgen.errors import Span, SpecError
+from reportgen.yamlload import compose_yaml
 
 KeyPath = tuple[str | int, ...]
 
@@ -58,17 +59,9 @@ def _span(node: yaml.Node, source: str) -> Span:
 
 
 def load_yaml(text: str, source: str) -> Located:
-    """Parse `text` (named `source` in messages) into data plus positions."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        span = None
-        if mark is not None:
-            span = Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index + 1)
-        problem = error.problem or "invalid YAML"
-        context = f" ({error.context})" if error.context else ""
-        raise SpecError(f"invalid YAML: {problem}{context}", span, text=text) from None
+    """Parse `text` (named `source` in messages) into data plus positions, within the bounds of
+    `reportgen.yamlload` (aliases, nesting)."""
+    root = compose_yaml(text, source, SpecError)
     located = Located(None, source, text)
     if root is None:
         return located

@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from reportgen.errors import SnapshotError, Span
+from reportgen.errors import SnapshotError
+from reportgen.yamlload import compose_yaml
 
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
@@ -131,18 +130,7 @@ def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
     from reportgen.snapshot.sources_check import Checker
 
     checker = Checker(text, source)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = (
-            None
-            if mark is None
-            else Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index)
-        )
-        raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
-    except yaml.YAMLError as error:
-        raise SnapshotError(f"{source}: invalid YAML: {error}") from error
+    root = compose_yaml(text, source, SnapshotError)
     entries, max_line = checker.document(root)
     checker.raise_if_any()
     return Sources(tuple(entries), path, max_line)
