@@ -39,7 +39,7 @@ class BuildResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
+    warnings: list[str] = field(default_factory=list)  # dashboards', then one per file read
 
     @property
     def exit_code(self) -> int:
@@ -83,7 +83,8 @@ def build(
     if strict:
         _check_strict(dashboards)
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
-    result = BuildResult(warnings=problem_warnings(session.snapshot))
+    said = [warning for dashboard in dashboards for warning in dashboard.warnings]
+    result = BuildResult(warnings=said + problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)

@@ -450,7 +450,8 @@ def query(
     if range_ is not None and range_.strip().lower() not in RANGE_WORDS:
         parse_duration(range_)  # bad input fails before any ingestion
     parsed = parse_query(query)
-    for warning in parsed.warnings:
+    said = [str(warning) for warning in parsed.warnings]
+    for warning in said:
         click.echo(f"warning: {warning}", err=True)
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample)
     try:
@@ -471,7 +472,8 @@ def query(
             return
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            if str(warning) not in said:  # the parser's warnings come back with the result
+                click.echo(f"warning: {warning}", err=True)
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
@@ -487,17 +489,25 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(dashboards: tuple[Path, ...]) -> None:
-    """Check DASHBOARDS (YAML, keys, queries) without running them."""
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(dashboards: tuple[Path, ...], strict: bool) -> None:
+    """Check DASHBOARDS (YAML, keys, queries) without running them: every problem at once."""
     from reportgen.dashboard.loader import load_dashboard
 
     failures = 0
     for path in dashboards:
         try:
-            load_dashboard(path)
+            dashboard = load_dashboard(path)
         except ReportgenError as error:
             failures += 1
             click.echo(f"error: {error}", err=True)
+            continue
+        for warning in dashboard.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if strict and dashboard.warnings:
+            failures += 1
+            count = len(dashboard.warnings)
+            click.echo(f"error: {path}: {count} warning(s), errors in --strict mode", err=True)
         else:
             click.echo(f"ok {path}")
     sys.exit(2 if failures else 0)
