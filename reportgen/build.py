@@ -15,6 +15,7 @@ from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import write_atomic
+from reportgen.quiet import EMPTY_SNAPSHOT, snapshot_notice, window_notice
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.pdf import render_pdf
@@ -84,10 +85,11 @@ def build(
         _check_strict(dashboards)
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
     said = [warning for dashboard in dashboards for warning in dashboard.warnings]
-    result = BuildResult(warnings=said + problem_warnings(session.snapshot))
+    result = BuildResult(warnings=said + quiet_warnings(session))
     try:
         for dashboard in dashboards:
             report = evaluate(session, dashboard, tz)
+            result.warnings += window_warnings(dashboard, report)
             dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
             report.theme = dashboard_theme.name
             result.failed_panels += [
@@ -179,6 +181,7 @@ def evaluate(
         view.elapsed_ms = (time.perf_counter() - started) * 1000
         panels.append(view)
     info = session.snapshot
+    notice = window_notice(session.engine, window, scope)
     return ReportView(
         title=spec.title,
         description=spec.description,
@@ -201,7 +204,24 @@ def evaluate(
         else [(f.name, f.format, f.records) for f in info.files],
         variables=dict(dashboard.variables),
         scoped=scope is not None,
+        notices=[] if notice is None else [notice[0].upper() + notice[1:] + "."],
     )
+
+
+def quiet_warnings(session: Session) -> list[str]:
+    """The snapshot's problems, one line per file, then whether it holds no messages at all."""
+    empty = snapshot_notice(session.snapshot)
+    return problem_warnings(session.snapshot) + ([] if empty is None else [empty])
+
+
+def window_warnings(dashboard: Dashboard, report: ReportView) -> list[str]:
+    """A line per notice of a report whose time range holds no messages (an empty snapshot was
+    said once already)."""
+    return [
+        f"{dashboard.stem}: {notice[0].lower()}{notice[1:].rstrip('.')}"
+        for notice in report.notices
+        if not notice.lower().startswith(EMPTY_SNAPSHOT)
+    ]
 
 
 def _window(session: Session, value: TimeRange, zone: str) -> Window:

@@ -278,6 +278,8 @@ def publish(
         cache=not no_cache,
         sample=sample,
     )
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
@@ -442,6 +444,7 @@ def query(
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
+    from reportgen.quiet import window_notice
     from reportgen.session import open_session
     from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
@@ -470,6 +473,9 @@ def query(
         if explain:
             click.echo(explain_query(query, window))
             return
+        quiet = window_notice(session.engine, window)
+        if quiet is not None:
+            click.echo(f"warning: {quiet}", err=True)
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
             if str(warning) not in said:  # the parser's warnings come back with the result
@@ -566,11 +572,15 @@ def inspect(
 ) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
     from reportgen.engine.inspect import inspect_files
+    from reportgen.quiet import snapshot_notice
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
     session = open_session(logs, sources, cache=not no_cache, sample=sample)
     try:
+        quiet = snapshot_notice(session.snapshot)
+        if quiet is not None:
+            click.echo(f"warning: {quiet}", err=True)
         views = inspect_files(session.engine)
         render = inspect_json if output == "json" else inspect_table
         click.echo(render(session.snapshot, views), nl=False)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from reportgen.build import evaluate, render_outputs
+from reportgen.build import evaluate, quiet_warnings, render_outputs, window_warnings
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.output import write_atomic
@@ -94,13 +94,14 @@ def mail_reports(
     session = open_session(
         logs, sources, at=at, tz=zone, cache=cache, sample=sample, fallback=False
     )
-    result = MailResult()
+    result = MailResult(warnings=quiet_warnings(session))
     try:
         stamp = run_date(session, zone).isoformat()
         envelopes = [envelope_for(dashboard, request, stamp) for dashboard in dashboards]
         for dashboard, envelope in zip(dashboards, envelopes, strict=True):
             team = request.team
             report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
+            result.warnings += window_warnings(dashboard, report)
             result.failed_panels += [f"{dashboard.stem}/{p.id}" for p in report.panels if p.error]
             pdf = render_outputs(dashboard, report, session, ["pdf"])["pdf"]
             attachments: dict[str, bytes] = {f"{dashboard.stem}.pdf": pdf}

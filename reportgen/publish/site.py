@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from reportgen.build import check_formats, evaluate, render_outputs
+from reportgen.build import check_formats, evaluate, quiet_warnings, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
@@ -29,6 +29,7 @@ from reportgen.publish.markdown import format_change
 from reportgen.publish.pages import SiteText, change_of, refresh_pages
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
+from reportgen.quiet import EMPTY_SNAPSHOT
 from reportgen.render.context import ReportView
 from reportgen.session import Session, open_session
 from reportgen.summary import panel_value
@@ -46,6 +47,7 @@ class PublishResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -128,7 +130,7 @@ def publish(
     base = open_session(
         logs, sources, at=instants[0], tz=zone, cache=cache, sample=sample, fallback=False
     )
-    result = PublishResult()
+    result = PublishResult(warnings=quiet_warnings(base))
     staging = archive.new_staging(site)
     try:
         sessions = [base] + [
@@ -178,6 +180,9 @@ def _count(
     result.summaries.append(summary)
     result.gates += [_gate(gate) for gate in summary["gates"]]
     prefix = f"{target.team.name}:" if target.team else ""
+    for notice in summary["notices"]:
+        if not notice.lower().startswith(EMPTY_SNAPSHOT):
+            result.warnings.append(f"{prefix}{board.stem} {summary['date']}: {notice}")
     result.failed_panels += [
         f"{prefix}{board.stem}/{p['id']}" for p in summary["panels"] if p["status"] != "ok"
     ]
