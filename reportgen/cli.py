@@ -537,8 +537,9 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
 
     info = write_sample(out, lines=lines, hosts=hosts, days=days, seed=seed)
     click.echo(
-        f"wrote {len(info.files)} files, {info.lines} lines "
-        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
+        f"wrote {len(info.files)} log files, {info.lines} lines "
+        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC), and {info.sources}, "
+        f"to {out}"
     )
 
 

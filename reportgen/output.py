@@ -61,10 +61,15 @@ def iso_time(value: int | float | datetime, tz: str) -> str:
 
 
 def local_time(value: int | float, tz: str) -> str:
-    """`yyyy-MM-dd HH:mm:ss` (plus `.SSS` when there are milliseconds) in zone `tz`."""
+    """`yyyy-MM-dd HH:mm:ss` (plus `.SSS` when there are milliseconds) in zone `tz`, then the
+    offset (` +01:00`) unless the zone is UTC: the same wall time can come twice a year."""
     local = datetime.fromtimestamp(value / 1000, tz=UTC).astimezone(zone_info(tz))
     text = local.strftime("%Y-%m-%d %H:%M:%S")
-    return f"{text}.{local.microsecond // 1000:03d}" if local.microsecond else text
+    if local.microsecond:
+        text += f".{local.microsecond // 1000:03d}"
+    if tz.upper() not in ("UTC", "ETC/UTC"):
+        text += " " + local.isoformat()[-6:]
+    return text
 
 
 def _cell(value: Any, kind: str, tz: str, iso: bool) -> Any:

@@ -138,6 +138,7 @@ class OperatorParsers:
             stream.accept_word("infer")
         stream.accept_word("keys")
         key_tokens = self._strings(stream, "the quoted keys to extract")
+        _refuse_empty_keys(stream, key_tokens)
         source = source or self._source(stream)
         names = self._as_names(stream, len(key_tokens), "key") or [
             Name(re.sub(r"[^A-Za-z0-9_]", "_", t.value), t.span) for t in key_tokens
@@ -159,6 +160,7 @@ class OperatorParsers:
                 delim = self._strings(stream, "a quoted delimiter after 'delim'")[0].value
             elif stream.accept_word("keys") is not None:
                 keys = self._strings(stream, "the quoted keys after 'keys'")
+                _refuse_empty_keys(stream, keys)
                 names = self._as_names(stream, len(keys), "key")
             else:
                 break
@@ -174,3 +176,10 @@ class OperatorParsers:
             counts = f"{count_of(wanted, noun)} but {count_of(len(names), 'name')}"
             raise stream.error_at(span, f"{counts} after 'as'")
         return names
+
+
+def _refuse_empty_keys(stream: Stream, keys: list[Token]) -> None:
+    """An empty key names no field (and would be an empty column name in SQL)."""
+    for token in keys:
+        if not token.value:
+            raise stream.error_at(token.span, "a key cannot be empty", 'e.g. kv "user"')
