@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError
+from reportgen.interrupt import Interrupted, interrupted, interruptible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -278,6 +280,8 @@ def publish(
         cache=not no_cache,
         sample=sample,
     )
+    if result.recovered:
+        click.echo(f"note: {result.recovered}", err=True)
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)
     for path in result.runs:
@@ -590,21 +594,39 @@ def inspect(
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI with `argv` and return its exit code; errors are printed, never raised."""
+    """Run the CLI with `argv` and return its exit code; errors are printed, never raised.
+    Ctrl-C and SIGTERM end it with one line and 130 or 143, after the clean-up that every
+    `finally` does (temporary folders, a publish's staging)."""
+    with interruptible() as received:
+        code = _run(argv, received)
+        if received or code == _STOPPED:
+            # Whatever the command made of the signal (DuckDB raises an error of its own, and
+            # may let a half-done step look finished), its output cannot be trusted.
+            return interrupted(received[-1] if received else signal.SIGINT)
+        return code
+
+
+_STOPPED = -1
+
+
+def _run(argv: list[str] | None, received: list[int]) -> int:
     try:
         cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt, Interrupted):
+        return _STOPPED
     except ReportgenError as error:
+        if received:
+            return _STOPPED
         click.echo(f"error: {error}", err=True)
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
     except click.ClickException as error:
         error.show()
         return 2 if error.exit_code == 1 else error.exit_code
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except Exception as error:
+        if received:
+            return _STOPPED
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
         click.echo(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 from collections.abc import Sequence
@@ -24,9 +25,9 @@ from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import format_result, write_atomic
-from reportgen.publish import archive
+from reportgen.publish import archive, commit
 from reportgen.publish.markdown import format_change
-from reportgen.publish.pages import SiteText, change_of, refresh_pages
+from reportgen.publish.pages import change_of
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
 from reportgen.quiet import EMPTY_SNAPSHOT
@@ -48,6 +49,7 @@ class PublishResult:
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    recovered: str | None = None  # what was done to finish an interrupted publish
 
     @property
     def exit_code(self) -> int:
@@ -130,9 +132,17 @@ def publish(
     base = open_session(
         logs, sources, at=instants[0], tz=zone, cache=cache, sample=sample, fallback=False
     )
-    result = PublishResult(warnings=quiet_warnings(base))
-    staging = archive.new_staging(site)
     try:
+        lock = commit.lock_site(site)
+    except BaseException:
+        base.close()
+        raise
+    result = PublishResult(warnings=quiet_warnings(base))
+    journal: commit.Journal | None = None
+    staging = site / ".staging-none"
+    try:
+        result.recovered = commit.recover(site)
+        staging = archive.new_staging(site)
         sessions = [base] + [
             dataclasses.replace(base, at=parse_instant(text, zone)) for text in instants[1:] if text
         ]
@@ -158,20 +168,37 @@ def publish(
                     )
                     _count(result, summary, target, dashboard)
                     staged.append((folder, home / when.isoformat()))
-        for folder, final in staged:
-            archive.swap_in(folder, final)
-            result.runs.append(final)
-        newest = run_date(sessions[-1], zone)
-        for target in targets:
-            if retention_days is not None:
-                result.removed += archive.apply_retention(target.root, newest, retention_days)
-            for dashboard in dashboards:
-                archive.refresh_latest(target.root / dashboard.stem, staging)
-            _refresh(site, target)
+                    commit.checkpoint()
+        journal = commit.Journal(
+            staging=staging.name,
+            moves=[_move(site, folder, final) for folder, final in staged],
+            targets=[(_under(site, t.root), t.team.name if t.team else None) for t in targets],
+            dashboards=[dashboard.stem for dashboard in dashboards],
+            newest=run_date(sessions[-1], zone).isoformat(),
+            retention_days=retention_days,
+        )
+        result.removed = commit.commit(site, journal)
+        result.runs = [final for _, final in staged]
+    except BaseException:
+        if journal is not None and commit.committed(site):
+            commit.complete(site, journal)  # committed: finish it rather than leave it half done
+        raise
     finally:
         base.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if not commit.committed(site):
+            shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     return result
+
+
+def _under(site: Path, path: Path) -> str:
+    return path.relative_to(site).as_posix()
+
+
+def _move(site: Path, staged: Path, final: Path) -> commit.Move:
+    """The journal's entry for putting `staged` at `final` (the old run goes aside first)."""
+    name = _under(site, final)
+    return commit.Move(_under(site, staged), name, commit.aside_name(name))
 
 
 def _count(
@@ -190,18 +217,6 @@ def _count(
 
 def _gate(entry: dict[str, Any]) -> Gate:
     return Gate(entry["gate"], entry["dashboard"], entry["panel"], entry["message"])
-
-
-def _refresh(site: Path, target: Target) -> None:
-    if target.team is None:
-        teams_dir = site / archive.TEAMS
-        names = []
-        if teams_dir.is_dir():
-            names = sorted(p.name for p in teams_dir.iterdir() if p.is_dir())
-        refresh_pages(site, SiteText("Reports", names, "site"))
-    else:
-        name = target.team.name
-        refresh_pages(target.root, SiteText(f"Reports of team {name}", [], f"teams/{name}"))
 
 
 def _stage_run(
