@@ -79,6 +79,8 @@ def lock_site(site: Path) -> int:
             f"another reportgen publish is writing to {site}",
             hint="run publishes into one site one after the other",
         ) from None
+    except OSError:
+        pass  # a file system without locks (some network shares): one publish at a time, as before
     return handle
 
 
