@@ -24,6 +24,7 @@ from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.snapshot.report import problem_warnings
 from reportgen.summary import summary_json
+from reportgen.terminal import BuildProgress
 from reportgen.timerange import Window, parse_instant
 
 if TYPE_CHECKING:
@@ -86,9 +87,11 @@ def build(
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
     said = [warning for dashboard in dashboards for warning in dashboard.warnings]
     result = BuildResult(warnings=said + quiet_warnings(session))
+    progress = BuildProgress(len(dashboards))
     try:
         for dashboard in dashboards:
-            report = evaluate(session, dashboard, tz)
+            progress.dashboard(dashboard.stem)
+            report = evaluate(session, dashboard, tz, progress=progress)
             result.warnings += window_warnings(dashboard, report)
             dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
             report.theme = dashboard_theme.name
@@ -100,8 +103,9 @@ def build(
             extra = {"gates": [gate.as_json() for gate in gates]}
             page = page_options(page_size, orientation, _page_block(report))
             rendered = render_outputs(
-                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
-            )
+                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page,
+                progress=progress,
+            )  # fmt: skip
             result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
             for suffix, data in rendered.items():
@@ -109,6 +113,7 @@ def build(
                 write_atomic(path, data)
                 result.outputs.append(path)
     finally:
+        progress.done()
         session.close()
     return result
 
@@ -122,14 +127,19 @@ def render_outputs(
     *,
     theme_dir: Path | None = None,
     page: PageOptions | None = None,
+    progress: BuildProgress | None = None,
 ) -> dict[str, bytes]:
     """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
     summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
     both write what this returns, so a new format appears in both."""
     outputs: dict[str, bytes] = {}
     if "html" in formats:
+        if progress is not None:
+            progress.stage("rendering HTML")
         outputs["html"] = render_html(report, theme_dir).encode("utf-8")
     if "pdf" in formats:
+        if progress is not None:
+            progress.stage("rendering PDF")
         outputs["pdf"] = render_pdf(
             report, page or page_options(None, None, _page_block(report)), theme_dir
         )
@@ -147,11 +157,13 @@ def evaluate(
     dashboard: Dashboard,
     tz: str | None = None,
     scope: ScopeNode | None = None,
+    progress: BuildProgress | None = None,
 ) -> ReportView:
     """Run every panel of `dashboard` and assemble the report the templates render.
 
     `scope` (a parsed search expression) restricts every panel's query to the messages it
-    selects: a team's data access scope (`reportgen.query.restrict`).
+    selects: a team's data access scope (`reportgen.query.restrict`). `progress` hears of
+    each panel as it starts.
     """
     from reportgen.engine import run_query
     from reportgen.query import Query, parse_query, restrict
@@ -160,7 +172,10 @@ def evaluate(
     zone = tz or spec.timezone
     window = _window(session, spec.time_range, zone)
     panels: list[PanelView] = []
-    for _, section, panel in spec.every_panel():
+    every = list(spec.every_panel())
+    for number, (_, section, panel) in enumerate(every, start=1):
+        if progress is not None:
+            progress.panel(number, len(every), panel.id)
         view = _panel_view(panel, section)
         panel_window = window
         if panel.time_range is not None:

@@ -7,7 +7,6 @@ binary logs) and reused afterwards; a version or parameter change gives a new fo
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.errors import UsageError
 from reportgen.paths import cache_dir
+from reportgen.terminal import in_ci
 
 SAMPLE_LINES, SAMPLE_HOSTS, SAMPLE_DAYS, SAMPLE_SEED = 60_000, 4, 7, 1
 
@@ -49,12 +49,6 @@ def bundled_snapshot() -> Path:
 
 SAMPLE_WORD = "sample"
 """`--logs sample` names the bundled sample (a folder called so is `./sample`)."""
-
-
-def in_ci() -> bool:
-    """Whether `$CI` is set (to anything but empty, 0 or false), as CI services do."""
-    value = os.environ.get("CI", "").strip().lower()
-    return value not in ("", "0", "false", "no")
 
 
 def resolve_logs(

@@ -10,6 +10,7 @@ the run (its report shows an error card, as with `build`, and the exit code says
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from reportgen.quiet import EMPTY_SNAPSHOT
 from reportgen.render.context import ReportView
 from reportgen.session import Session, open_session
 from reportgen.summary import panel_value
+from reportgen.terminal import BuildProgress
 from reportgen.timerange import parse_instant, zone_info
 
 FILE_NAMES = {"html": archive.REPORT, "json": archive.SUMMARY}
@@ -146,29 +148,8 @@ def publish(
         sessions = [base] + [
             dataclasses.replace(base, at=parse_instant(text, zone)) for text in instants[1:] if text
         ]
-        staged: list[tuple[Path, Path]] = []
-        made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
-        for session in sessions:
-            when = run_date(session, zone)
-            for target in targets:
-                for dashboard in dashboards:
-                    home = target.root / dashboard.stem
-                    earlier = [*archive.runs_of(home), *made.get(home, [])]
-                    previous = max(
-                        (run for run in earlier if run.date < when),
-                        key=lambda run: run.date,
-                        default=None,
-                    )
-                    folder = staging / f"run-{len(staged)}"
-                    summary = _stage_run(
-                        session, dashboard, target, when, previous, tz, formats, fail_on, folder
-                    )
-                    made.setdefault(home, []).append(
-                        archive.Run(dashboard.stem, when, folder, summary)
-                    )
-                    _count(result, summary, target, dashboard)
-                    staged.append((folder, home / when.isoformat()))
-                    commit.checkpoint()
+        options = _Options(zone, tz, formats, fail_on)
+        staged = _stage_all(sessions, targets, dashboards, staging, options, result)
         journal = commit.Journal(
             staging=staging.name,
             moves=[_move(site, folder, final) for folder, final in staged],
@@ -189,6 +170,49 @@ def publish(
             shutil.rmtree(staging, ignore_errors=True)
         os.close(lock)
     return result
+
+
+@dataclass(frozen=True)
+class _Options:
+    zone: str
+    tz: str | None
+    formats: Sequence[str]
+    fail_on: Sequence[str]
+
+
+def _stage_all(
+    sessions: list[Session],
+    targets: list[Target],
+    dashboards: list[Dashboard],
+    staging: Path,
+    options: _Options,
+    result: PublishResult,
+) -> list[tuple[Path, Path]]:
+    """Render every run into `staging`: (staged folder, final folder) of each, in order."""
+    staged: list[tuple[Path, Path]] = []
+    made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
+    with BuildProgress(len(sessions) * len(targets) * len(dashboards)) as progress:
+        for session in sessions:
+            when = run_date(session, options.zone)
+            for target, dashboard in itertools.product(targets, dashboards):
+                team = f"{target.team.name}: " if target.team else ""
+                progress.dashboard(f"{team}{dashboard.stem} {when.isoformat()}")
+                home = target.root / dashboard.stem
+                earlier = [*archive.runs_of(home), *made.get(home, [])]
+                previous = max(
+                    (run for run in earlier if run.date < when),
+                    key=lambda run: run.date,
+                    default=None,
+                )
+                folder = staging / f"run-{len(staged)}"
+                summary = _stage_run(
+                    session, dashboard, target, when, previous, options, folder, progress
+                )
+                made.setdefault(home, []).append(archive.Run(dashboard.stem, when, folder, summary))
+                _count(result, summary, target, dashboard)
+                staged.append((folder, home / when.isoformat()))
+                commit.checkpoint()
+    return staged
 
 
 def _under(site: Path, path: Path) -> str:
@@ -225,21 +249,21 @@ def _stage_run(
     target: Target,
     when: date,
     previous: archive.Run | None,
-    tz: str | None,
-    formats: Sequence[str],
-    fail_on: Sequence[str],
+    options: _Options,
     folder: Path,
+    progress: BuildProgress | None = None,
 ) -> dict[str, Any]:
     """Evaluate one dashboard for one target and write its run into `folder`."""
     team = target.team
-    report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
+    scope = team.scope if team else None
+    report = evaluate(session, dashboard, options.tz, scope=scope, progress=progress)
     if team is not None:
         # The footer counts only the messages the team may see.
         report.rows_ingested = scoped_rows(session, team.scope)
-    gates = crossed_gates(dashboard, report, fail_on)
+    gates = crossed_gates(dashboard, report, options.fail_on)
     if previous is not None:
         report.extra["changes"] = _changes(report, previous)
-    outputs = render_outputs(dashboard, report, session, formats)
+    outputs = render_outputs(dashboard, report, session, options.formats, progress=progress)
     document: dict[str, Any] = json.loads(outputs["json"])
     _annotate(document, dashboard, when, previous, gates, team)
     if team is not None:
