@@ -15,6 +15,7 @@ import click
 from reportgen import __version__
 from reportgen.errors import ReportgenError
 from reportgen.interrupt import Interrupted, interrupted, interruptible
+from reportgen.terminal import terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +88,11 @@ def _gate_options(command: F) -> F:
     return command
 
 
+def _say(text: str) -> None:
+    """A line on stderr, made safe for a terminal (it may quote log text or file names)."""
+    click.echo(terminal_safe(text), err=True)
+
+
 def _finish(
     summaries: list[dict[str, Any]],
     failed_panels: list[str],
@@ -101,12 +107,9 @@ def _finish(
         write_atomic(summary_md, summary_markdown(summaries).encode("utf-8"))
         click.echo(f"wrote {summary_md}")
     if failed_panels:
-        click.echo(
-            f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels),
-            err=True,
-        )
+        _say(f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels))
     for gate in gates:
-        click.echo(f"gate {gate.kind}: {gate.dashboard}: {gate.message}", err=True)
+        _say(f"gate {gate.kind}: {gate.dashboard}: {gate.message}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,7 +186,7 @@ def build(
         sample=sample,
     )
     for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _say(f"warning: {line}")
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
@@ -281,9 +284,9 @@ def publish(
         sample=sample,
     )
     if result.recovered:
-        click.echo(f"note: {result.recovered}", err=True)
+        _say(f"note: {result.recovered}")
     for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _say(f"warning: {line}")
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
@@ -394,16 +397,15 @@ def mail(
         sample=sample,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     for path in result.written:
         click.echo(f"wrote {path}")
     for line in result.sent:
         click.echo(f"sent {line}")
     if result.failed_panels:
-        click.echo(
+        _say(
             f"error: {len(result.failed_panels)} panel(s) failed: "
-            + ", ".join(result.failed_panels),
-            err=True,
+            + ", ".join(result.failed_panels)
         )
     sys.exit(result.exit_code)
 
@@ -459,7 +461,7 @@ def query(
     parsed = parse_query(query)
     said = [str(warning) for warning in parsed.warnings]
     for warning in said:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample)
     try:
         if from_ is not None or to is not None:
@@ -479,11 +481,11 @@ def query(
             return
         quiet = window_notice(session.engine, window)
         if quiet is not None:
-            click.echo(f"warning: {quiet}", err=True)
+            _say(f"warning: {quiet}")
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
             if str(warning) not in said:  # the parser's warnings come back with the result
-                click.echo(f"warning: {warning}", err=True)
+                _say(f"warning: {warning}")
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
@@ -510,14 +512,14 @@ def validate(dashboards: tuple[Path, ...], strict: bool) -> None:
             dashboard = load_dashboard(path)
         except ReportgenError as error:
             failures += 1
-            click.echo(f"error: {error}", err=True)
+            _say(f"error: {error}")
             continue
         for warning in dashboard.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _say(f"warning: {warning}")
         if strict and dashboard.warnings:
             failures += 1
             count = len(dashboard.warnings)
-            click.echo(f"error: {path}: {count} warning(s), errors in --strict mode", err=True)
+            _say(f"error: {path}: {count} warning(s), errors in --strict mode")
         else:
             click.echo(f"ok {path}")
     sys.exit(2 if failures else 0)
@@ -585,7 +587,7 @@ def inspect(
     try:
         quiet = snapshot_notice(session.snapshot)
         if quiet is not None:
-            click.echo(f"warning: {quiet}", err=True)
+            _say(f"warning: {quiet}")
         views = inspect_files(session.engine)
         render = inspect_json if output == "json" else inspect_table
         click.echo(render(session.snapshot, views), nl=False)
@@ -617,7 +619,7 @@ def _run(argv: list[str] | None, received: list[int]) -> int:
     except ReportgenError as error:
         if received:
             return _STOPPED
-        click.echo(f"error: {error}", err=True)
+        _say(f"error: {error}")
         return error.exit_code
     except click.ClickException as error:
         error.show()
@@ -629,10 +631,9 @@ def _run(argv: list[str] | None, received: list[int]) -> int:
             return _STOPPED
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        click.echo(
+        _say(
             f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback.",
-            err=True,
+            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback."
         )
         return 70
     return 0

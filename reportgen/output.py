@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.engine.result import Result
+from reportgen.terminal import terminal_safe
 from reportgen.timerange import zone_info
 
 OUTPUT_FORMATS = ("table", "csv", "json", "jsonl")
@@ -117,7 +118,7 @@ def _table(result: Result, kinds: list[str], tz: str) -> str:
             return ""
         if isinstance(cell, float) and cell.is_integer():
             return str(int(cell))
-        return str(cell).replace("\r", "\\r").replace("\n", "\\n")
+        return terminal_safe(str(cell).replace("\r", "\\r").replace("\n", "\\n"))
 
     rows = [[text(v, k) for v, k in zip(row, kinds, strict=True)] for row in result.rows]
     widths = [len(name) for name in result.names]

@@ -8,8 +8,25 @@ no-op where it would only add noise to a log.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and
+# isolates (which reorder what a terminal shows: "Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with the characters that drive a terminal (escape sequences: colours, titles,
+    cursor moves) written out as `\\x1b` or `\\u202e`: log text and file names are
+    attacker-controlled, and must not reach a terminal as commands."""
+    return _UNSAFE.sub(_written_out, text)
+
+
+def _written_out(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def in_ci() -> bool:

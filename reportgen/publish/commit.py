@@ -21,7 +21,7 @@ import shutil
 import signal
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from reportgen.errors import UsageError
 from reportgen.output import write_atomic
@@ -131,12 +131,40 @@ def read_journal(site: Path) -> Journal | None:
         document = json.loads(path.read_text(encoding="utf-8"))
         moves = [Move(**move) for move in document.pop("moves")]
         targets = [(str(root), team) for root, team in document.pop("targets")]
-        return Journal(moves=moves, targets=targets, **document)
+        journal = Journal(moves=moves, targets=targets, **document)
+        _check_paths(journal)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise UsageError(
             f"{path}: cannot read the journal of an interrupted publish ({error})",
             hint="remove it if you did not write it",
         ) from None
+    return journal
+
+
+def _check_paths(journal: Journal) -> None:
+    """Every path of the journal stays inside the site and has the shape publish gives it:
+    whoever can write into the site must not steer renames elsewhere."""
+
+    def inside(text: str) -> PurePosixPath:
+        path = PurePosixPath(text)
+        if not text or path.is_absolute() or ".." in path.parts or "\\" in text:
+            raise ValueError(f"path outside the site: {text!r}")
+        return path
+
+    staging = inside(journal.staging)
+    if len(staging.parts) != 1 or not staging.name.startswith(".staging-"):
+        raise ValueError(f"not a staging folder: {journal.staging!r}")
+    for move in journal.moves:
+        staged, final, aside = inside(move.staged), inside(move.final), inside(move.aside)
+        if staged.parent != staging or aside.parent != final.parent:
+            raise ValueError(f"not a move of a run: {move}")
+        if not aside.name.startswith(f".old-{final.name}-") or not archive.is_date(final.name):
+            raise ValueError(f"not a move of a run: {move}")
+    for root, _ in journal.targets:
+        inside(root)
+    for name in journal.dashboards:
+        if len(inside(name).parts) != 1 or name.startswith("."):
+            raise ValueError(f"not a dashboard: {name!r}")
 
 
 def complete(site: Path, journal: Journal) -> list[Path]:

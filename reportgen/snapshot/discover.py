@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def discover(paths: list[Path], workdir: Path) -> Discovery:
         if not given.exists():
             raise SnapshotError(f"no such file or directory: {given}")
         if given.is_dir():
-            _walk(found, index, given)
+            _walk(found, index, given, workdir)
         elif is_tar(given):
             target = workdir / f"tar{index}"
             target.mkdir()
@@ -85,22 +87,26 @@ def discover(paths: list[Path], workdir: Path) -> Discovery:
             root = target / extracted.folder if extracted.folder else target
             prefix = f"{extracted.folder}/" if extracted.folder else ""
             for name, size in extracted.dropped:
-                found.skipped.append(Skipped(index, name.removeprefix(prefix), size, "duplicate"))
-            _walk(found, index, root)
+                found.skipped.append(
+                    Skipped(index, _display_name(name.removeprefix(prefix)), size, "duplicate")
+                )
+            _walk(found, index, root, workdir)
         else:
             info = given.stat()
             found.sources.append(None)
-            if not _readable(given):
-                found.skipped.append(Skipped(index, given.name, info.st_size, "unreadable"))
+            name = _display_name(given.name)
+            if not _can_open(given):
+                found.skipped.append(Skipped(index, name, info.st_size, "unreadable"))
                 continue
+            path = given if _utf8(str(given)) else _renamed_copy(given, workdir)
             found.files.append(
-                InputFile(index, given.name, given, info.st_size, info.st_mtime_ns, single=True)
+                InputFile(index, name, path, info.st_size, info.st_mtime_ns, single=True)
             )
     found.files.sort(key=lambda item: (item.name, item.root))
     return found
 
 
-def _readable(path: Path) -> bool:
+def _can_open(path: Path) -> bool:
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
@@ -109,7 +115,7 @@ def _readable(path: Path) -> bool:
     return True
 
 
-def _walk(found: Discovery, index: int, root: Path) -> None:
+def _walk(found: Discovery, index: int, root: Path, workdir: Path) -> None:
     real_root = root.resolve()
     entries: list[tuple[str, Path, os.stat_result]] = []
 
@@ -146,15 +152,39 @@ def _walk(found: Discovery, index: int, root: Path) -> None:
             found.skipped.append(Skipped(index, name, info.st_size, "outside_root"))
         elif name == SOURCES_FILE:
             sources = path
-        elif not _readable(path):
+        elif not _can_open(path):
             found.skipped.append(Skipped(index, name, info.st_size, "unreadable"))
         else:
+            if not _utf8(str(path)):
+                path = _renamed_copy(path, workdir)
             found.files.append(InputFile(index, name, path, info.st_size, info.st_mtime_ns))
     found.sources.append(sources)
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _display_name(name: str) -> str:
+    """A file name whose bytes are not UTF-8, with U+FFFD for each bad byte (as log text)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _renamed_copy(path: Path, workdir: Path) -> Path:
+    """A copy of `path` under a plain name: the engine takes paths as UTF-8 text only."""
+    handle, copy = tempfile.mkstemp(prefix="renamed-", dir=workdir)
+    os.close(handle)
+    shutil.copy2(path, copy)
+    return Path(copy)
+
+
 def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """The name of `path` in the snapshot (readable text even when its bytes are not UTF-8)."""
+    return _display_name(path.relative_to(root).as_posix())
 
 
 def _check_entry(path: Path, real_root: Path) -> tuple[str | None, os.stat_result | None]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reportgen.snapshot.model import FileInfo, SnapshotInfo
+from reportgen.terminal import terminal_safe
 
 BENIGN = frozenset({"blank_line"})
 """Problems counted but not warned about: they lose nothing."""
@@ -113,10 +114,12 @@ def inspect_table(info: SnapshotInfo, views: list[FileView]) -> str:
             f"{view.info.records:,}", _time(view.start) or "-", _time(view.end) or "-",
             _short(view.hosts) or "-", _short(view.categories) or "-", problems or "-",
         ))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    # Names, hosts and categories come from the snapshot: no terminal escapes from them.
+    safe = [[terminal_safe(cell) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in safe) for i in range(len(header))]
     numeric = {2, 3}
     lines = []
-    for row in rows:
+    for row in safe:
         cells = [
             cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
             for i, cell in enumerate(row)
