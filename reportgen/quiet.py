@@ -22,7 +22,7 @@ def snapshot_notice(info: SnapshotInfo) -> str | None:
     if info.rows:
         return None
     files = len(info.files)
-    return f"{EMPTY_SNAPSHOT} ({files} file{'' if files == 1 else 's'} read, 0 records)"
+    return f"{EMPTY_SNAPSHOT} ({files} file{'' if files == 1 else 's'}, 0 records)"
 
 
 def messages_in(engine: Engine, window: Window, scope: ScopeNode | None = None) -> int:

@@ -96,7 +96,10 @@ def compose_yaml(
 ) -> yaml.Node | None:
     """The node graph of the YAML `text` (None for an empty document), within the bounds of
     this module. Raises `error` (a ReportgenError class) naming `source`:line:col otherwise."""
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as problem:
+        raise _reader_error(problem, text, source, error) from None
     try:
         return loader.get_single_node()
     except _Refused as refused:
@@ -105,6 +108,8 @@ def compose_yaml(
         ) from None
     except yaml.MarkedYAMLError as problem:
         raise _syntax_error(problem, text, source, error) from None
+    except yaml.reader.ReaderError as problem:
+        raise _reader_error(problem, text, source, error) from None
     except yaml.YAMLError as problem:
         raise error(f"{source}: invalid YAML: {problem}") from None
     finally:
@@ -123,6 +128,16 @@ def _span(mark: Mark, source: str) -> Span | None:
     if mark is None:
         return None
     return Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index + 1)
+
+
+def _reader_error(
+    problem: yaml.reader.ReaderError, text: str, source: str, error: type[ReportgenError]
+) -> ReportgenError:
+    """A character YAML does not allow (a NUL: the file is likely UTF-16, not UTF-8)."""
+    span = Span.at(text, problem.position, problem.position + 1, source)
+    code = problem.character if isinstance(problem.character, int) else ord(problem.character)
+    hint = "save the file as UTF-8 (this looks like UTF-16)" if code == 0 else None
+    return error(f"invalid YAML: character #x{code:04x} is not allowed", span, hint=hint)
 
 
 def _syntax_error(

@@ -80,16 +80,16 @@ def test_an_empty_snapshot_is_said(tmp_path: Path, cli: Any) -> None:
     (empty / "app.log").write_text("")
     ran = cli("query", "* | count", "--logs", empty, "--output", "json")
     assert (ran.code, ran.json()) == (0, [{"_count": 0}])
-    assert ran.err == "warning: the snapshot holds no messages (1 file read, 0 records)\n"
+    assert ran.err == "warning: the snapshot holds no messages (1 file, 0 records)\n"
     ran = cli("build", OVERVIEW, "--logs", empty, "--out", tmp_path / "out")
     assert ran.code == 0, ran.err
     assert ran.err.splitlines() == [
         "warning: app.log: empty; skipped",
-        "warning: the snapshot holds no messages (1 file read, 0 records)",
+        "warning: the snapshot holds no messages (1 file, 0 records)",
     ]
     page = BeautifulSoup((tmp_path / "out/twistlock-overview.html").read_text(), "html.parser")
     notices = [p.get_text() for p in page.select(".report-notice")]
-    assert notices == ["The snapshot holds no messages (1 file read, 0 records)."]
+    assert notices == ["The snapshot holds no messages (1 file, 0 records)."]
     assert not page.select(".panel-error")
 
 

@@ -147,3 +147,22 @@ def test_syntax_errors_point_at_the_mistake(
     assert ran.code == 2
     lines = ran.err.removeprefix("error: ").splitlines()
     assert lines == [line.format(f=board) for line in expected]
+
+
+def test_a_utf16_or_control_character_file_is_an_error_not_a_crash(
+    tmp_path: Path, cli: Any
+) -> None:
+    board = tmp_path / "u16.yaml"
+    board.write_bytes("title: x\npanels: []\n".encode("utf-16"))
+    ran = cli("validate", board)
+    assert (ran.code, ran.err) == (
+        2,
+        f"error: {board}:1:4: invalid YAML: character #x0000 is not allowed; "
+        "save the file as UTF-8 (this looks like UTF-16)\n",
+    )
+    board.write_text('title: "a\x01b"\npanels: []\n')
+    ran = cli("validate", board)
+    assert (ran.code, ran.err) == (
+        2,
+        f"error: {board}:1:10: invalid YAML: character #x0001 is not allowed\n",
+    )

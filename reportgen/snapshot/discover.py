@@ -95,6 +95,9 @@ def discover(paths: list[Path], workdir: Path) -> Discovery:
             info = given.stat()
             found.sources.append(None)
             name = _display_name(given.name)
+            if not stat.S_ISREG(info.st_mode):  # --logs /dev/zero, a pipe...
+                found.skipped.append(Skipped(index, name, 0, "not_regular"))
+                continue
             if not _can_open(given):
                 found.skipped.append(Skipped(index, name, info.st_size, "unreadable"))
                 continue

@@ -183,3 +183,8 @@ def test_unreadable_files_and_folders_are_problems_not_crashes(tmp_path: Path) -
         "warning: h/secret.log: cannot be read (permission denied); skipped",
     ]
     (root / "h" / "locked").chmod(0o755)  # let pytest remove it
+
+
+def test_a_device_given_as_the_snapshot_is_not_read() -> None:
+    _, info = table([Path("/dev/zero")])
+    assert [(f.name, f.problems) for f in info.files] == [("zero", {"not_regular": 1})]
