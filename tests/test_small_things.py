@@ -76,3 +76,14 @@ def test_an_escaped_parenthesis_is_not_a_named_group(tiny: Path, cli: Any) -> No
 def test_the_docs_stand_alone() -> None:
     for page in [Path("README.md"), *sorted(Path("docs").glob("*.md"))]:
         assert "../shared" not in page.read_text(encoding="utf-8"), page
+
+
+def test_span_lines_and_columns() -> None:
+    from reportgen.errors import Span
+
+    text = "a\nbc\n\ndef\n"
+    for start in range(len(text) + 1):
+        span = Span.at(text, start)
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        assert (span.line, span.col) == (line, col), start
