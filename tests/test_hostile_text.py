@@ -54,26 +54,28 @@ def test_a_file_name_that_is_not_utf8_is_read(hostile: Path, cli: Any) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "moves",
-    [
-        [
-            {
-                "staged": ".staging-1/run-0",
-                "final": "../../outside/2026-11-20",
-                "aside": "../../outside/.old-2026-11-20-aa",
-            }
-        ],
-        [{"staged": "/etc", "final": "a/2026-11-20", "aside": "a/.old-2026-11-20-aa"}],
-        [{"staged": ".staging-1/run-0", "final": "a/index.html", "aside": "a/.old-index.html-aa"}],
-    ],
-)
-def test_a_planted_journal_moves_nothing(tmp_path: Path, moves: list[dict[str, str]]) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    journal = {"staging": ".staging-1", "moves": moves, "targets": [[".", None]],
+@pytest.mark.parametrize("how", ["dot-dot", "absolute", "not a run"])
+def test_a_planted_journal_moves_nothing(tmp_path: Path, how: str) -> None:
+    # The victims live in this test's own folder: were the check ever lost, a planted journal
+    # must not be able to move anything but them.
+    site = tmp_path / "deep" / "site"
+    site.mkdir(parents=True)
+    victim = tmp_path / "victim"
+    (victim / "2026-11-20").mkdir(parents=True)
+    (victim / "2026-11-20" / "keep.txt").write_text("keep")
+    (site / ".staging-1" / "run-0").mkdir(parents=True)
+    moves = {
+        "dot-dot": {"staged": ".staging-1/run-0", "final": "../../victim/2026-11-20",
+                    "aside": "../../victim/.old-2026-11-20-aa"},
+        "absolute": {"staged": str(victim / "2026-11-20"), "final": "a/2026-11-20",
+                     "aside": "a/.old-2026-11-20-aa"},
+        "not a run": {"staged": ".staging-1/run-0", "final": "a/index.html",
+                      "aside": "a/.old-index.html-aa"},
+    }  # fmt: skip
+    journal = {"staging": ".staging-1", "moves": [moves[how]], "targets": [[".", None]],
                "dashboards": ["a"], "newest": "2026-11-20", "retention_days": None}  # fmt: skip
     (site / JOURNAL).write_text(json.dumps(journal))
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     with pytest.raises(UsageError, match="cannot read the journal of an interrupted publish"):
         recover(site)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
