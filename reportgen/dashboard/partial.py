@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reportgen.dashboard.model import DashboardSpec
-from reportgen.dashboard.yamlpos import KeyPath
+from reportgen.dashboard.yamlpos import KeyPath, value_at
 
 _ROUNDS = 12
 _UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})
@@ -71,7 +71,7 @@ def _mend(data: dict[str, Any], path: KeyPath, kind: str, partial: Partial) -> N
         return
     if kind == "missing":
         container, key = path[:-1], path[-1]
-        holder = _at(data, container)
+        holder = value_at(data, container)
         if not isinstance(holder, dict) or not isinstance(key, str):
             return
         if key in ("from", "to"):  # an incomplete absolute range: fall back to the default
@@ -97,7 +97,7 @@ def _drop(data: dict[str, Any], path: KeyPath, partial: Partial) -> None:
     stand-in of its list's kind, so the indices of its neighbours still name the file."""
     if not path:
         return
-    holder = _at(data, path[:-1])
+    holder = value_at(data, path[:-1])
     last = path[-1]
     if isinstance(last, str) and isinstance(holder, dict):
         holder.pop(last, None)
@@ -133,15 +133,3 @@ def _stand_in_panel(old: Any) -> dict[str, Any]:
 
 def _is_panel(path: KeyPath) -> bool:
     return len(path) >= 2 and path[-2] == "panels" and isinstance(path[-1], int)
-
-
-def _at(data: Any, path: KeyPath) -> Any:
-    node = data
-    for part in path:
-        if isinstance(node, dict) and isinstance(part, str):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return None
-    return node

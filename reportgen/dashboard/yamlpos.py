@@ -32,15 +32,7 @@ class Located:
 
     def data_at(self, path: KeyPath) -> Any:
         """The loaded value at `path` (None when there is none)."""
-        node = self.data
-        for part in path:
-            if isinstance(node, dict) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
-                return None
-        return node
+        return value_at(self.data, path)
 
     def span(self, path: KeyPath, *, key: bool = False) -> Span | None:
         """The span of the value at `path` (or of its key), else of the nearest ancestor."""
@@ -50,6 +42,19 @@ class Located:
             if found is not None:
                 return found
         return None
+
+
+def value_at(data: Any, path: KeyPath) -> Any:
+    """The value at `path` in loaded data (None when there is none)."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def _span(node: yaml.Node, source: str) -> Span:
