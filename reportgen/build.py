@@ -72,9 +72,9 @@ def build(
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
-    kind raises a ReportgenError before anything is written. `sample` reads the bundled sample
-    (see `reportgen.session.open_session`). `fail_on` ("red", "error") names
+    kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
+    `sample` reads the bundled sample (see `reportgen.session.open_session`).
     """
     check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None

@@ -70,20 +70,13 @@ def resolve_logs(
         )
     if logs and not asked:
         return list(logs), False
-    if not (sample or asked):
-        refusal = (
-            "publish and mail do not"
-            if not fallback
-            else "with CI set, commands do not"
-            if in_ci()
-            else None
+    if not (sample or asked) and (not fallback or in_ci()):
+        who = "publish and mail do not" if not fallback else "with CI set, commands do not"
+        raise UsageError(
+            f"no snapshot given (--logs PATH): {who} fall back to the bundled sample, "
+            "whose numbers are invented",
+            hint="pass --logs PATH, or --logs sample to read the sample on purpose",
         )
-        if refusal is not None:
-            raise UsageError(
-                f"no snapshot given (--logs PATH): {refusal} fall back to the bundled sample, "
-                "whose numbers are invented",
-                hint="pass --logs PATH, or --logs sample to read the sample on purpose",
-            )
     return [bundled_snapshot()], True
 
 
