@@ -91,7 +91,13 @@ def setup(sample_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     after = work / "after"
     shutil.copytree(base, after)
     assert run(publish_argv(new, sample_snapshot, after)) == 0
-    env = {**os.environ, "REPORTGEN_CACHE": os.environ["REPORTGEN_CACHE"]}
+    # A process killed by SIGKILL cannot remove its temporary folders: keep them in here.
+    (work / "tmp").mkdir()
+    env = {
+        **os.environ,
+        "REPORTGEN_CACHE": os.environ["REPORTGEN_CACHE"],
+        "TMPDIR": str(work / "tmp"),
+    }
     return {
         "work": work, "base": base, "new": new, "env": env, "snapshot": sample_snapshot,
         "before": snapshot_of(base), "after": snapshot_of(after),
