@@ -18,6 +18,7 @@ from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import iso_time, write_atomic
+from reportgen.quiet import EMPTY_SNAPSHOT, snapshot_notice, window_notice
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.pdf import render_pdf
@@ -26,6 +27,7 @@ from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.snapshot.report import problem_warnings
 from reportgen.summary import summary_json
+from reportgen.terminal import BuildProgress
 from reportgen.timerange import Window, parse_instant
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ class BuildResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
+    warnings: list[str] = field(default_factory=list)  # dashboards', then one per file read
     alerts: AlertRun = field(default_factory=lambda: AlertRun("build"))
 
     @property
@@ -71,6 +73,7 @@ def build(
     orientation: str | None = None,
     alert_state: Path | None = None,
     site_url: str | None = None,
+    sample: bool = False,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
@@ -79,7 +82,8 @@ def build(
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
     `alerts` holds the alerts that fire, and those that resolve since the alerts the
     `alert_state` file recorded (it is rewritten); `site_url` is where `out` is served, for
-    the alerts' links (default: file URLs).
+    the alerts' links (default: file URLs). `sample` reads the bundled sample (see
+    `reportgen.session.open_session`).
     """
     check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None
@@ -90,11 +94,15 @@ def build(
     if strict:
         _check_strict(dashboards)
     earlier = read_state(alert_state) if alert_state is not None else []
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
-    result = BuildResult(warnings=problem_warnings(session.snapshot))
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
+    said = [warning for dashboard in dashboards for warning in dashboard.warnings]
+    result = BuildResult(warnings=said + quiet_warnings(session))
+    progress = BuildProgress(len(dashboards))
     try:
         for dashboard in dashboards:
-            report = evaluate(session, dashboard, tz)
+            progress.dashboard(dashboard.stem)
+            report = evaluate(session, dashboard, tz, progress=progress)
+            result.warnings += window_warnings(dashboard, report)
             dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
             report.theme = dashboard_theme.name
             result.failed_panels += [
@@ -112,8 +120,9 @@ def build(
             }
             page = page_options(page_size, orientation, _page_block(report))
             rendered = render_outputs(
-                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
-            )
+                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page,
+                progress=progress,
+            )  # fmt: skip
             result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
             for suffix, data in rendered.items():
@@ -121,6 +130,7 @@ def build(
                 write_atomic(path, data)
                 result.outputs.append(path)
     finally:
+        progress.done()
         session.close()
     if alert_state is not None:
         built = {dashboard.stem for dashboard in dashboards}
@@ -147,14 +157,19 @@ def render_outputs(
     *,
     theme_dir: Path | None = None,
     page: PageOptions | None = None,
+    progress: BuildProgress | None = None,
 ) -> dict[str, bytes]:
     """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
     summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
     both write what this returns, so a new format appears in both."""
     outputs: dict[str, bytes] = {}
     if "html" in formats:
+        if progress is not None:
+            progress.stage("rendering HTML")
         outputs["html"] = render_html(report, theme_dir).encode("utf-8")
     if "pdf" in formats:
+        if progress is not None:
+            progress.stage("rendering PDF")
         outputs["pdf"] = render_pdf(
             report, page or page_options(None, None, _page_block(report)), theme_dir
         )
@@ -172,11 +187,13 @@ def evaluate(
     dashboard: Dashboard,
     tz: str | None = None,
     scope: ScopeNode | None = None,
+    progress: BuildProgress | None = None,
 ) -> ReportView:
     """Run every panel of `dashboard` and assemble the report the templates render.
 
     `scope` (a parsed search expression) restricts every panel's query to the messages it
-    selects: a team's data access scope (`reportgen.query.restrict`).
+    selects: a team's data access scope (`reportgen.query.restrict`). `progress` hears of
+    each panel as it starts.
     """
     from reportgen.engine import run_query
     from reportgen.query import Query, parse_query, restrict
@@ -185,7 +202,10 @@ def evaluate(
     zone = tz or spec.timezone
     window = _window(session, spec.time_range, zone)
     panels: list[PanelView] = []
-    for _, section, panel in spec.every_panel():
+    every = list(spec.every_panel())
+    for number, (_, section, panel) in enumerate(every, start=1):
+        if progress is not None:
+            progress.panel(number, len(every), panel.id)
         view = _panel_view(panel, section)
         panel_window = window
         if panel.time_range is not None:
@@ -206,6 +226,7 @@ def evaluate(
         view.elapsed_ms = (time.perf_counter() - started) * 1000
         panels.append(view)
     info = session.snapshot
+    notice = window_notice(session.engine, window, scope)
     return ReportView(
         title=spec.title,
         description=spec.description,
@@ -228,7 +249,24 @@ def evaluate(
         else [(f.name, f.format, f.records) for f in info.files],
         variables=dict(dashboard.variables),
         scoped=scope is not None,
+        notices=[] if notice is None else [notice[0].upper() + notice[1:] + "."],
     )
+
+
+def quiet_warnings(session: Session) -> list[str]:
+    """The snapshot's problems, one line per file, then whether it holds no messages at all."""
+    empty = snapshot_notice(session.snapshot)
+    return problem_warnings(session.snapshot) + ([] if empty is None else [empty])
+
+
+def window_warnings(dashboard: Dashboard, report: ReportView) -> list[str]:
+    """A line per notice of a report whose time range holds no messages (an empty snapshot was
+    said once already)."""
+    return [
+        f"{dashboard.stem}: {notice[0].lower()}{notice[1:].rstrip('.')}"
+        for notice in report.notices
+        if not notice.lower().startswith(EMPTY_SNAPSHOT)
+    ]
 
 
 def _window(session: Session, value: TimeRange, zone: str) -> Window:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,8 @@ import click
 from reportgen import __version__
 from reportgen.cli_alerts import alert_options, delivery_of, send_alerts
 from reportgen.errors import ReportgenError
+from reportgen.interrupt import Interrupted, interrupted, interruptible
+from reportgen.terminal import terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +26,18 @@ def _no_cache_option(command: F) -> F:
         "--no-cache",
         is_flag=True,
         help="Ingest the snapshot again instead of reusing the cached ingest of unchanged files.",
+    )(command)
+
+
+LOGS_HELP = (
+    "Snapshot: a folder, tarball or file (repeatable); 'sample' is the bundled sample, which "
+    "build, query and inspect also read without --logs unless $CI is set."
+)
+
+
+def _sample_option(command: F) -> F:
+    return click.option(
+        "--sample", is_flag=True, help="Read the bundled sample snapshot (invented logs)."
     )(command)
 
 
@@ -52,9 +67,9 @@ def _snapshot_options(command: F) -> F:
         type=click.Path(path_type=Path),
         multiple=True,
         metavar="PATH",
-        help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+        help=LOGS_HELP,
     )(command)
-    return command
+    return _sample_option(command)
 
 
 def _gate_options(command: F) -> F:
@@ -74,6 +89,11 @@ def _gate_options(command: F) -> F:
     return command
 
 
+def _say(text: str) -> None:
+    """A line on stderr, made safe for a terminal (it may quote log text or file names)."""
+    click.echo(terminal_safe(text), err=True)
+
+
 def _finish(
     summaries: list[dict[str, Any]],
     failed_panels: list[str],
@@ -88,12 +108,9 @@ def _finish(
         write_atomic(summary_md, summary_markdown(summaries).encode("utf-8"))
         click.echo(f"wrote {summary_md}")
     if failed_panels:
-        click.echo(
-            f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels),
-            err=True,
-        )
+        _say(f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels))
     for gate in gates:
-        click.echo(f"gate {gate.kind}: {gate.dashboard}: {gate.message}", err=True)
+        _say(f"gate {gate.kind}: {gate.dashboard}: {gate.message}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,6 +171,7 @@ def build(
     no_cache: bool,
     alert_state: Path | None,
     site_url: str | None,
+    sample: bool,
     **alerting: Any,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
@@ -180,9 +198,10 @@ def build(
         cache=not no_cache,
         alert_state=alert_state,
         site_url=site_url,
+        sample=sample,
     )
     for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _say(f"warning: {line}")
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
@@ -257,6 +276,7 @@ def publish(
     no_cache: bool,
     theme: str | None,
     site_url: str | None,
+    sample: bool,
     **alerting: Any,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
@@ -290,7 +310,12 @@ def publish(
         cache=not no_cache,
         site_url=site_url,
         theme=theme,
+        sample=sample,
     )
+    if result.recovered:
+        _say(f"note: {result.recovered}")
+    for line in result.warnings:
+        _say(f"warning: {line}")
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
@@ -374,6 +399,7 @@ def mail(
     dry_run: bool,
     out: Path,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
     from reportgen.errors import UsageError
@@ -398,18 +424,18 @@ def mail(
         day=day,
         tz=tz,
         cache=not no_cache,
+        sample=sample,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     for path in result.written:
         click.echo(f"wrote {path}")
     for line in result.sent:
         click.echo(f"sent {line}")
     if result.failed_panels:
-        click.echo(
+        _say(
             f"error: {len(result.failed_panels)} panel(s) failed: "
-            + ", ".join(result.failed_panels),
-            err=True,
+            + ", ".join(result.failed_panels)
         )
     sys.exit(result.exit_code)
 
@@ -446,6 +472,7 @@ def query(
     output: str,
     explain: bool,
     no_cache: bool,
+    sample: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
@@ -454,6 +481,7 @@ def query(
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
+    from reportgen.quiet import window_notice
     from reportgen.session import open_session
     from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
@@ -462,9 +490,10 @@ def query(
     if range_ is not None and range_.strip().lower() not in RANGE_WORDS:
         parse_duration(range_)  # bad input fails before any ingestion
     parsed = parse_query(query)
-    for warning in parsed.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
+    said = [str(warning) for warning in parsed.warnings]
+    for warning in said:
+        _say(f"warning: {warning}")
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample)
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -482,9 +511,13 @@ def query(
             inputs = compile_inputs(session.engine, parsed)
             click.echo(explain_query(query, window, **inputs))
             return
+        quiet = window_notice(session.engine, window)
+        if quiet is not None:
+            _say(f"warning: {quiet}")
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            if str(warning) not in said:  # the parser's warnings come back with the result
+                _say(f"warning: {warning}")
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
@@ -500,17 +533,25 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(dashboards: tuple[Path, ...]) -> None:
-    """Check DASHBOARDS (YAML, keys, queries) without running them."""
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(dashboards: tuple[Path, ...], strict: bool) -> None:
+    """Check DASHBOARDS (YAML, keys, queries) without running them: every problem at once."""
     from reportgen.dashboard.loader import load_dashboard
 
     failures = 0
     for path in dashboards:
         try:
-            load_dashboard(path)
+            dashboard = load_dashboard(path)
         except ReportgenError as error:
             failures += 1
-            click.echo(f"error: {error}", err=True)
+            _say(f"error: {error}")
+            continue
+        for warning in dashboard.warnings:
+            _say(f"warning: {warning}")
+        if strict and dashboard.warnings:
+            failures += 1
+            count = len(dashboard.warnings)
+            _say(f"error: {path}: {count} warning(s), errors in --strict mode")
         else:
             click.echo(f"ok {path}")
     sys.exit(2 if failures else 0)
@@ -567,8 +608,9 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
 
     info = write_sample(out, lines=lines, hosts=hosts, days=days, seed=seed)
     click.echo(
-        f"wrote {len(info.files)} files, {info.lines} lines "
-        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
+        f"wrote {len(info.files)} log files, {info.lines} lines "
+        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC), and {info.sources}, "
+        f"to {out}"
     )
 
 
@@ -583,8 +625,9 @@ def snapshot() -> None:
     type=click.Path(path_type=Path),
     multiple=True,
     metavar="PATH",
-    help="Snapshot: a folder, tarball or file (repeatable). Default: the bundled sample.",
+    help=LOGS_HELP,
 )
+@_sample_option
 @click.option(
     "--sources",
     type=click.Path(path_type=Path),
@@ -596,17 +639,23 @@ def snapshot() -> None:
     "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @_no_cache_option
-def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool) -> None:
+def inspect(
+    logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool, sample: bool
+) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot, and
     its field extraction rules with how many messages each selected and extracted from."""
     import json
 
     from reportgen.engine.inspect import inspect_files, inspect_rules, rules_json, rules_table
+    from reportgen.quiet import snapshot_notice
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
-    session = open_session(logs, sources, cache=not no_cache)
+    session = open_session(logs, sources, cache=not no_cache, sample=sample)
     try:
+        quiet = snapshot_notice(session.snapshot)
+        if quiet is not None:
+            _say(f"warning: {quiet}")
         views = inspect_files(session.engine)
         rules = inspect_rules(session.engine)
         if output == "json":
@@ -620,27 +669,44 @@ def inspect(logs: tuple[Path, ...], sources: Path | None, output: str, no_cache:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI with `argv` and return its exit code; errors are printed, never raised."""
+    """Run the CLI with `argv` and return its exit code; errors are printed, never raised.
+    Ctrl-C and SIGTERM end it with one line and 130 or 143, after the clean-up that every
+    `finally` does (temporary folders, a publish's staging)."""
+    with interruptible() as received:
+        code = _run(argv, received)
+        if received or code == _STOPPED:
+            # Whatever the command made of the signal (DuckDB raises an error of its own, and
+            # may let a half-done step look finished), its output cannot be trusted.
+            return interrupted(received[-1] if received else signal.SIGINT)
+        return code
+
+
+_STOPPED = -1
+
+
+def _run(argv: list[str] | None, received: list[int]) -> int:
     try:
         cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt, Interrupted):
+        return _STOPPED
     except ReportgenError as error:
-        click.echo(f"error: {error}", err=True)
+        if received:
+            return _STOPPED
+        _say(f"error: {error}")
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
     except click.ClickException as error:
         error.show()
         return 2 if error.exit_code == 1 else error.exit_code
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except Exception as error:
+        if received:
+            return _STOPPED
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        click.echo(
+        _say(
             f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback.",
-            err=True,
+            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback."
         )
         return 70
     return 0

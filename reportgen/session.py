@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reportgen.bundled import bundled_snapshot
+import click
+
+from reportgen.bundled import resolve_logs, sample_note
 from reportgen.engine import Engine, open_engine
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
@@ -54,17 +56,21 @@ def open_session(
     at: str | None = None,
     tz: str = "UTC",
     cache: bool = True,
+    sample: bool = False,
+    fallback: bool = True,
 ) -> Session:
-    """Ingest `logs` (default: the bundled sample) and fix the reference instant.
+    """Ingest `logs` and fix the reference instant.
 
-    `at` is ISO 8601 or None for the minute after the snapshot's latest message. With `cache`,
-    an unchanged snapshot is not ingested again (see reportgen.snapshot.cache).
+    The bundled sample is read with `sample`, `--logs sample`, or without `logs` when
+    `fallback` allows it and `$CI` is not set (`reportgen.bundled.resolve_logs`); a note on
+    stderr says so every time. `at` is ISO 8601 or None for the minute after the snapshot's
+    latest message. With `cache`, an unchanged snapshot is not ingested again (see
+    reportgen.snapshot.cache).
     """
     zone_info(tz)
-    paths = list(logs)
-    bundled = not paths
+    paths, bundled = resolve_logs(logs, sample=sample, fallback=fallback)
     if bundled:
-        paths = [bundled_snapshot()]
+        click.echo(sample_note(explicit=sample or bool(logs)), err=True)
     for path in paths:
         if not path.exists():
             raise SnapshotError(f"no such file or folder: {path} (--logs)")

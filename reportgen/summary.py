@@ -62,7 +62,10 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
         "timezone": report.tz,
         "window": report.window_label,
         "status": "error" if any(p.error for p in report.panels) else "ok",
+        "notices": report.notices,
         "snapshot": {
+            # Invented numbers must be told from real ones by whoever reads the summary.
+            "bundled": session.bundled,
             "files": [
                 {
                     "name": item.name,

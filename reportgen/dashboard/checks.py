@@ -3,7 +3,7 @@ every query (after substitution). Problems are errors; warnings are what `--stri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from reportgen.dashboard.alert_checks import check_alerting
@@ -14,7 +14,7 @@ from reportgen.dashboard.model import (
     SectionSpec,
     TimeRange,
 )
-from reportgen.dashboard.variables import NAME, Substitution, substitute
+from reportgen.dashboard.variables import NAME, PLACEHOLDER, Substitution, substitute
 from reportgen.dashboard.yamlpos import KeyPath, Located, dotted, scalar_offset
 from reportgen.errors import QuerySyntaxError, ReportgenError, Span, SpecError, suggestion
 from reportgen.timerange import RANGE_WORDS, parse_duration, parse_instant, zone_info
@@ -44,8 +44,14 @@ class Checked:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, str]) -> Checked:
-    """Check `spec` with the variable `values` applied to its queries."""
+def check_semantics(
+    spec: DashboardSpec,
+    located: Located,
+    values: Mapping[str, str],
+    stand_ins: Collection[KeyPath] = (),
+) -> Checked:
+    """Check `spec` with the variable `values` applied to its queries. Of the panels at
+    `stand_ins` (mended by `reportgen.dashboard.partial`) only the query is checked."""
     checked = Checked(spec)
 
     def add(message: str, path: KeyPath, hint: str | None = None) -> None:
@@ -67,6 +73,12 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
         path: KeyPath = ("variables", name)
         if not NAME.match(name):
             add(f"variables: invalid name '{name}'", path, "use letters, digits and _")
+        if PLACEHOLDER.search(variable.default):
+            add(
+                f"variables.{name}.default: a value cannot hold a placeholder",
+                (*path, "default"),
+                "values go into the query as written and are not substituted again",
+            )
         if variable.values and variable.default not in variable.values:
             add(
                 f"variables.{name}.default: '{variable.default}' is not one of its values",
@@ -74,12 +86,20 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
                 suggestion(variable.default, variable.values)
                 or "allowed: " + ", ".join(variable.values),
             )
+    # A default refused above must not be reported again in every query that uses it.
+    values = {name: "*" if PLACEHOLDER.search(value) else value for name, value in values.items()}
     if not spec.panels and not spec.sections:
         add("the dashboard has no panels", (), "add a 'panels' or a 'sections' list")
     seen: dict[str, KeyPath] = {}
     used: set[str] = set()
     queries: dict[KeyPath, str] = {}
     for base, _, panel in spec.every_panel():
+        if base in stand_ins:
+            if panel.query:
+                result = substitute(panel.query, values)
+                used |= result.used
+                _check_query(panel, base, located, result, checked.problems)
+            continue
         if panel.id in seen:
             add(
                 f"{dotted((*base, 'id'))}: duplicate panel id '{panel.id}' "

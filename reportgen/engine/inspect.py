@@ -38,6 +38,9 @@ def inspect_files(engine: Engine) -> list[FileView]:
             categories.setdefault(name, set()).add(category)
     views = []
     for item in engine.info.files:
+        if not item.records:  # a skipped entry may share its name with a file that was read
+            views.append(FileView(item, None, None, (), ()))
+            continue
         start, end = spans.get(item.name, (None, None))
         views.append(
             FileView(

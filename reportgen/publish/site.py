@@ -10,7 +10,9 @@ the run (its report shows an error card, as with `build`, and the exit code says
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
+import os
 import re
 import shutil
 from collections.abc import Sequence
@@ -21,21 +23,23 @@ from typing import Any
 
 from reportgen.alerts import AlertRun, Where
 from reportgen.alerts.state import alerts_of_summary, dashboard_alerts, summary_section
-from reportgen.build import check_formats, evaluate, render_outputs
+from reportgen.build import check_formats, evaluate, quiet_warnings, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import format_result, iso_time, write_atomic
-from reportgen.publish import archive
+from reportgen.publish import archive, commit
 from reportgen.publish.markdown import format_change
-from reportgen.publish.pages import SiteText, change_of, refresh_pages
+from reportgen.publish.pages import change_of
 from reportgen.publish.run_alerts import newest_alerts, run_url
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.teams import scoped_rows
+from reportgen.quiet import EMPTY_SNAPSHOT
 from reportgen.render.context import ReportView
 from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.summary import panel_value
+from reportgen.terminal import BuildProgress
 from reportgen.timerange import parse_instant, zone_info
 
 FILE_NAMES = {"html": archive.REPORT, "json": archive.SUMMARY}
@@ -50,6 +54,8 @@ class PublishResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    recovered: str | None = None  # what was done to finish an interrupted publish
     alerts: AlertRun = field(default_factory=lambda: AlertRun("publish"))
 
     @property
@@ -97,6 +103,7 @@ def publish(
     formats: Sequence[str] = ("html",),
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    sample: bool = False,
     site_url: str | None = None,
     theme: str | None = None,
 ) -> PublishResult:
@@ -104,9 +111,11 @@ def publish(
 
     Each of `days` (YYYY-MM-DD) is a run whose `at` is the following midnight in the report
     zone; the snapshot is ingested once for all of them. `site_reports` False publishes the
-    teams' reports only. `alerts` holds the alerts of each dashboard's newest run (a backfilled
-    date alerts nobody), against the run before it; `site_url` is where `site` is served (the
-    alerts' links); `theme` (a name or folder) styles the reports and the site's pages.
+    teams' reports only. Without `logs`, only `sample` (or `--logs sample`) reads the bundled
+    sample: a site never shows invented numbers by accident. `alerts` holds the alerts of each
+    dashboard's newest run (a backfilled date alerts nobody), against the run before it;
+    `site_url` is where `site` is served (the alerts' links); `theme` (a name or folder) styles
+    the reports and the site's pages.
     """
     check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None
@@ -133,53 +142,107 @@ def publish(
         seen[dashboard.stem] = dashboard.path
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
-    base = open_session(logs, sources, at=instants[0], tz=zone, cache=cache)
-    result = PublishResult()
-    staging = archive.new_staging(site)
+    base = open_session(
+        logs, sources, at=instants[0], tz=zone, cache=cache, sample=sample, fallback=False
+    )
     try:
+        lock = commit.lock_site(site)
+    except BaseException:
+        base.close()
+        raise
+    result = PublishResult(warnings=quiet_warnings(base))
+    journal: commit.Journal | None = None
+    staging = site / ".staging-none"
+    try:
+        result.recovered = commit.recover(site)
+        staging = archive.new_staging(site)
         sessions = [base] + [
             dataclasses.replace(base, at=parse_instant(text, zone)) for text in instants[1:] if text
         ]
-        staged: list[tuple[Path, Path]] = []
-        made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
-        for session in sessions:
-            when = run_date(session, zone)
-            for target in targets:
-                for dashboard in dashboards:
-                    home = target.root / dashboard.stem
-                    earlier = [*archive.runs_of(home), *made.get(home, [])]
-                    previous = max(
-                        (run for run in earlier if run.date < when),
-                        key=lambda run: run.date,
-                        default=None,
-                    )
-                    folder = staging / f"run-{len(staged)}"
-                    look = _Look(
-                        formats, theme_dir, run_url(site, home / when.isoformat(), site_url)
-                    )
-                    summary = _stage_run(
-                        session, dashboard, target, when, previous, tz, look, fail_on, folder
-                    )
-                    made.setdefault(home, []).append(
-                        archive.Run(dashboard.stem, when, folder, summary)
-                    )
-                    _count(result, summary, target, dashboard)
-                    staged.append((folder, home / when.isoformat()))
+        options = _Options(zone, tz, formats, fail_on, theme_dir, site, site_url)
+        staged, made = _stage_all(sessions, targets, dashboards, staging, options, result)
         newest_alerts(result.alerts, made, run_date(sessions[-1], zone))
-        for folder, final in staged:
-            archive.swap_in(folder, final)
-            result.runs.append(final)
-        newest = run_date(sessions[-1], zone)
-        for target in targets:
-            if retention_days is not None:
-                result.removed += archive.apply_retention(target.root, newest, retention_days)
-            for dashboard in dashboards:
-                archive.refresh_latest(target.root / dashboard.stem, staging)
-            _refresh(site, target, theme_dir)
+        journal = commit.Journal(
+            staging=staging.name,
+            moves=[_move(site, folder, final) for folder, final in staged],
+            targets=[(_under(site, t.root), t.team.name if t.team else None) for t in targets],
+            dashboards=[dashboard.stem for dashboard in dashboards],
+            newest=run_date(sessions[-1], zone).isoformat(),
+            retention_days=retention_days,
+            theme=None if theme_dir is None else str(theme_dir),
+        )
+        result.removed = commit.commit(site, journal)
+        result.runs = [final for _, final in staged]
+    except BaseException:
+        if journal is not None and commit.committed(site):
+            commit.complete(site, journal)  # committed: finish it rather than leave it half done
+        raise
     finally:
         base.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if not commit.committed(site):
+            shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     return result
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How every run of one publish is made: zones, formats, gates, the theme folder (None: each
+    dashboard's) and where the site is served (the alerts' links)."""
+
+    zone: str
+    tz: str | None
+    formats: Sequence[str]
+    fail_on: Sequence[str]
+    theme_dir: Path | None
+    site: Path
+    site_url: str | None
+
+
+def _stage_all(
+    sessions: list[Session],
+    targets: list[Target],
+    dashboards: list[Dashboard],
+    staging: Path,
+    options: _Options,
+    result: PublishResult,
+) -> tuple[list[tuple[Path, Path]], dict[Path, list[archive.Run]]]:
+    """Render every run into `staging`: (staged folder, final folder) of each, in order, and
+    the staged runs of each dashboard folder."""
+    staged: list[tuple[Path, Path]] = []
+    made: dict[Path, list[archive.Run]] = {}  # staged runs, as earlier runs of later days
+    with BuildProgress(len(sessions) * len(targets) * len(dashboards)) as progress:
+        for session in sessions:
+            when = run_date(session, options.zone)
+            for target, dashboard in itertools.product(targets, dashboards):
+                team = f"{target.team.name}: " if target.team else ""
+                progress.dashboard(f"{team}{dashboard.stem} {when.isoformat()}")
+                home = target.root / dashboard.stem
+                earlier = [*archive.runs_of(home), *made.get(home, [])]
+                previous = max(
+                    (run for run in earlier if run.date < when),
+                    key=lambda run: run.date,
+                    default=None,
+                )
+                folder = staging / f"run-{len(staged)}"
+                summary = _stage_run(
+                    session, dashboard, target, when, previous, options, folder, progress
+                )
+                made.setdefault(home, []).append(archive.Run(dashboard.stem, when, folder, summary))
+                _count(result, summary, target, dashboard)
+                staged.append((folder, home / when.isoformat()))
+                commit.checkpoint()
+    return staged, made
+
+
+def _under(site: Path, path: Path) -> str:
+    return path.relative_to(site).as_posix()
+
+
+def _move(site: Path, staged: Path, final: Path) -> commit.Move:
+    """The journal's entry for putting `staged` at `final` (the old run goes aside first)."""
+    name = _under(site, final)
+    return commit.Move(_under(site, staged), name, commit.aside_name(name))
 
 
 def _count(
@@ -188,6 +251,9 @@ def _count(
     result.summaries.append(summary)
     result.gates += [_gate(gate) for gate in summary["gates"]]
     prefix = f"{target.team.name}:" if target.team else ""
+    for notice in summary["notices"]:
+        if not notice.lower().startswith(EMPTY_SNAPSHOT):
+            result.warnings.append(f"{prefix}{board.stem} {summary['date']}: {notice}")
     result.failed_panels += [
         f"{prefix}{board.stem}/{p['id']}" for p in summary["panels"] if p["status"] != "ok"
     ]
@@ -197,55 +263,35 @@ def _gate(entry: dict[str, Any]) -> Gate:
     return Gate(entry["gate"], entry["dashboard"], entry["panel"], entry["message"])
 
 
-def _refresh(site: Path, target: Target, theme_dir: Path | None) -> None:
-    if target.team is None:
-        teams_dir = site / archive.TEAMS
-        names = []
-        if teams_dir.is_dir():
-            names = sorted(p.name for p in teams_dir.iterdir() if p.is_dir())
-        refresh_pages(site, SiteText("Reports", names, "site"), theme_dir)
-    else:
-        name = target.team.name
-        text = SiteText(f"Reports of team {name}", [], f"teams/{name}")
-        refresh_pages(target.root, text, theme_dir)
-
-
-@dataclass(frozen=True)
-class _Look:
-    """How a run is written: its formats, theme folder (None: the dashboard's) and the URL its
-    alerts link to."""
-
-    formats: Sequence[str]
-    theme_dir: Path | None
-    url: str
-
-
 def _stage_run(
     session: Session,
     dashboard: Dashboard,
     target: Target,
     when: date,
     previous: archive.Run | None,
-    tz: str | None,
-    look: _Look,
-    fail_on: Sequence[str],
+    options: _Options,
     folder: Path,
+    progress: BuildProgress | None = None,
 ) -> dict[str, Any]:
     """Evaluate one dashboard for one target and write its run into `folder`."""
     team = target.team
-    report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
+    scope = team.scope if team else None
+    report = evaluate(session, dashboard, options.tz, scope=scope, progress=progress)
+    if options.theme_dir is not None:
+        report.theme = options.theme_dir.name
     if team is not None:
         # The footer counts only the messages the team may see.
         report.rows_ingested = scoped_rows(session, team.scope)
-    gates = crossed_gates(dashboard, report, fail_on)
+    gates = crossed_gates(dashboard, report, options.fail_on)
     if previous is not None:
         report.extra["changes"] = _changes(report, previous)
-    if look.theme_dir is not None:
-        report.theme = look.theme_dir.name
-    outputs = render_outputs(dashboard, report, session, look.formats, theme_dir=look.theme_dir)
+    outputs = render_outputs(
+        dashboard, report, session, options.formats, theme_dir=options.theme_dir, progress=progress
+    )
     document: dict[str, Any] = json.loads(outputs["json"])
     _annotate(document, dashboard, when, previous, gates, team)
-    where = Where(look.url, iso_time(session.at, "UTC"), team.name if team else None, str(when))
+    url = run_url(options.site, target.root / dashboard.stem / when.isoformat(), options.site_url)
+    where = Where(url, iso_time(session.at, "UTC"), team.name if team else None, str(when))
     before = alerts_of_summary(previous.summary, str(previous.path)) if previous else []
     document["alerts"] = summary_section(*dashboard_alerts(dashboard, report, where, before))
     if team is not None:

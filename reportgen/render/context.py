@@ -107,3 +107,5 @@ class ReportView:
     variables: dict[str, str] = field(default_factory=dict)
     # Restricted to a team's scope: nothing about other data (file names...) may appear.
     scoped: bool = False
+    # Said in the header: an empty snapshot, a time range without messages (reportgen.quiet).
+    notices: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ from reportgen.render.shapes import (
     PANEL_TYPES,
     TABLE_TYPES,
     chart_shape,
+    check_shape,
 )
 from reportgen.render.single import SingleValueModel, single_value_model
 from reportgen.render.summary import chart_summary
@@ -33,7 +34,7 @@ from reportgen.render.tables import (
 from reportgen.render.theme import Theme
 
 PanelKind = Literal["single_value", "chart", "table", "error", "empty", "text"]
-NO_DATA = "No data"
+NO_DATA = "No data in this range"
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,12 @@ def _fill_single_value(model: PanelModel, result: Result, theme: Theme) -> None:
 
 
 def _fill_chart(model: PanelModel, result: Result, theme: Theme, tz: str) -> None:
+    if not result.rows:
+        check_shape(model.view.type, result)
+        model.kind, model.status, model.summary = "empty", "empty", NO_DATA + "."
+        return
     shape = chart_shape(result, model.view.type)
     model.summary = chart_summary(model.view.type, model.view.stacked, result, shape, tz)
-    if not result.rows:
-        model.kind, model.status = "empty", "empty"
-        return
     model.kind = "chart"
     model.spec = chart_spec(model.view, theme, tz)
 

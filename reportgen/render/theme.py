@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reportgen.errors import RenderError, UsageError, suggestion
+from reportgen.yamlload import load_yaml_data
 
 
 def _themes_root() -> Path:
@@ -137,10 +136,10 @@ def _read_layers(directory: Path, seen: tuple[Path, ...] = ()) -> _Layers:
         chain = " -> ".join(str(p) for p in (*seen, directory.resolve()))
         raise RenderError(f"{path}: themes extend each other in a loop: {chain}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml_data(path.read_text(encoding="utf-8"), str(path), RenderError) or {}
         css = _read_css(directory / "style.css")
         print_css = _read_css(directory / "print.css")
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"cannot read theme {directory}: {exc}") from exc
     if not isinstance(data, dict):
         raise RenderError(f"{path}: expected a mapping at the top level")

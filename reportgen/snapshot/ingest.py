@@ -88,8 +88,8 @@ def ingest(
                 found.files[plan.fid].size, dict(plan.problems),
             )  # fmt: skip
         digest = snapshot_digest(digests.result())
-    files = [infos[fid] for fid in sorted(infos)]
-    problems = dict(found.problems)
+    files = found.with_skipped([infos[fid] for fid in sorted(infos)])
+    problems: dict[str, int] = {}
     for info in files:
         add_problems(problems, info.problems)
     return _summary(con, table, roots, files, problems, digest)

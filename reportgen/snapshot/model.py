@@ -12,8 +12,14 @@ Problem counters are plain `dict[str, int]` keyed by a short stable name; the na
 - `blank_line`: empty or whitespace-only lines; skipped.
 - `bad_timestamp`: records without a parsable time; they keep the previous record's time (or
   the file's modification time when there is none).
-- `not_regular`, `outside_root`: folder entries skipped because they are not regular files or are
-  symbolic links that lead outside the snapshot root.
+- `not_regular`: folder entries that are not regular files (devices, pipes, links to folders,
+  broken links); skipped.
+- `outside_root`: links that lead outside the snapshot: a symbolic link to a file outside the
+  root, or a file with hard links beyond the snapshot's own (non-hidden) files; skipped.
+- `unreadable`: files and folders that cannot be opened (permission denied); skipped. A folder's
+  name ends with `/`.
+- `duplicate`: a tar member followed by another of the same name, which replaced it (as `tar x`
+  does); the dropped one is listed with this problem.
 """
 
 from __future__ import annotations

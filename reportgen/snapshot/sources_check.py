@@ -28,6 +28,7 @@ from reportgen.snapshot.sources_content import (
     check_lookups,
     check_rules,
 )
+from reportgen.yamlload import compose_yaml
 
 FORMATS: tuple[str, ...] = ("auto", *FORMAT_NAMES)
 KEYS: tuple[str, ...] = (
@@ -277,18 +278,7 @@ def parse_sources(
     the tar archive it was read from (its lookup files are members of it)."""
     checker = Checker(text, source, archive or (path.parent if path is not None else None))
     checker.archive = archive is not None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = (
-            None
-            if mark is None
-            else Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index)
-        )
-        raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
-    except yaml.YAMLError as error:
-        raise SnapshotError(f"{source}: invalid YAML: {error}") from error
+    root = compose_yaml(text, source, SnapshotError)
     entries, max_line = checker.document(root)
     checker.raise_if_any()
     return Sources(tuple(entries), path, max_line, tuple(checker.rules), tuple(checker.lookups))

@@ -143,11 +143,11 @@ def test_an_unknown_colour_is_an_error_with_a_suggestion() -> None:
         load_dashboard_text(text, "d.yaml")
     assert str(caught.value) == (
         "2 problems:\n"
+        "d.yaml:7:24: panels[0].series_colors.a: unknown colour 'rde'; did you mean 'red'?\n"
+        "      series_colors: {a: rde}\n"
+        "                         ^~~\n"
         "d.yaml:12:20: panels[1].series_colors: 'series_colors' applies to area, line, column, "
         "bar, pie panels only; remove 'series_colors' or set type: area\n"
         "      series_colors: {a: red}\n"
-        "                     ^~~~~~~~\n"
-        "d.yaml:7:24: panels[0].series_colors.a: unknown colour 'rde'; did you mean 'red'?\n"
-        "      series_colors: {a: rde}\n"
-        "                         ^~~"
+        "                     ^~~~~~~~"
     )

@@ -139,7 +139,7 @@ def test_inspect_a_tarball_and_a_single_gz_file(tmp_path: Path, cli: Any) -> Non
     (source / "web-1" / "syslog").write_text("Jan  2 03:04:05 web-1 app[1]: hello\n")
     archive = tmp_path / "snap.tgz"
     with tarfile.open(archive, "w:gz") as tar:
-        tar.add(source / "web-1", arcname="web-1")
+        tar.add(source, arcname="snap")  # tar czf snap.tgz -C tmp snap: one top-level folder
     single = tmp_path / "defender.log.2.gz"
     single.write_bytes(gzip.compress(b" INFO 2026-01-02T03:04:06.000 a.go:1  hi\n"))
     ran = cli("snapshot", "inspect", "--logs", archive, "--logs", single, "-o", "json")

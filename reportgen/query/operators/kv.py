@@ -93,6 +93,7 @@ def parse_kv(stream: Stream, first: Token) -> Stage:
         stream.accept_word("infer")
     stream.accept_word("keys")
     key_tokens = strings(stream, "the quoted keys to extract")
+    _refuse_empty_keys(stream, key_tokens)
     source = source or source_option(stream)
     names = as_names(stream, len(key_tokens), "key") or [
         Name(field_name(t.value), t.span) for t in key_tokens
@@ -115,11 +116,19 @@ def _parse_auto(stream: Stream, first: Token, source: Name | None) -> Stage:
             delim = strings(stream, "a quoted delimiter after 'delim'")[0].value
         elif stream.accept_word("keys") is not None:
             keys = strings(stream, "the quoted keys after 'keys'")
+            _refuse_empty_keys(stream, keys)
             names = as_names(stream, len(keys), "key")
         else:
             break
     span = stream.span_from(first.span.start)
     return KvAuto(source, delim, tuple(t.value for t in keys), tuple(names), span)
+
+
+def _refuse_empty_keys(stream: Stream, keys: list[Token]) -> None:
+    """An empty key names no field (and would be an empty column name in SQL)."""
+    for token in keys:
+        if not token.value:
+            raise stream.error_at(token.span, "a key cannot be empty", 'e.g. kv "user"')
 
 
 # --- planning ---------------------------------------------------------------------------------
