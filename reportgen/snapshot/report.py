@@ -21,10 +21,17 @@ _DESCRIBE = {
     "bad_gzip": "truncated or corrupt gzip; kept what could be read",
     "too_large": "too large; kept the first part, up to the size bound",
     "binary_file": "looks binary; skipped",
+    "binary_region": "{n} binary region(s) skipped; the lines around them kept",
+    "utf16": "UTF-16; decoded",
+    "cr_line_endings": "CR-only line endings; split into lines",
+    "unreadable": "cannot be read; skipped",
     "empty_file": "empty; skipped",
     "invalid_utf8": "{n} line(s) not valid UTF-8; bad bytes replaced by U+FFFD",
     "long_line": "{n} line(s) longer than max_line_chars; truncated",
-    "bad_timestamp": "{n} record(s) without a readable time; took the previous record's",
+    "bad_timestamp": (
+        "{n} record(s) without a readable time; took the previous record's "
+        "(the next one's before the first readable time)"
+    ),
 }
 
 

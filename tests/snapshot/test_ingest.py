@@ -45,7 +45,7 @@ def test_continuation_lines_join_the_previous_record(tmp_path: Path) -> None:
     con = duckdb.connect()
     info = ingest(con, [tmp_path / "s"])
     assert table(con, "_messagetime, _raw, _messagecount") == [
-        (MTIME, "  orphan continuation at the top", 1),
+        (at(1), "  orphan continuation at the top", 1),
         (at(1), " ERRO 2022-05-03T13:12:01.000 a.go:1  panic: boom\n"
          "\tgoroutine 1 [running]:\n    main.main()", 2),
         (at(2), " INFO 2022-05-03T13:12:02.000 a.go:2  next", 5),
@@ -109,7 +109,9 @@ def test_long_lines_are_truncated_at_the_configured_bound(tmp_path: Path) -> Non
     assert info.problems == {"long_line": 1}
 
 
-def test_bad_timestamps_keep_the_previous_time(tmp_path: Path) -> None:
+def test_bad_timestamps_take_the_previous_time_or_the_next_at_the_start(tmp_path: Path) -> None:
+    # Issue 11: a bad first time used to take the file's mtime (now), which moved the default
+    # --at to today; it takes the next readable record's time instead.
     text = (
         "Feb 30 10:00:00 h app: no such day, before any good line\n"
         "Jul 30 18:51:32 h app: good\n"
@@ -119,8 +121,17 @@ def test_bad_timestamps_keep_the_previous_time(tmp_path: Path) -> None:
     con = duckdb.connect()
     info = ingest(con, [tmp_path / "syslog"])
     good = datetime(2021, 7, 30, 18, 51, 32, tzinfo=UTC)
-    assert table(con, "_messagetime") == [(MTIME,), (good,), (good,)]
+    assert table(con, "_messagetime") == [(good,), (good,), (good,)]
     assert info.problems == {"bad_timestamp": 2}
+    assert (info.start, info.end) == (good, good)
+
+
+def test_only_a_file_without_any_readable_time_takes_its_mtime(tmp_path: Path) -> None:
+    write(tmp_path / "s" / "none.log", "no time here\nnor here\n")
+    con = duckdb.connect()
+    info = ingest(con, [tmp_path / "s"])
+    assert table(con, "_messagetime") == [(MTIME,), (MTIME,)]
+    assert (info.start, info.end, info.problems) == (MTIME, MTIME, {"bad_timestamp": 2})
 
 
 def test_leap_day_takes_the_latest_leap_year(tmp_path: Path) -> None:
@@ -147,7 +158,7 @@ def test_files_of_several_formats_keep_name_and_line_order(tmp_path: Path) -> No
         ("a.log", 1), ("a.log", 3), ("b.log", 1), ("b.log", 3), ("c.log", 1), ("c.log", 2),
         ("d.log", 1), ("d.log", 3), ("e.log", 1), ("e.log", 3), ("f[1].log", 1),
     ]  # fmt: skip
-    assert got[4][2] == MTIME
+    assert got[4][2] == got[5][2] == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert got[10][2] == at(9)
 
 

@@ -1,0 +1,319 @@
+"""Stream one log file as bounded chunks of whole lines, repairing bad bytes on the way.
+
+A file of any size is read in blocks, never whole: `.gz` files are decompressed as they are read,
+the stored bytes are hashed (sha256, for provenance) in the same pass, and the lines are handed
+out in chunks of about `CHUNK_BYTES` that end at a line end, chosen where a record starts (so a
+multi-line record never straddles two chunks). Each chunk is valid UTF-8 text:
+
+- a UTF-8 byte order mark is dropped; a UTF-16 file with a byte order mark is decoded (`utf16`);
+- a file whose first block has carriage returns and no line feed has CR-only line endings: they
+  split lines (`cr_line_endings`);
+- a line holding NUL bytes and more than one control character in ten starts a binary region,
+  which goes on until a line is text again (valid UTF-8, few control characters); the region
+  is skipped, except the text pieces between NUL runs, so a block of NULs (a crash, a
+  preallocated file) loses no valid line around it; each region counts one `binary_region` (a
+  file with nothing else is a `binary_file`);
+- bytes that are not UTF-8 become U+FFFD, counted per line (`invalid_utf8`);
+- a line longer than the window is cut to `max_line_bytes` and the rest of it skipped (SQL then
+  truncates it to `max_line_chars` and counts it);
+- with a size bound (`limit`), reading stops at the last line end before it (`too_large`).
+
+Python only looks at every line of a chunk when the chunk holds a NUL byte or bad UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK_BYTES = 16 << 20
+"""Chunks of lines handed to the database are about this size (bytes of UTF-8 text)."""
+BLOCK_BYTES = 1 << 20
+SAMPLE_BYTES = 64 << 10
+_CONTROLS = bytes((*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127))
+_NULS = re.compile(rb"\x00+")
+_BOUNDARY_TRIES = 4096
+"""Line starts tried, from the end of a window backwards, to find one that starts a record."""
+_BAD_LINES_BEFORE_SPLIT = 8
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Whole lines of a file, joined by LF (no final LF); `first` is the number of the first."""
+
+    text: str
+    first: int
+    lines: int
+
+
+Boundary = Callable[[str], bool]
+"""Whether a line (decoded, no line end) starts a record, so a chunk may start with it."""
+
+
+@dataclass
+class FileStream:
+    """One file, read once from start to end by `chunks()`; `sample()` may be called first.
+
+    After `chunks()` is exhausted, `problems`, `lines`, `size` (decoded bytes) and `sha256` (of
+    the stored bytes, read to the end even when the text stops early) describe the file.
+    """
+
+    path: Path
+    gz: bool
+    max_line_bytes: int = 4 << 20
+    limit: int | None = None
+    chunk_bytes: int = CHUNK_BYTES
+    problems: dict[str, int] = field(default_factory=dict)
+    lines: int = 0
+    size: int = 0
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._blocks = self._decoded()
+        self._head: list[bytes] = []
+        self._in_region = False
+        self._kept = 0
+
+    def sample(self) -> list[str]:
+        """The complete lines of the first SAMPLE_BYTES of text (for format detection)."""
+        size = sum(map(len, self._head))
+        for block in self._blocks:
+            self._head.append(block)
+            size += len(block)
+            if size >= SAMPLE_BYTES:
+                break
+        data = b"".join(self._head)[: SAMPLE_BYTES + 1]
+        lines = data[:SAMPLE_BYTES].split(b"\n")
+        if len(data) > SAMPLE_BYTES and len(lines) > 1:
+            lines.pop()
+        return [line.rstrip(b"\r").decode("utf-8", "replace") for line in lines]
+
+    def chunks(self, boundary: Boundary | None = None) -> Iterator[Chunk]:
+        """The file's lines in chunks; with `boundary`, a chunk only starts at a line it
+        accepts (unless none of the last _BOUNDARY_TRIES lines of a window does)."""
+        parts: list[bytes] = []
+        pending = 0
+        skipping = False  # inside an over-long line, after its first max_line_bytes
+        for block in self._all_blocks():
+            if skipping:
+                end = block.find(b"\n")
+                if end < 0:
+                    continue
+                block, skipping = block[end:], False
+            parts.append(block)
+            pending += len(block)
+            if pending < self.chunk_bytes:
+                continue
+            data = b"".join(parts)
+            cut = self._cut(data, boundary)
+            if cut < 0:  # no line end yet: one line as long as the chunk
+                if pending < self.max_line_bytes:
+                    parts = [data]
+                    continue
+                head = _char_boundary(data[: self.max_line_bytes])
+                parts, pending, skipping = [head], len(head), True
+                continue
+            yield from self._emit(data[:cut])
+            parts = [data[cut:]]
+            pending = len(parts[0])
+        data = b"".join(parts)
+        if data:
+            yield from self._emit(data if data.endswith(b"\n") else data + b"\n")
+        if self._in_region or self.problems.get("binary_region"):
+            if self._kept == 0:
+                self.problems.pop("binary_region", None)
+                self.problems["binary_file"] = 1
+        self.sha256 = self._digest.hexdigest()
+
+    def _all_blocks(self) -> Iterator[bytes]:
+        while self._head:
+            yield self._head.pop(0)
+        yield from self._blocks
+
+    def _cut(self, data: bytes, boundary: Boundary | None) -> int:
+        """Where to end the chunk in `data`: after a line end, before a record start; -1 when
+        `data` holds no line end."""
+        end = data.rfind(b"\n")
+        if end < 0:
+            return -1
+        if boundary is None:
+            return end + 1
+        # The line after a cut must be complete to be judged: try the starts of complete lines.
+        start = data.rfind(b"\n", 0, end)
+        for _ in range(_BOUNDARY_TRIES):
+            if start < 0:
+                break
+            line = data[start + 1 : end].rstrip(b"\r").decode("utf-8", "replace")
+            if boundary(line):
+                return start + 1
+            end, start = start, data.rfind(b"\n", 0, start)
+        return data.rfind(b"\n") + 1
+
+    def _emit(self, data: bytes) -> Iterator[Chunk]:
+        """`data` (whole lines, ending with LF) as one chunk of valid text, if any line is left."""
+        data = data[:-1]
+        if b"\0" in data or self._in_region:
+            kept = self._drop_binary(data)
+            if kept is None:
+                return
+            data = kept
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, bad = _repair(data)
+            self.problems["invalid_utf8"] = self.problems.get("invalid_utf8", 0) + bad
+        count = text.count("\n") + 1
+        self._kept += count
+        yield Chunk(text, self.lines + 1, count)
+        self.lines += count
+
+    def _drop_binary(self, data: bytes) -> bytes | None:
+        kept: list[bytes] = []
+        for line in data.split(b"\n"):
+            # A binary region starts at a line with NUL bytes and more than one control byte in
+            # ten, and goes on until a line is text again.
+            if (b"\0" in line and _mostly_controls(line)) or (
+                self._in_region and not _is_text(line)
+            ):
+                if not self._in_region:
+                    self.problems["binary_region"] = self.problems.get("binary_region", 0) + 1
+                    self._in_region = True
+                kept += [piece for piece in _NULS.split(line) if _is_text(piece)]
+            else:
+                kept.append(line)
+                self._in_region = False
+        return b"\n".join(kept) if kept else None
+
+    def _stored(self) -> Iterator[bytes]:
+        with self.path.open("rb") as handle:
+            while block := handle.read(BLOCK_BYTES):
+                self._digest.update(block)
+                yield block
+
+    def _decoded(self) -> Iterator[bytes]:
+        """The file's text bytes: decompressed, BOM handled, CR-only endings turned to LF,
+        stopped at the size bound; the rest of the stored bytes is still hashed."""
+        stored = self._stored()
+        raw = _gunzip(stored, self.problems) if self.gz else stored
+        first = True
+        crlf = False
+        decoder: codecs.IncrementalDecoder | None = None
+        for block in raw:
+            if first:
+                first = False
+                if block.startswith(codecs.BOM_UTF8):
+                    block = block[3:]
+                elif block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    decoder = codecs.getincrementaldecoder("utf-16")("replace")
+                    self.problems["utf16"] = 1
+            if decoder is not None:
+                block = decoder.decode(block).encode("utf-8", "surrogatepass")
+            if self.size == 0 and b"\r" in block[:SAMPLE_BYTES] and b"\n" not in block:
+                crlf = True
+                self.problems["cr_line_endings"] = 1
+            if crlf:
+                block = block.replace(b"\r", b"\n")
+            if self.limit is not None and self.size + len(block) > self.limit:
+                head = block[: self.limit - self.size]
+                yield head[: head.rfind(b"\n") + 1]
+                self.problems["too_large"] = 1
+                break
+            self.size += len(block)
+            yield block
+        for _ in stored:  # hash what was not read
+            pass
+
+
+def _gunzip(stored: Iterator[bytes], problems: dict[str, int]) -> Iterator[bytes]:
+    """Decompress one or more gzip members; a corrupt or truncated stream counts `bad_gzip` and
+    keeps what could be read. Zero padding after the last member is allowed."""
+    decoder = zlib.decompressobj(wbits=31)
+    pending = False  # a member has started and not ended
+    for chunk in stored:
+        while pending or chunk.strip(b"\0"):
+            try:
+                data = decoder.decompress(chunk, BLOCK_BYTES)
+            except zlib.error:
+                problems["bad_gzip"] = 1
+                return
+            pending = True
+            if data:
+                yield data
+            if decoder.eof:
+                chunk = decoder.unused_data
+                decoder = zlib.decompressobj(wbits=31)
+                pending = False
+            elif decoder.unconsumed_tail:
+                chunk = decoder.unconsumed_tail
+            elif len(data) == BLOCK_BYTES:
+                chunk = b""  # more output may be waiting inside the decoder
+            else:
+                break
+    if pending:
+        problems["bad_gzip"] = 1
+
+
+def _mostly_controls(line: bytes) -> bool:
+    return (len(line) - len(line.translate(None, _CONTROLS))) * 10 > len(line)
+
+
+def _is_text(piece: bytes) -> bool:
+    if not piece.strip() or _mostly_controls(piece):
+        return False
+    try:
+        piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _char_boundary(data: bytes) -> bytes:
+    """`data` without a UTF-8 sequence cut at its end."""
+    back = len(data)
+    while back > 0 and len(data) - back < 3 and (data[back - 1] & 0xC0) == 0x80:
+        back -= 1
+    if back > 0 and data[back - 1] >= 0xC0:
+        lead = data[back - 1]
+        need = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if len(data) - (back - 1) < need:
+            return data[: back - 1]
+    return data
+
+
+def _repair(data: bytes) -> tuple[str, int]:
+    """`data` decoded with U+FFFD for bytes that are not UTF-8; the number of lines repaired."""
+    parts: list[str] = []
+    bad = start = 0
+    while True:
+        try:
+            parts.append(data[start:].decode("utf-8"))
+            return "".join(parts), bad
+        except UnicodeDecodeError as error:
+            at = start + error.start
+        newline = data.rfind(b"\n", start, at)
+        line_start = start if newline < 0 else newline + 1
+        line_end = data.find(b"\n", at)
+        line_end = len(data) if line_end < 0 else line_end
+        parts.append(data[start:line_start].decode("utf-8"))
+        parts.append(data[line_start:line_end].decode("utf-8", "replace"))
+        bad += 1
+        start = line_end
+        if start >= len(data):
+            return "".join(parts), bad
+        if bad >= _BAD_LINES_BEFORE_SPLIT:
+            break
+    for line in data[start:].split(b"\n"):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            parts.append(line.decode("utf-8", "replace"))
+            bad += 1
+        parts.append("\n")
+    parts.pop()
+    return "".join(parts), bad
