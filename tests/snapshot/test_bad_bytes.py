@@ -78,7 +78,7 @@ def test_a_file_streams_in_bounded_chunks_and_keeps_every_line(
     con = duckdb.connect()
     chunks: list[int] = []
     info = ingest(con, [path], progress=lambda files, size, lines: chunks.append(lines))
-    assert len(chunks) > 40
+    assert len(chunks) >= 40
     assert (info.files[0].lines, info.files[0].records, info.rows) == (80_000, 40_000, 40_000)
     split = con.execute(
         "SELECT count(*) FROM logs WHERE _raw NOT LIKE ' INFO %' OR _raw NOT LIKE '%continued%'"
