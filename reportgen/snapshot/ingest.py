@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
@@ -37,6 +39,8 @@ clock or zone a little off must not push the last hours of a file back by a year
 
 EXCLUDED = "excluded"
 """The `format` of a file left out by an `exclude` glob of its source."""
+PRUNED = "pruned"
+"""The `format` of a file left out because no query of the run can match it."""
 _ROTATION = re.compile(r"(\.\d+)?(\.gz)?$", re.IGNORECASE)
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -47,43 +51,109 @@ def ingest(
     sources: Path | None = None,
     table: str = "logs",
     progress: Callable[[int, int, int], None] | None = None,
+    keep: Keep | None = None,
 ) -> SnapshotInfo:
     """Read the snapshot at `paths` into `table` (created or replaced), one row per record.
 
     `paths` are folders, `.tar`/`.tar.gz`/`.tgz` archives or single files; `sources` is a
     sources.yaml that replaces those found in the roots. Raises SnapshotError for inputs that
     cannot be read (missing, unsafe tar members, invalid sources.yaml). `progress` is called
-    after each chunk with the files, bytes and lines loaded so far. Rows are in no particular
-    order. The table is replaced only once every file is loaded.
+    after each chunk with the files, bytes and lines loaded so far. `keep` (see
+    `reportgen.snapshot.prune`) leaves out the files it refuses (format `pruned`). Rows are in
+    file and line order, without a sort. The table is replaced only once every file is loaded.
     """
-    roots = [Path(path) for path in paths]
-    explicit = load_sources(sources) if sources is not None else None
     with TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
-        found = discover(roots, Path(tmp))
-        rules = source_rules(found, explicit)
-        fields = field_names(rules)
-        infos, plans = plan_files(found, rules)
+        planned = plan_snapshot(paths, sources, Path(tmp), keep)
         building = f"{table}__reportgen_building"
-        create_table(con, building, fields)
+        create_table(con, building, planned.fields)
         try:
-            Loader(con, building, fields, progress, serial=in_transaction(con, building)).load(plans)
+            serial = in_transaction(con, building)
+            Loader(con, building, planned.fields, progress, serial=serial).load(planned.plans)
         except BaseException:
             con.execute(f"DROP TABLE IF EXISTS {quote_ident(building)}")
             raise
         con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
         con.execute(f"ALTER TABLE {quote_ident(building)} RENAME TO {quote_ident(table)}")
-        infos.update({plan.fid: file_info(plan) for plan in plans})
-    return summarize(roots, found, infos, plans)
+        return planned.summary(planned.plans)
+
+
+Keep = Callable[[FilePlan], bool]
+
+
+@dataclass
+class Planned:
+    """A snapshot before loading: its files (`found`), rules, field names, the plans of the files
+    to load and the FileInfo of those there is nothing to load from (excluded, empty, pruned)."""
+
+    roots: list[Path]
+    found: Discovery
+    rules: list[Sources]
+    fields: tuple[str, ...]
+    infos: dict[int, FileInfo]
+    plans: list[FilePlan]
+    pruned: list[str]
+    hashes: Future[dict[int, str]]
+
+    def summary(self, loaded: list[FilePlan]) -> SnapshotInfo:
+        """The SnapshotInfo once `loaded` (the plans whose records the table holds) are."""
+        infos = dict(self.infos)
+        infos.update({plan.fid: file_info(plan) for plan in loaded})
+        files = [infos[fid] for fid in sorted(infos)]
+        problems = dict(self.found.problems)
+        for info in files:
+            add_problems(problems, info.problems)
+        starts = [plan.first_time for plan in loaded if plan.first_time is not None]
+        ends = [plan.last_time for plan in loaded if plan.last_time is not None]
+        digests = {**self.hashes.result(), **{plan.fid: plan.sha256 for plan in loaded}}
+        digest = snapshot_digest(
+            (item.name, digests.get(fid, EMPTY_SHA256)) for fid, item in enumerate(self.found.files)
+        )
+        return SnapshotInfo(
+            self.roots, files, sum(plan.records for plan in loaded), min(starts, default=None),
+            max(ends, default=None), dict(sorted(problems.items())), digest,
+        )  # fmt: skip
+
+
+def plan_snapshot(
+    paths: Sequence[Path], sources: Path | None, workdir: Path, keep: Keep | None = None
+) -> Planned:
+    """Discover and plan the snapshot at `paths` (tar archives are extracted under `workdir`).
+    The files not loaded are hashed for the digest on a thread, meanwhile."""
+    roots = [Path(path) for path in paths]
+    explicit = load_sources(sources) if sources is not None else None
+    found = discover(roots, workdir)
+    rules = source_rules(found, explicit)
+    infos, plans = plan_files(found, rules)
+    pruned = []
+    if keep is not None:
+        kept = []
+        for plan in plans:
+            if keep(plan):
+                kept.append(plan)
+            else:
+                infos[plan.fid] = FileInfo(plan.name, PRUNED, 0, 0, plan.size, {})
+                pruned.append(plan.name)
+        plans = kept
+    others = [(fid, found.files[fid]) for fid in infos]
+    pool = ThreadPoolExecutor(1)
+    hashes = pool.submit(lambda: {fid: _sha256(item) for fid, item in others})
+    pool.shutdown(wait=False)
+    return Planned(roots, found, rules, field_names(rules), infos, plans, pruned, hashes)
 
 
 def create_table(
-    con: duckdb.DuckDBPyConnection, table: str, fields: tuple[str, ...], *extra: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: tuple[str, ...],
+    *extra: str,
+    if_missing: bool = False,
 ) -> None:
     """(Re)create the empty log table `table` with the sources.yaml `fields` and `extra`
-    column definitions."""
+    column definitions (`if_missing`: leave an existing one)."""
     columns = [f"{name} {kind}" for name, kind in LOG_COLUMNS]
     columns += [f"{quote_ident(name)} VARCHAR" for name in fields]
-    con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} ({', '.join([*columns, *extra])})")
+    create = "CREATE TABLE IF NOT EXISTS" if if_missing else "CREATE OR REPLACE TABLE"
+    con.execute(f"{create} {quote_ident(table)} ({', '.join([*columns, *extra])})")
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -105,26 +175,6 @@ def field_names(rules: list[Sources]) -> tuple[str, ...]:
 def file_info(plan: FilePlan) -> FileInfo:
     """What a loaded plan reports."""
     return FileInfo(plan.name, plan.format, plan.lines, plan.records, plan.size, plan.problems)
-
-
-def summarize(
-    roots: list[Path], found: Discovery, infos: dict[int, FileInfo], plans: list[FilePlan]
-) -> SnapshotInfo:
-    """The SnapshotInfo of the files of `found` (`infos` by file id; `plans` those loaded)."""
-    files = [infos[fid] for fid in sorted(infos)]
-    problems = dict(found.problems)
-    for info in files:
-        add_problems(problems, info.problems)
-    starts = [plan.first_time for plan in plans if plan.first_time is not None]
-    ends = [plan.last_time for plan in plans if plan.last_time is not None]
-    digests = {plan.fid: plan.sha256 for plan in plans}
-    digest = snapshot_digest(
-        (item.name, digests.get(fid) or _sha256(item)) for fid, item in enumerate(found.files)
-    )
-    return SnapshotInfo(
-        roots, files, sum(plan.records for plan in plans), min(starts, default=None),
-        max(ends, default=None), dict(sorted(problems.items())), digest,
-    )  # fmt: skip
 
 
 def _sha256(item: InputFile) -> str:

@@ -65,6 +65,8 @@ class FilePlan:
     first_time: datetime | None = None
     last_time: datetime | None = None
     sha256: str = ""
+    file: int = -1
+    """The file's id in the ingest cache (its `_file` column there)."""
 
     def params(self, fields: tuple[str, ...]) -> dict[str, Any]:
         """The per-file parameters of `sql.insert_sql`."""
@@ -219,7 +221,7 @@ class Loader:
         stage = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start)
         params = plan.params(self.fields)
         if self.file_column:
-            params["file"] = plan.fid
+            params["file"] = plan.file
         prev: datetime | None = None
         uncommitted = 0
         for chunk in _prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):

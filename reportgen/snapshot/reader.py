@@ -125,10 +125,9 @@ class FileStream:
         data = b"".join(parts)
         if data:
             yield from self._emit(data if data.endswith(b"\n") else data + b"\n")
-        if self._in_region or self.problems.get("binary_region"):
-            if self._kept == 0:
-                self.problems.pop("binary_region", None)
-                self.problems["binary_file"] = 1
+        if self.problems.get("binary_region") and self._kept == 0:
+            self.problems.pop("binary_region")
+            self.problems["binary_file"] = 1
         self.sha256 = self._digest.hexdigest()
 
     def _all_blocks(self) -> Iterator[bytes]:
