@@ -199,7 +199,7 @@ class Loader:
                     plan.format = detect(sample)
                 self._load_chunks(cur, plan, stream, transaction)
                 add_problems(plan.problems, stream.problems)
-                plan.lines, plan.sha256 = stream.lines, stream.sha256
+                plan.sha256 = stream.sha256
                 if plan.lines == 0:
                     plan.format = ""
                     if "binary_file" not in plan.problems:
@@ -234,7 +234,8 @@ class Loader:
                 raise SnapshotError(message) from error
             row = cur.execute(sql.COUNTS_SQL).fetchone()
             assert row is not None
-            starts, bad, cont, blank, long, lead, low, high, last = row
+            lines, starts, bad, cont, blank, long, lead, low, high, last = row
+            plan.lines += lines
             plan.records += starts + int(lead)
             found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
             add_problems(plan.problems, found)
@@ -245,7 +246,7 @@ class Loader:
                 low = high = plan.mtime  # every record of the chunk took the file's mtime
             plan.span(low, high)
             prev = last if last is not None else prev
-            self._progress(chunk)
+            self._progress(chunk, lines)
             uncommitted += len(chunk.text)
             if transaction and uncommitted >= COMMIT_BYTES:
                 self._commit(cur, plan.fid, last=False)
@@ -255,16 +256,16 @@ class Loader:
     @staticmethod
     def _stage_params(plan: FilePlan, chunk: Chunk) -> dict[str, Any]:
         return {
-            "text": chunk.text, "first": chunk.first, "y0": plan.limit.year,
+            "text": chunk.text, "first": plan.lines + 1, "y0": plan.limit.year,
             "lim_md": plan.limit.strftime("%m-%d %H:%M:%S"), "cut": plan.cut,
         }  # fmt: skip
 
-    def _progress(self, chunk: Chunk) -> None:
+    def _progress(self, chunk: Chunk, lines: int) -> None:
         if self.progress is None:
             return
         with self._lock:
             self._done[1] += len(chunk.text)
-            self._done[2] += chunk.lines
+            self._done[2] += lines
             files, size, lines = self._done
         self.progress(files, size, lines)
 

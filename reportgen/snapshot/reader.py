@@ -44,11 +44,9 @@ _BAD_LINES_BEFORE_SPLIT = 8
 
 @dataclass(frozen=True)
 class Chunk:
-    """Whole lines of a file, joined by LF (no final LF); `first` is the number of the first."""
+    """Whole lines of a file, joined by LF (no final LF); the database numbers and counts them."""
 
     text: str
-    first: int
-    lines: int
 
 
 Boundary = Callable[[str], bool]
@@ -59,8 +57,8 @@ Boundary = Callable[[str], bool]
 class FileStream:
     """One file, read once from start to end by `chunks()`; `sample()` may be called first.
 
-    After `chunks()` is exhausted, `problems`, `lines`, `size` (decoded bytes) and `sha256` (of
-    the stored bytes, read to the end even when the text stops early) describe the file.
+    After `chunks()` is exhausted, `problems`, `size` (decoded bytes) and `sha256` (of the stored
+    bytes, read to the end even when the text stops early) describe the file.
     """
 
     path: Path
@@ -69,7 +67,6 @@ class FileStream:
     limit: int | None = None
     chunk_bytes: int = CHUNK_BYTES
     problems: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
     size: int = 0
     sha256: str = ""
 
@@ -78,7 +75,7 @@ class FileStream:
         self._blocks = self._decoded()
         self._head: list[bytes] = []
         self._in_region = False
-        self._kept = 0
+        self._kept = False
 
     def sample(self) -> list[str]:
         """The complete lines of the first SAMPLE_BYTES of text (for format detection)."""
@@ -119,13 +116,14 @@ class FileStream:
                 head = _char_boundary(data[: self.max_line_bytes])
                 parts, pending, skipping = [head], len(head), True
                 continue
-            yield from self._emit(data[:cut])
+            yield from self._emit(memoryview(data)[: cut - 1], data.find(b"\0", 0, cut) >= 0)
             parts = [data[cut:]]
             pending = len(parts[0])
         data = b"".join(parts)
         if data:
-            yield from self._emit(data if data.endswith(b"\n") else data + b"\n")
-        if self.problems.get("binary_region") and self._kept == 0:
+            end = len(data) - 1 if data.endswith(b"\n") else len(data)
+            yield from self._emit(memoryview(data)[:end], b"\0" in data)
+        if self.problems.get("binary_region") and not self._kept:
             self.problems.pop("binary_region")
             self.problems["binary_file"] = 1
         self.sha256 = self._digest.hexdigest()
@@ -154,23 +152,21 @@ class FileStream:
             end, start = start, data.rfind(b"\n", 0, start)
         return data.rfind(b"\n") + 1
 
-    def _emit(self, data: bytes) -> Iterator[Chunk]:
-        """`data` (whole lines, ending with LF) as one chunk of valid text, if any line is left."""
-        data = data[:-1]
-        if b"\0" in data or self._in_region:
-            kept = self._drop_binary(data)
+    def _emit(self, data: bytes | memoryview, nul: bool) -> Iterator[Chunk]:
+        """`data` (whole lines, without the last LF; `nul`: holding a NUL byte) as one chunk of
+        valid text, if any line is left."""
+        if self._in_region or nul:
+            kept = self._drop_binary(bytes(data))
             if kept is None:
                 return
             data = kept
         try:
-            text = data.decode("utf-8")
+            text = str(data, "utf-8")
         except UnicodeDecodeError:
-            text, bad = _repair(data)
+            text, bad = _repair(bytes(data))
             self.problems["invalid_utf8"] = self.problems.get("invalid_utf8", 0) + bad
-        count = text.count("\n") + 1
-        self._kept += count
-        yield Chunk(text, self.lines + 1, count)
-        self.lines += count
+        self._kept = True
+        yield Chunk(text)
 
     def _drop_binary(self, data: bytes) -> bytes | None:
         kept: list[bytes] = []

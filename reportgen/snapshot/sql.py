@@ -81,7 +81,8 @@ FROM tx
 
 
 COUNTS_SQL = f"""
-SELECT count(*) FILTER (WHERE kind < 2),
+SELECT count(*),
+       count(*) FILTER (WHERE kind < 2),
        count(*) FILTER (WHERE kind = 1),
        count(*) FILTER (WHERE kind = 2),
        count(*) FILTER (WHERE kind = 3),
@@ -93,9 +94,9 @@ SELECT count(*) FILTER (WHERE kind < 2),
        arg_max(ts, n) FILTER (WHERE kind = 0)
 FROM {STAGE}
 """
-"""Per chunk: record starts, starts without a time, continuation lines, blank lines, long lines,
-whether it starts with continuation lines (an orphan record), the earliest and latest readable
-time and the time of its last readable record (`$prev` of the next chunk)."""
+"""Per chunk: lines, record starts, starts without a time, continuation lines, blank lines, long
+lines, whether it starts with continuation lines (an orphan record), the earliest and latest
+readable time and the time of its last readable record (`$prev` of the next chunk)."""
 
 _JOINED = f"""
 WITH runs AS (SELECT n, line, kind, n - row_number() OVER (ORDER BY n) AS grp
