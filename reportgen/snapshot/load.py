@@ -9,8 +9,10 @@ most three chunks of its file. The statements are those of `reportgen.snapshot.s
 
 from __future__ import annotations
 
+import os
 import queue
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -218,17 +220,51 @@ class Loader:
     def _load_chunks(
         self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, stream: FileStream, transaction: bool
     ) -> None:
-        stage = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start)
         params = plan.params(self.fields)
         if self.file_column:
             params["file"] = plan.file
+        handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
+        os.close(handle)
+        try:
+            self._load_chunks_via(cur, plan, stream, transaction, Path(scratch), params)
+        finally:
+            os.unlink(scratch)
+        cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
+        cur.execute(f"DROP TABLE IF EXISTS {sql.LINES}")
+
+    def _lines(
+        self, cur: duckdb.DuckDBPyConnection, stream: FileStream, chunk: Chunk, scratch: Path
+    ) -> None:
+        """Fill the lines table with the chunk's lines: through the CSV reader when the chunk
+        is raw bytes, else from its text."""
+        try:
+            if chunk.raw is not None:
+                with scratch.open("wb") as out:
+                    out.write(chunk.raw)
+                cur.execute(sql.csv_lines_sql(str(scratch), len(chunk.raw)))
+            else:
+                cur.execute(sql.TEXT_LINES_SQL, {"text": chunk.text})
+        except duckdb.Error as error:
+            raise SnapshotError(f"cannot read {stream.path}: {error}") from error
+
+    def _load_chunks_via(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        plan: FilePlan,
+        stream: FileStream,
+        transaction: bool,
+        scratch: Path,
+        params: dict[str, Any],
+    ) -> None:
+        stage = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start)
         prev: datetime | None = None
         uncommitted = 0
         for chunk in _prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
+            self._lines(cur, stream, chunk, scratch)
             try:
-                cur.execute(stage, self._stage_params(plan, chunk))
+                cur.execute(stage, self._stage_params(plan))
             except duckdb.Error as error:
                 message = f"cannot parse {plan.name} as {plan.format}: {error}"
                 raise SnapshotError(message) from error
@@ -247,16 +283,15 @@ class Loader:
             plan.span(low, high)
             prev = last if last is not None else prev
             self._progress(chunk, lines)
-            uncommitted += len(chunk.text)
+            uncommitted += len(chunk.raw if chunk.raw is not None else chunk.text or "")
             if transaction and uncommitted >= COMMIT_BYTES:
                 self._commit(cur, plan.fid, last=False)
                 uncommitted = 0
-        cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
 
     @staticmethod
-    def _stage_params(plan: FilePlan, chunk: Chunk) -> dict[str, Any]:
+    def _stage_params(plan: FilePlan) -> dict[str, Any]:
         return {
-            "text": chunk.text, "first": plan.lines + 1, "y0": plan.limit.year,
+            "first": plan.lines + 1, "y0": plan.limit.year,
             "lim_md": plan.limit.strftime("%m-%d %H:%M:%S"), "cut": plan.cut,
         }  # fmt: skip
 
@@ -264,7 +299,7 @@ class Loader:
         if self.progress is None:
             return
         with self._lock:
-            self._done[1] += len(chunk.text)
+            self._done[1] += len(chunk.raw if chunk.raw is not None else chunk.text or "")
             self._done[2] += lines
             files, size, lines = self._done
         self.progress(files, size, lines)

@@ -44,9 +44,12 @@ _BAD_LINES_BEFORE_SPLIT = 8
 
 @dataclass(frozen=True)
 class Chunk:
-    """Whole lines of a file, joined by LF (no final LF); the database numbers and counts them."""
+    """Whole lines of a file: either `raw` bytes (valid UTF-8, each line ending with LF, the last
+    one maybe not; no NUL, CR or 0x01 byte, so the database's CSV reader splits them exactly) or
+    `text` (lines joined by LF, no final LF). The database numbers and counts the lines."""
 
-    text: str
+    raw: bytes | memoryview | None = None
+    text: str | None = None
 
 
 Boundary = Callable[[str], bool]
@@ -116,13 +119,12 @@ class FileStream:
                 head = _char_boundary(data[: self.max_line_bytes])
                 parts, pending, skipping = [head], len(head), True
                 continue
-            yield from self._emit(memoryview(data)[: cut - 1], data.find(b"\0", 0, cut) >= 0)
+            yield from self._emit(data, cut)
             parts = [data[cut:]]
             pending = len(parts[0])
         data = b"".join(parts)
         if data:
-            end = len(data) - 1 if data.endswith(b"\n") else len(data)
-            yield from self._emit(memoryview(data)[:end], b"\0" in data)
+            yield from self._emit(data, len(data))
         if self.problems.get("binary_region") and not self._kept:
             self.problems.pop("binary_region")
             self.problems["binary_file"] = 1
@@ -152,21 +154,36 @@ class FileStream:
             end, start = start, data.rfind(b"\n", 0, start)
         return data.rfind(b"\n") + 1
 
-    def _emit(self, data: bytes | memoryview, nul: bool) -> Iterator[Chunk]:
-        """`data` (whole lines, without the last LF; `nul`: holding a NUL byte) as one chunk of
-        valid text, if any line is left."""
-        if self._in_region or nul:
-            kept = self._drop_binary(bytes(data))
+    def _emit(self, data: bytes, end: int) -> Iterator[Chunk]:
+        """The lines of `data[:end]` as one chunk, if any line is left."""
+        if self._in_region or data.find(b"\0", 0, end) >= 0:
+            kept = self._drop_binary(
+                data[: end - 1] if data[end - 1 : end] == b"\n" else data[:end]
+            )
             if kept is None:
                 return
-            data = kept
-        try:
-            text = str(data, "utf-8")
-        except UnicodeDecodeError:
-            text, bad = _repair(bytes(data))
-            self.problems["invalid_utf8"] = self.problems.get("invalid_utf8", 0) + bad
+            self._kept = True
+            yield Chunk(text=self._decode(kept))
+            return
         self._kept = True
-        yield Chunk(text)
+        raw = memoryview(data)[:end]
+        if data.find(b"\r", 0, end) < 0 and data.find(b"\x01", 0, end) < 0 and _is_utf8(data, raw):
+            yield Chunk(raw=raw)
+        else:
+            yield Chunk(text=self._decode(raw[: end - 1] if data[end - 1 : end] == b"\n" else raw))
+
+    def _decode(self, data: bytes | memoryview) -> str:
+        try:
+            return str(data, "utf-8")
+        except UnicodeDecodeError:
+            return self.repair(data)
+
+    def repair(self, data: bytes | memoryview) -> str:
+        """`data` decoded with U+FFFD for bytes that are not UTF-8 (counted per line as
+        `invalid_utf8`)."""
+        text, bad = _repair(bytes(data))
+        self.problems["invalid_utf8"] = self.problems.get("invalid_utf8", 0) + bad
+        return text
 
     def _drop_binary(self, data: bytes) -> bytes | None:
         kept: list[bytes] = []
@@ -252,6 +269,17 @@ def _gunzip(stored: Iterator[bytes], problems: dict[str, int]) -> Iterator[bytes
                 break
     if pending:
         problems["bad_gzip"] = 1
+
+
+def _is_utf8(whole: bytes, part: memoryview) -> bool:
+    """Whether `part` (a prefix of `whole`) is valid UTF-8: at once when `whole` is ASCII."""
+    if whole.isascii():
+        return True
+    try:
+        str(part, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _mostly_controls(line: bytes) -> bool:
