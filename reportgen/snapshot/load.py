@@ -230,22 +230,25 @@ class Loader:
         finally:
             os.unlink(scratch)
         cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
-        cur.execute(f"DROP TABLE IF EXISTS {sql.LINES}")
 
-    def _lines(
-        self, cur: duckdb.DuckDBPyConnection, stream: FileStream, chunk: Chunk, scratch: Path
+    def _stage(
+        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, chunk: Chunk, scratch: Path
     ) -> None:
-        """Fill the lines table with the chunk's lines: through the CSV reader when the chunk
-        is raw bytes, else from its text."""
+        """Parse the chunk's lines into the stage: through the CSV reader when the chunk is raw
+        bytes, else from its text."""
+        params = self._stage_params(plan)
+        if chunk.raw is not None:
+            with scratch.open("wb") as out:
+                out.write(chunk.raw)
+            lines = sql.csv_lines(str(scratch), len(chunk.raw))
+        else:
+            lines, params["text"] = sql.TEXT_LINES, chunk.text
+        statement = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start, lines)
         try:
-            if chunk.raw is not None:
-                with scratch.open("wb") as out:
-                    out.write(chunk.raw)
-                cur.execute(sql.csv_lines_sql(str(scratch), len(chunk.raw)))
-            else:
-                cur.execute(sql.TEXT_LINES_SQL, {"text": chunk.text})
+            cur.execute(statement, params)
         except duckdb.Error as error:
-            raise SnapshotError(f"cannot read {stream.path}: {error}") from error
+            message = f"cannot parse {plan.name} as {plan.format}: {error}"
+            raise SnapshotError(message) from error
 
     def _load_chunks_via(
         self,
@@ -256,19 +259,14 @@ class Loader:
         scratch: Path,
         params: dict[str, Any],
     ) -> None:
-        stage = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start)
         prev: datetime | None = None
         uncommitted = 0
         for chunk in _prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
-            self._lines(cur, stream, chunk, scratch)
-            try:
-                cur.execute(stage, self._stage_params(plan))
-            except duckdb.Error as error:
-                message = f"cannot parse {plan.name} as {plan.format}: {error}"
-                raise SnapshotError(message) from error
-            row = cur.execute(sql.COUNTS_SQL).fetchone()
+            first = plan.lines + 1
+            self._stage(cur, plan, chunk, scratch)
+            row = cur.execute(sql.COUNTS_SQL, {"first": first}).fetchone()
             assert row is not None
             lines, starts, bad, cont, blank, long, lead, low, high, last = row
             plan.lines += lines
@@ -277,7 +275,10 @@ class Loader:
             add_problems(plan.problems, found)
             fill = bad > 0 or bool(lead)
             insert = sql.insert_sql(self.table, cont > 0, fill, self.fields, self.file_column)
-            cur.execute(insert, {**params, "prev": prev} if fill else params)
+            values = (
+                {**params, "first": first, "prev": prev} if fill else {**params, "first": first}
+            )
+            cur.execute(insert, values)
             if fill and low is None and prev is None:
                 low = high = plan.mtime  # every record of the chunk took the file's mtime
             plan.span(low, high)
@@ -291,7 +292,7 @@ class Loader:
     @staticmethod
     def _stage_params(plan: FilePlan) -> dict[str, Any]:
         return {
-            "first": plan.lines + 1, "y0": plan.limit.year,
+            "y0": plan.limit.year,
             "lim_md": plan.limit.strftime("%m-%d %H:%M:%S"), "cut": plan.cut,
         }  # fmt: skip
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from reportgen.snapshot.formats import FORMATS, sql_string
 
 STAGE = "_reportgen_stage"
-LINES = "_reportgen_lines"
 GO_TRACE = (
     r"^(?:goroutine \d+ \[[^\]]*\]:|\[signal |created by |exit status \d+$|"
     r"[\w.*/()\[\]-]+\(.*\)$)"
@@ -50,40 +49,39 @@ def starts_sql(multiline: str, start: str | None) -> str:
     return f"(hdr OR NOT (lead_ws OR regexp_matches(line, {sql_string(GO_TRACE)})))"
 
 
-TEXT_LINES_SQL = f"""
-CREATE OR REPLACE TEMP TABLE {LINES} AS SELECT unnest(string_split($text, chr(10))) AS raw
-"""
-"""The lines of a chunk given as text (`$text`), in order: a table's rowids count its rows in the
-order they were inserted (from an offset inside a transaction)."""
+TEXT_LINES = "(SELECT unnest(string_split($text, chr(10))) AS raw)"
+"""The lines of a chunk given as text (`$text`), in order."""
 
 
-def csv_lines_sql(path: str, size: int) -> str:
+def csv_lines(path: str, size: int) -> str:
     """The lines of a chunk of `size` bytes in the file at `path`, read by the CSV reader, which
     is several times cheaper than splitting a text: one column, no quoting, so every byte but
     the line ends is kept (the reader makes sure the chunk has no CR, NUL or 0x01 byte)."""
     size = max(size + 1024, 1 << 20)
-    return f"""
-CREATE OR REPLACE TEMP TABLE {LINES} AS
-SELECT coalesce(line, '') AS raw
-FROM read_csv({sql_string(path)}, columns = {{'line': 'VARCHAR'}}, header = false,
-              delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false,
-              null_padding = true, max_line_size = {size}, buffer_size = {size})
-"""
+    return f"""(SELECT coalesce(line, '') AS raw
+ FROM read_csv({sql_string(path)}, columns = {{'line': 'VARCHAR'}}, header = false,
+               delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false,
+               null_padding = true, max_line_size = {size}, buffer_size = {size}))"""
 
 
-def stage_sql(format_name: str, tz: str, multiline: str = "auto", start: str | None = None) -> str:
-    """The statement that (re)creates the stage with the parsed lines of one chunk (in the lines
-    table) of a file of this format, zone and multiline rule. Parameters: `$first` (number of
-    the first line), `$y0` and `$lim_md` (year-less syslog, see formats), `$cut`
-    (max_line_chars)."""
+def stage_sql(
+    format_name: str,
+    tz: str,
+    multiline: str = "auto",
+    start: str | None = None,
+    lines: str = TEXT_LINES,
+) -> str:
+    """The statement that (re)creates the stage with the parsed `lines` of one chunk of a file of
+    this format, zone and multiline rule, in line order (the stage's rowids number them, see
+    NUMBERED). Parameters: `$y0` and `$lim_md` (year-less syslog, see formats), `$cut`
+    (max_line_chars), and those of `lines`."""
     fmt = FORMATS[format_name]
     blank = "(line = '' OR (lead_ws AND ltrim(line, E' \\t') = ''))"
     return f"""
 CREATE OR REPLACE TEMP TABLE {STAGE} AS
-WITH src AS (SELECT rowid - (SELECT min(rowid) FROM {LINES}) + $first AS n, raw FROM {LINES}),
-crlf AS (SELECT n, CASE WHEN ends_with(raw, chr(13)) THEN left(raw, -1) ELSE raw END AS raw
-         FROM src),
-l AS (SELECT n, $y0 AS y0, $lim_md AS lim_md,
+WITH crlf AS (SELECT CASE WHEN ends_with(raw, chr(13)) THEN left(raw, -1) ELSE raw END AS raw
+              FROM {lines}),
+l AS (SELECT $y0 AS y0, $lim_md AS lim_md,
              strlen(raw) > $cut AND length(raw) > $cut AS long,
              CASE WHEN long THEN left(raw, $cut) ELSE raw END AS line,
              starts_with(line, ' ') OR starts_with(line, chr(9)) AS lead_ws
@@ -91,9 +89,9 @@ l AS (SELECT n, $y0 AS y0, $lim_md AS lim_md,
 hx AS (SELECT *, {fmt.extract_sql("line")} AS h FROM l),
 kx AS (SELECT *, {fmt.key_sql()} AS k FROM hx),
 dx AS (SELECT *, {fmt.derive_sql()} AS d FROM kx),
-tx AS (SELECT n, line, long, lead_ws, {fmt.header_sql()} AS hdr,
+tx AS (SELECT line, long, lead_ws, {fmt.header_sql()} AS hdr,
               {fmt.time_sql(tz)} AS ts, {fmt.host_sql()} AS host FROM dx)
-SELECT n, line, long, CASE WHEN hdr THEN ts END AS ts, CASE WHEN hdr THEN host END AS host,
+SELECT line, long, CASE WHEN hdr THEN ts END AS ts, CASE WHEN hdr THEN host END AS host,
        CAST(CASE WHEN {blank} THEN 3
                  WHEN {starts_sql(multiline, start)}
                  THEN CASE WHEN hdr AND ts IS NOT NULL THEN 0 ELSE 1 END
@@ -101,6 +99,10 @@ SELECT n, line, long, CASE WHEN hdr THEN ts END AS ts, CASE WHEN hdr THEN host E
 FROM tx
 """
 
+
+NUMBERED = f"(SELECT rowid - (SELECT min(rowid) FROM {STAGE}) + $first AS n, * FROM {STAGE})"
+"""The stage with line numbers (`$first`: the number of the chunk's first line): a table's rowids
+count its rows in the order they were inserted (from an offset inside a transaction)."""
 
 COUNTS_SQL = f"""
 SELECT count(*),
@@ -114,25 +116,25 @@ SELECT count(*),
        min(ts) FILTER (WHERE kind = 0),
        max(ts) FILTER (WHERE kind = 0),
        arg_max(ts, n) FILTER (WHERE kind = 0)
-FROM {STAGE}
+FROM {NUMBERED}
 """
 """Per chunk: lines, record starts, starts without a time, continuation lines, blank lines, long
 lines, whether it starts with continuation lines (an orphan record), the earliest and latest
 readable time and the time of its last readable record (`$prev` of the next chunk)."""
 
 _JOINED = f"""
-WITH runs AS (SELECT n, line, kind, n - row_number() OVER (ORDER BY n) AS grp
-              FROM {STAGE} WHERE kind IN (2, 3)),
+WITH s AS {NUMBERED},
+runs AS (SELECT n, line, kind, n - row_number() OVER (ORDER BY n) AS grp
+         FROM s WHERE kind IN (2, 3)),
 tails AS (SELECT min(n) - 1 AS owner, min(n) FILTER (WHERE kind = 2) AS first,
                  string_agg(line, chr(10) ORDER BY n) FILTER (WHERE kind = 2) AS tail
           FROM runs GROUP BY grp HAVING count(*) FILTER (WHERE kind = 2) > 0)
 SELECT s.n, CASE WHEN t.tail IS NULL THEN s.line ELSE s.line || chr(10) || t.tail END AS raw,
        s.ts, s.host
-FROM {STAGE} AS s LEFT JOIN tails AS t ON t.owner = s.n
+FROM s LEFT JOIN tails AS t ON t.owner = s.n
 WHERE s.kind < 2
 UNION ALL
-SELECT first, tail, NULL::TIMESTAMPTZ, NULL::VARCHAR FROM tails
-WHERE owner < (SELECT min(n) FROM {STAGE})
+SELECT first, tail, NULL::TIMESTAMPTZ, NULL::VARCHAR FROM tails WHERE owner < $first
 """
 
 
@@ -141,8 +143,9 @@ def insert_sql(
 ) -> str:
     """The statement that inserts the staged records into `table`, joining continuation lines
     (`join`) and filling missing times (`fill`) only when needed. Parameters: META_PARAMS,
-    `$prev` (with `fill`), `$f0`... (the values of `fields`) and `$file` (with `file_column`)."""
-    records = _JOINED if join else f"SELECT n, line AS raw, ts, host FROM {STAGE} WHERE kind < 2"
+    `$prev` (with `fill`), `$first`, `$f0`... (the values of `fields`) and `$file` (with
+    `file_column`)."""
+    records = _JOINED if join else f"SELECT n, line AS raw, ts, host FROM {NUMBERED} WHERE kind < 2"
     time = "r.ts"
     if fill:
         time = (
