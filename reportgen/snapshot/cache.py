@@ -27,13 +27,12 @@ from pathlib import Path
 import duckdb
 
 from reportgen import __version__
-from reportgen.snapshot import filecache
+from reportgen.snapshot import filecache, storage
 from reportgen.snapshot.discover import SOURCES_FILE, is_tar
-from reportgen.snapshot.filecache import CACHE_FORMAT, FILES, RECORDS, Identity
-from reportgen.snapshot.ingest import Keep, Planned, create_table, ingest, plan_snapshot
+from reportgen.snapshot.filecache import CACHE_FORMAT, IDENTITIES, VIEW, Identity
+from reportgen.snapshot.ingest import Keep, Planned, ingest, plan_snapshot
 from reportgen.snapshot.load import FilePlan, Loader
-from reportgen.snapshot.model import LOG_COLUMNS, SnapshotInfo
-from reportgen.snapshot.sql import quote_ident
+from reportgen.snapshot.model import SnapshotInfo
 
 MEMORY_LIMIT = "1GB"
 """DuckDB's memory limit while ingesting and querying; beyond it, work spills to disk."""
@@ -172,7 +171,7 @@ def _update(
     """Bring the entry up to date with `planned` and create the session's `logs` view; whether
     any file was loaded, and the plans of the files the view shows."""
     filecache.create_schema(con)
-    create_table(con, RECORDS, planned.fields, "_file INTEGER", if_missing=True)
+    storage.create_tables(con, VIEW, planned.fields, if_missing=True)
     identities = [
         Identity(
             plan, planned.found.files[plan.fid].root, planned.found.files[plan.fid].mtime_ns,
@@ -192,7 +191,7 @@ def _update(
     def record(cur: duckdb.DuckDBPyConnection, plan: FilePlan) -> None:
         filecache.record_file(cur, by_fid[plan.fid], plan.file)
 
-    loader = Loader(con, RECORDS, planned.fields, progress, file_column=True, on_file=record)
+    loader = Loader(con, VIEW, planned.fields, progress, on_file=record)
     loader.load([item.plan for item in done.load])
     included = [
         filecache.cached_plan(item, done.reuse[item.plan.fid])
@@ -202,17 +201,10 @@ def _update(
     ]
     files = sorted({plan.file if plan.fid in by_fid else done.reuse[plan.fid].file
                     for plan in included})  # fmt: skip
-    _create_view(con, planned.fields, files)
+    held = con.execute(f"SELECT count(*) FROM {IDENTITIES}").fetchone()
+    shown = None if held is not None and held[0] == len(files) else files
+    storage.create_view(con, "logs", VIEW, planned.fields, shown, temp=True)
     return bool(done.load), included
-
-
-def _create_view(con: duckdb.DuckDBPyConnection, fields: tuple[str, ...], files: list[int]) -> None:
-    columns = ", ".join([name for name, _ in LOG_COLUMNS] + [quote_ident(f) for f in fields])
-    held = con.execute(f"SELECT count(*) FROM {FILES}").fetchone()
-    where = ""
-    if held is None or held[0] != len(files):
-        where = " WHERE _file IN (" + ", ".join(map(str, files or [-1])) + ")"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW logs AS SELECT {columns} FROM {RECORDS}{where}")
 
 
 def _evict(folder: Path, keep: Path) -> None:

@@ -1,11 +1,12 @@
 """The files of a cache database: what each holds, and how this run's files map onto them.
 
-A cache database keeps the records of every file it has loaded in one table (`records`, the log
-columns plus `_file`, the file's cache id) and one row per file in `files`: its identity (root,
-name, size, modification time and a content fingerprint), the settings it was parsed with, and
-what the ingest found (format, counts, problems, time span, sha256). `reconcile` sorts this run's
+A cache database keeps the records and files tables of every file it has loaded (see
+`reportgen.snapshot.storage`; `_file` is the file's cache id) and one row per file in
+`cached_files`: its identity (root, name, size, modification time and a content fingerprint),
+the settings it was parsed with, and what the ingest found (format, counts, problems, time span,
+sha256). `reconcile` sorts this run's
 files into those to reuse as they are, those renamed since (a rotated `defender.log` that became
-`defender.log.1`: same bytes, same settings; only `_sourcename` and `_source` change), those to
+`defender.log.1`: same bytes, same settings; only its row of the files table changes), those to
 load, and the cached ones to drop (changed or vanished).
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from reportgen.snapshot import storage
 from reportgen.snapshot.load import FilePlan
 from reportgen.snapshot.model import FileInfo
 
@@ -26,8 +28,9 @@ CACHE_FORMAT = 2
 """Bumped whenever the layout or the meaning of a cache database changes: an entry of another
 format is never opened (its folder name differs) and is evicted."""
 FINGERPRINT_BYTES = 64 << 10
-FILES = "files"
-RECORDS = "records"
+IDENTITIES = "cached_files"
+VIEW = "logs"
+"""The log view of a cache database (its tables: `reportgen.snapshot.storage`)."""
 _FILES_COLUMNS = (
     "file INTEGER, root INTEGER, name VARCHAR, size BIGINT, mtime_ns BIGINT, fingerprint VARCHAR, "
     "settings VARCHAR, info VARCHAR, first_time TIMESTAMPTZ, last_time TIMESTAMPTZ, "
@@ -96,13 +99,13 @@ class Reconciled:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the `files` table if it is missing (`records` is made by the ingest)."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {FILES} ({_FILES_COLUMNS})")
+    """Create the identity table if it is missing."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {IDENTITIES} ({_FILES_COLUMNS})")
 
 
 def read_files(con: duckdb.DuckDBPyConnection) -> list[Cached]:
     """Every file the cache database holds."""
-    rows = con.execute(f"SELECT * FROM {FILES} ORDER BY file").fetchall()
+    rows = con.execute(f"SELECT * FROM {IDENTITIES} ORDER BY file").fetchall()
     out = []
     for file, root, name, size, mtime_ns, print_, setting, info, first, last, sha in rows:
         document = json.loads(info)
@@ -153,28 +156,30 @@ def apply_changes(con: duckdb.DuckDBPyConnection, done: Reconciled) -> None:
     transaction."""
     if not done.drop and not done.renamed:
         return
+    records, files = storage.records_table(VIEW), storage.files_table(VIEW)
     con.begin()
     if done.drop:
-        con.execute(f"DELETE FROM {RECORDS} WHERE _file IN (SELECT unnest(?))", [done.drop])
-        con.execute(f"DELETE FROM {FILES} WHERE file IN (SELECT unnest(?))", [done.drop])
+        dropped = [done.drop]
+        con.execute(f"DELETE FROM {records} WHERE _file IN (SELECT unnest(?))", dropped)
+        con.execute(f"DELETE FROM {files} WHERE file IN (SELECT unnest(?))", dropped)
+        con.execute(f"DELETE FROM {IDENTITIES} WHERE file IN (SELECT unnest(?))", dropped)
     for file, (name, source) in done.renamed.items():
         con.execute(
-            f"UPDATE {RECORDS} SET _sourcename = ?, _source = ? WHERE _file = ?",
-            [name, source, file],
+            f"UPDATE {files} SET sourcename = ?, source = ? WHERE file = ?", [name, source, file]
         )
-        con.execute(f"UPDATE {FILES} SET name = ? WHERE file = ?", [name, file])
+        con.execute(f"UPDATE {IDENTITIES} SET name = ? WHERE file = ?", [name, file])
     con.commit()
 
 
 def record_file(cur: duckdb.DuckDBPyConnection, item: Identity, file: int) -> None:
-    """Add the `files` row of a loaded plan (in the transaction that holds its records)."""
+    """Add the identity row of a loaded plan (in the transaction that holds its records)."""
     plan = item.plan
     info = {
         "name": plan.name, "format": plan.format, "lines": plan.lines, "records": plan.records,
         "bytes": plan.size, "problems": plan.problems,
     }  # fmt: skip
     cur.execute(
-        f"INSERT INTO {FILES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {IDENTITIES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file, item.root, plan.name, plan.size, item.mtime_ns, item.fingerprint, item.settings,
          json.dumps(info), plan.first_time, plan.last_time, plan.sha256],
     )  # fmt: skip

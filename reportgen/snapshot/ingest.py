@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from reportgen.snapshot import storage
 from reportgen.snapshot.discover import Discovery, InputFile, discover
 from reportgen.snapshot.load import FilePlan, Loader
 from reportgen.snapshot.model import (
-    LOG_COLUMNS,
     FileInfo,
     SnapshotInfo,
     add_problems,
@@ -30,7 +30,6 @@ from reportgen.snapshot.model import (
     snapshot_digest,
 )
 from reportgen.snapshot.sources import Sources, load_sources
-from reportgen.snapshot.sql import quote_ident
 from reportgen.snapshot.textio import is_gzip
 
 YEAR_GRACE = timedelta(days=1)
@@ -53,27 +52,29 @@ def ingest(
     progress: Callable[[int, int, int], None] | None = None,
     keep: Keep | None = None,
 ) -> SnapshotInfo:
-    """Read the snapshot at `paths` into `table` (created or replaced), one row per record.
+    """Read the snapshot at `paths` into the log view `table` (created or replaced, see
+    `reportgen.snapshot.storage`), one row per record.
 
     `paths` are folders, `.tar`/`.tar.gz`/`.tgz` archives or single files; `sources` is a
     sources.yaml that replaces those found in the roots. Raises SnapshotError for inputs that
     cannot be read (missing, unsafe tar members, invalid sources.yaml). `progress` is called
     after each chunk with the files, bytes and lines loaded so far. `keep` (see
     `reportgen.snapshot.prune`) leaves out the files it refuses (format `pruned`). Rows are in
-    file and line order, without a sort. The table is replaced only once every file is loaded.
+    file and line order, without a sort. The view is replaced only once every file is loaded.
     """
     with TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
         planned = plan_snapshot(paths, sources, Path(tmp), keep)
         building = f"{table}__reportgen_building"
-        create_table(con, building, planned.fields)
+        storage.create_tables(con, building, planned.fields)
+        for plan in planned.plans:
+            plan.file = plan.fid + 1  # ids from 1: they index lists in the view
         try:
-            serial = in_transaction(con, building)
+            serial = in_transaction(con, storage.records_table(building))
             Loader(con, building, planned.fields, progress, serial=serial).load(planned.plans)
         except BaseException:
-            con.execute(f"DROP TABLE IF EXISTS {quote_ident(building)}")
+            storage.drop(con, building)
             raise
-        con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
-        con.execute(f"ALTER TABLE {quote_ident(building)} RENAME TO {quote_ident(table)}")
+        storage.rename(con, building, table, planned.fields)
         return planned.summary(planned.plans)
 
 
@@ -139,21 +140,6 @@ def plan_snapshot(
     hashes = pool.submit(lambda: {fid: _sha256(item) for fid, item in others})
     pool.shutdown(wait=False)
     return Planned(roots, found, rules, field_names(rules), infos, plans, pruned, hashes)
-
-
-def create_table(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    fields: tuple[str, ...],
-    *extra: str,
-    if_missing: bool = False,
-) -> None:
-    """(Re)create the empty log table `table` with the sources.yaml `fields` and `extra`
-    column definitions (`if_missing`: leave an existing one)."""
-    columns = [f"{name} {kind}" for name, kind in LOG_COLUMNS]
-    columns += [f"{quote_ident(name)} VARCHAR" for name in fields]
-    create = "CREATE TABLE IF NOT EXISTS" if if_missing else "CREATE OR REPLACE TABLE"
-    con.execute(f"{create} {quote_ident(table)} ({', '.join([*columns, *extra])})")
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection, table: str) -> bool:

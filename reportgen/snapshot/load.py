@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import reader, sql, textio
+from reportgen.snapshot import reader, sql, storage, textio
 from reportgen.snapshot.formats import FORMATS, detect
 from reportgen.snapshot.model import add_problems
 from reportgen.snapshot.reader import Boundary, Chunk, FileStream
@@ -68,14 +68,14 @@ class FilePlan:
     last_time: datetime | None = None
     sha256: str = ""
     file: int = -1
-    """The file's id in the ingest cache (its `_file` column there)."""
+    """The file's id in the tables (`_file`): its fid, or its id in the ingest cache."""
 
-    def params(self, fields: tuple[str, ...]) -> dict[str, Any]:
-        """The per-file parameters of `sql.insert_sql`."""
+    def file_row(self, fields: tuple[str, ...]) -> dict[str, Any]:
+        """The parameters of `sql.file_row_sql`: the file's row of the files table."""
         values: dict[str, Any] = {
-            "mtime": self.mtime, "host": self.host, "dhost": self.default_host,
-            "category": self.category, "sourcename": self.name, "source": self.source,
-            "collector": self.collector, "format": self.format,
+            "file": self.file, "mtime": self.mtime, "host": self.host,
+            "dhost": self.default_host, "category": self.category, "sourcename": self.name,
+            "source": self.source, "collector": self.collector, "format": self.format,
         }  # fmt: skip
         values.update({f"f{i}": self.fields.get(name) for i, name in enumerate(fields)})
         return values
@@ -92,7 +92,8 @@ FileDone = Callable[[duckdb.DuckDBPyConnection, FilePlan], None]
 
 
 class Loader:
-    """Loads FilePlans into `table` (which must exist) over cursors of `con`.
+    """Loads FilePlans into the tables of the log view `name` (which must exist, see
+    `reportgen.snapshot.storage`) over cursors of `con`.
 
     Each file is loaded in a transaction of its worker's cursor, committed in file order (see
     `_commit`), and `on_file` runs in it after the file's rows (the ingest cache records the file
@@ -103,19 +104,18 @@ class Loader:
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        table: str,
+        name: str,
         fields: tuple[str, ...] = (),
         progress: Progress | None = None,
         *,
-        file_column: bool = False,
         on_file: FileDone | None = None,
         serial: bool = False,
     ) -> None:
         self.con = con
-        self.table = table
+        self.records = storage.records_table(name)
+        self.files = storage.files_table(name)
         self.fields = fields
         self.progress = progress
-        self.file_column = file_column
         self.on_file = on_file
         self.serial = serial
         self._lock = threading.Lock()
@@ -206,6 +206,8 @@ class Loader:
                     plan.format = ""
                     if "binary_file" not in plan.problems:
                         plan.problems["empty_file"] = 1
+            if plan.format:
+                cur.execute(sql.file_row_sql(self.files, self.fields), plan.file_row(self.fields))
             if self.on_file is not None:
                 self.on_file(cur, plan)
             if transaction:
@@ -220,9 +222,7 @@ class Loader:
     def _load_chunks(
         self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, stream: FileStream, transaction: bool
     ) -> None:
-        params = plan.params(self.fields)
-        if self.file_column:
-            params["file"] = plan.file
+        params = {"mtime": plan.mtime, "file": plan.file}
         handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
         os.close(handle)
         try:
@@ -274,7 +274,7 @@ class Loader:
             found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
             add_problems(plan.problems, found)
             fill = bad > 0 or bool(lead)
-            insert = sql.insert_sql(self.table, cont > 0, fill, self.fields, self.file_column)
+            insert = sql.insert_sql(self.records, cont > 0, fill)
             values = (
                 {**params, "first": first, "prev": prev} if fill else {**params, "first": first}
             )

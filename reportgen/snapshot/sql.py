@@ -9,11 +9,12 @@ file's metadata. Per chunk (see `reportgen.snapshot.load`):
    knows the formats) and classify it (`kind`): 0 = record start with a time, 1 = record start
    without one, 2 = continuation, 3 = blank. The stage holds one chunk (bounded), never a file;
 2. *counts* (`COUNTS_SQL`): line, record and problem counts, and the chunk's time span;
-3. *insert* (`insert_sql`): the records straight into the final table, in no particular order
-   (queries order messages by time, file and line). Continuation lines are joined only when the
-   chunk has any (gaps and islands over those lines only); records without a time are filled
-   only when there are any: from the record before, else the chunk before (`$prev`), else the
-   next readable record, else the file's modification time.
+3. *insert* (`insert_sql`): the records straight into the final table (see
+   `reportgen.snapshot.storage`), in line order, without a sort of the table. Continuation
+   lines are joined only when the chunk has any (gaps and islands over those lines only);
+   records without a time are filled only when there are any: from the record before, else
+   the chunk before (`$prev`), else the next readable record, else the file's modification
+   time.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ GO_TRACE = (
 """Unindented lines that continue a Go panic (`multiline: auto`): goroutine headers, the signal
 line, stack frames (`main.main()`, `pkg.(*T).M(...)`), `created by ...`, `exit status N`."""
 
-META_PARAMS = ("mtime", "host", "dhost", "category", "sourcename", "source", "collector", "format")
-"""The per-file parameters of `insert_sql` (besides `prev` and the `fields`)."""
+FILE_PARAMS = ("mtime", "host", "dhost", "category", "sourcename", "source", "collector", "format")
+"""The per-file parameters of `file_row_sql`, in the order of its columns."""
 
 
 def quote_ident(name: str) -> str:
@@ -138,13 +139,11 @@ SELECT first, tail, NULL::TIMESTAMPTZ, NULL::VARCHAR FROM tails WHERE owner < $f
 """
 
 
-def insert_sql(
-    table: str, join: bool, fill: bool, fields: tuple[str, ...] = (), file_column: bool = False
-) -> str:
-    """The statement that inserts the staged records into `table`, joining continuation lines
-    (`join`) and filling missing times (`fill`) only when needed. Parameters: META_PARAMS,
-    `$prev` (with `fill`), `$first`, `$f0`... (the values of `fields`) and `$file` (with
-    `file_column`)."""
+def insert_sql(table: str, join: bool, fill: bool) -> str:
+    """The statement that inserts the staged records into the records table `table` (see
+    `reportgen.snapshot.storage`), joining continuation lines (`join`) and filling missing
+    times (`fill`) only when needed. Parameters: `$first`, `$mtime`, `$file` and, with
+    `fill`, `$prev`."""
     records = _JOINED if join else f"SELECT n, line AS raw, ts, host FROM {NUMBERED} WHERE kind < 2"
     time = "r.ts"
     if fill:
@@ -153,15 +152,19 @@ def insert_sql(
             "UNBOUNDED PRECEDING AND CURRENT ROW), $prev, first_value(r.ts IGNORE NULLS) OVER "
             "(ORDER BY r.n ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))"
         )
-    extra = "".join(f", CAST($f{index} AS VARCHAR)" for index in range(len(fields)))
-    if file_column:
-        extra += ", $file"
     # Joins and windows may shuffle rows: sort the chunk (a few thousand rows, in memory) so
     # the table keeps line order; a plain chunk keeps it by itself.
     order = "\nORDER BY r.n" if join or fill else ""
     return f"""
 INSERT INTO {quote_ident(table)}
-SELECT coalesce({time}, $mtime), $mtime, r.raw, coalesce($host, r.host, $dhost),
-       $category, $sourcename, $source, $collector, strlen(r.raw), r.n, $format{extra}
+SELECT coalesce({time}, $mtime), r.raw, r.host, strlen(r.raw), r.n, $file
 FROM ({records}) AS r{order}
 """
+
+
+def file_row_sql(table: str, fields: tuple[str, ...]) -> str:
+    """The statement that adds a file's row to the files table `table`. Parameters: `$file` and
+    FILE_PARAMS, then `$f0`... (the values of `fields`)."""
+    values = ["$file", *(f"${name}" for name in FILE_PARAMS)]
+    values += [f"CAST($f{index} AS VARCHAR)" for index in range(len(fields))]
+    return f"INSERT INTO {quote_ident(table)} VALUES ({', '.join(values)})"

@@ -171,8 +171,11 @@ def test_table_schema_and_custom_name(tmp_path: Path) -> None:
         (name, "TIMESTAMP WITH TIME ZONE" if kind == "TIMESTAMPTZ" else kind)
         for name, kind in LOG_COLUMNS
     ]
+    # The log table is a view over a table of records and a table of files (see storage.py).
     tables = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
-    assert tables == [("my logs",)]
+    assert tables == [("my logs__files",), ("my logs__records",)]
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert views == [("my logs",)]
 
 
 def test_empty_snapshot(tmp_path: Path) -> None:
@@ -208,7 +211,7 @@ def test_connection_settings_and_temp_tables_are_left_alone(tmp_path: Path, sett
     ingest(con, [tmp_path / "a.log"])
     value = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     assert value == (setting,)
-    assert table(con, "count(*)", "duckdb_tables()") == [(1,)]
+    assert table(con, "count(*)", "duckdb_tables()") == [(2,)]  # records and files
 
 
 def test_same_input_twice_and_a_gz_name_that_is_not_gzip(tmp_path: Path) -> None:
@@ -232,7 +235,10 @@ def test_a_failed_ingest_leaves_the_previous_table(
     with pytest.raises(SnapshotError, match=r"cannot parse a\.log as plain: Parser Error"):
         ingest(con, [tmp_path / "a.log"])
     assert table(con, "_raw") == [("2024-01-02T03:04:05Z x",)]
-    assert table(con, "table_name", "duckdb_tables()") == [("logs",)]
+    assert sorted(table(con, "table_name", "duckdb_tables()")) == [
+        ("logs__files",),
+        ("logs__records",),
+    ]
 
 
 def test_ingest_inside_an_open_transaction(tmp_path: Path) -> None:
