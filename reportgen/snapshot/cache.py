@@ -70,10 +70,9 @@ def connect(
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = {_literal(str(spill))}")
     con.execute("SET enable_progress_bar = false")
-    if path is not None and not read_only:
-        # Compressing the strings costs about as much CPU as parsing them (measured on 2M
-        # lines): the cache trades disk space for a faster first build.
-        con.execute("SET force_compression = 'uncompressed'")
+    # Compressing the strings costs about as much CPU as parsing them (measured on 2M lines):
+    # the cache trades disk space, and the in-memory table spill space, for a faster ingest.
+    con.execute("SET force_compression = 'uncompressed'")
     return con
 
 
