@@ -80,7 +80,8 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache)
+    scopes = panel_scopes(dashboards)
+    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, scopes=scopes)
     result = BuildResult(warnings=problem_warnings(session.snapshot))
     try:
         for dashboard in dashboards:
@@ -106,6 +107,24 @@ def build(
     finally:
         session.close()
     return result
+
+
+def panel_scopes(dashboards: Sequence[Dashboard]) -> list[ScopeNode] | None:
+    """The scope of every panel query of `dashboards` (files none can match need not be read);
+    None when a query does not parse (its panel says why, and every file is read)."""
+    from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
+
+    scopes = []
+    for dashboard in dashboards:
+        for _, _, panel in dashboard.spec.every_panel():
+            if panel.type == "text":
+                continue
+            try:
+                scopes.append(effective_scope(parse_query(panel.query)))
+            except ReportgenError:
+                return None
+    return scopes
 
 
 def render_outputs(

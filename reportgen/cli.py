@@ -423,7 +423,9 @@ def query(
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
     from reportgen.session import open_session
+    from reportgen.snapshot.report import pruned_files
     from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
     if range_ is not None and (from_ is not None or to is not None):
@@ -433,7 +435,10 @@ def query(
     parsed = parse_query(query)
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache)
+    session = open_session(
+        logs, sources, at=at, tz=tz or "UTC", cache=not no_cache,
+        scopes=[effective_scope(parsed)],
+    )  # fmt: skip
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -449,6 +454,7 @@ def query(
             window = session.window(range_ or "all")
         if explain:
             click.echo(explain_query(query, window))
+            click.echo(pruned_files(session.snapshot))
             return
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:

@@ -11,8 +11,10 @@ from reportgen.bundled import bundled_snapshot
 from reportgen.engine import Engine, open_engine
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
+from reportgen.query.nodes import ScopeNode
 from reportgen.snapshot import SnapshotInfo
 from reportgen.snapshot.progress import terminal_progress
+from reportgen.snapshot.prune import keep_files
 from reportgen.timerange import Window, default_at, parse_instant, resolve_range, zone_info
 
 
@@ -54,11 +56,14 @@ def open_session(
     at: str | None = None,
     tz: str = "UTC",
     cache: bool = True,
+    scopes: Sequence[ScopeNode] | None = None,
 ) -> Session:
     """Ingest `logs` (default: the bundled sample) and fix the reference instant.
 
-    `at` is ISO 8601 or None for the minute after the snapshot's latest message. With `cache`,
-    an unchanged snapshot is not ingested again (see reportgen.snapshot.cache).
+    `at` is ISO 8601 or None for the minute after the snapshot's latest message (of the files
+    read). With `cache`, an unchanged snapshot is not ingested again (see
+    reportgen.snapshot.cache). With `scopes` (those of every query the session will run), files
+    that none of them can match are not read (see reportgen.snapshot.prune).
     """
     zone_info(tz)
     paths = list(logs)
@@ -77,6 +82,7 @@ def open_session(
             sources,
             cache=cache_dir() if cache else None,
             progress=shown[0] if shown else None,
+            keep=keep_files(scopes) if scopes is not None else None,
         )
     finally:
         if shown:

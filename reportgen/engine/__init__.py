@@ -17,6 +17,7 @@ from reportgen.engine.result import Column, Result
 from reportgen.engine.run import run_query
 from reportgen.errors import UsageError, suggestion
 from reportgen.snapshot.cache import Progress
+from reportgen.snapshot.ingest import Keep
 
 ENGINES = ("duckdb",)
 
@@ -30,12 +31,14 @@ def open_engine(
     cache: Path | None = None,
     progress: Progress | None = None,
     engine: str = "duckdb",
+    keep: Keep | None = None,
 ) -> Engine:
-    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`)."""
+    """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`); `keep`
+    prunes the files no query of the run can match (`reportgen.snapshot.prune.keep_files`)."""
     if engine == "duckdb":
         from reportgen.engine.duckdb import DuckDBEngine
 
-        return DuckDBEngine.open(paths, sources, cache, progress)
+        return DuckDBEngine.open(paths, sources, cache, progress, keep)
     raise UsageError(
         f"unknown engine '{engine}' (--engine)",
         hint=suggestion(engine, ENGINES) or "expected: " + ", ".join(ENGINES),

@@ -13,6 +13,7 @@ from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.errors import ExecutionError
 from reportgen.query.regex import re2_pattern
 from reportgen.snapshot.cache import Progress, open_snapshot
+from reportgen.snapshot.ingest import Keep
 from reportgen.snapshot.model import SnapshotInfo
 
 
@@ -42,9 +43,11 @@ class DuckDBEngine(Engine):
         sources: Path | None,
         cache: Path | None,
         progress: Progress | None = None,
+        keep: Keep | None = None,
     ) -> DuckDBEngine:
-        """Ingest `paths` (or reuse the ingest cache under `cache`)."""
-        opened = open_snapshot(paths, sources, cache, progress)
+        """Ingest `paths` (or reuse the ingest cache under `cache`); `keep` prunes the files no
+        query of the run can match (see reportgen.snapshot.prune)."""
+        opened = open_snapshot(paths, sources, cache, progress, keep)
         return cls(opened.con, opened.info, cached=opened.cached, closer=opened.close)
 
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:

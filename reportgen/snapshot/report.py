@@ -62,6 +62,19 @@ def problem_warnings(info: SnapshotInfo) -> list[str]:
     return lines
 
 
+def pruned_files(info: SnapshotInfo) -> str:
+    """The files left unread because no query of the run can match them, for `--explain`."""
+    names = [item.name for item in info.files if item.format == "pruned"]
+    lines = ["", "== files =="]
+    lines.append(f"read: {sum(1 for item in info.files if item.format != 'pruned')} files")
+    if names:
+        lines.append("pruned (no record can match the scope):")
+        lines += [f"  {name}" for name in names]
+    else:
+        lines.append("pruned: none")
+    return "\n".join(lines)
+
+
 def _time(value: datetime | None) -> str | None:
     if value is None:
         return None

@@ -1,0 +1,116 @@
+"""Read only what the queries can reach (issue 13): files no scope can match are not read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportgen.query import parse_query
+from reportgen.query.restrict import effective_scope
+from reportgen.snapshot.cache import open_snapshot
+from reportgen.snapshot.ingest import plan_snapshot
+from reportgen.snapshot.prune import keep_files, matches
+
+SOURCES = """\
+sources:
+  - files: "web-1/defender.log"
+    category: twistlock_logs
+    collector: twistlock
+    host: web-1
+  - files: "*/syslog"
+    category: prod/syslog
+"""
+
+
+def snapshot(root: Path) -> Path:
+    (root / "web-1").mkdir(parents=True)
+    (root / "db-2").mkdir()
+    (root / "web-1" / "defender.log").write_text(
+        " INFO 2026-11-20T10:00:00.000 a.go:1  Process violation one\n"
+        " INFO 2026-11-20T10:00:01.000 a.go:1  two\n"
+    )
+    (root / "web-1" / "syslog").write_text("Nov 20 10:00:02 web-1 app[1]: Process violation\n")
+    (root / "db-2" / "syslog").write_text("Nov 20 10:00:03 db-2 app[1]: hello\n")
+    (root / "sources.yaml").write_text(SOURCES)
+    for path in root.rglob("*"):
+        os.utime(path, (1_795_000_000, 1_795_000_000))
+    return root
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return snapshot(tmp_path / "s")
+
+
+def verdicts(root: Path, query: str, tmp_path: Path) -> dict[str, bool | None]:
+    planned = plan_snapshot([root], None, tmp_path / "work")
+    scope = effective_scope(parse_query(query))
+    return {plan.name: matches(scope, plan) for plan in planned.plans}
+
+
+def test_metadata_known_before_reading_decides_and_the_rest_is_unknown(
+    root: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "work").mkdir()
+    assert verdicts(root, "_sourceCategory=twistlock_logs", tmp_path) == {
+        "db-2/syslog": False, "web-1/defender.log": True, "web-1/syslog": False,
+    }  # fmt: skip
+    assert verdicts(root, "_sourceCategory=prod/* violation", tmp_path) == {
+        "db-2/syslog": None, "web-1/defender.log": False, "web-1/syslog": None,
+    }  # fmt: skip
+    # A host from sources.yaml is known; one from a syslog header is not.
+    assert verdicts(root, '_sourceHost="WEB-1"', tmp_path) == {
+        "db-2/syslog": None, "web-1/defender.log": True, "web-1/syslog": None,
+    }  # fmt: skip
+    assert verdicts(root, "!_collector=twistlock OR _sourceName=db-2/*", tmp_path) == {
+        "db-2/syslog": True, "web-1/defender.log": False, "web-1/syslog": True,
+    }  # fmt: skip
+    assert keep_files([effective_scope(parse_query("_source=x | count"))]) is not None
+    assert keep_files([effective_scope(parse_query("error | count"))]) is None
+    assert keep_files([effective_scope(parse_query("* | count"))]) is None
+
+
+def count(root: Path, query: str, cache: Path | None) -> tuple[int, list[str]]:
+    keep = keep_files([effective_scope(parse_query(query))])
+    opened = open_snapshot([root], None, cache, keep=keep)
+    try:
+        row = opened.con.execute("SELECT count(*) FROM logs").fetchone()
+        pruned = [item.name for item in opened.info.files if item.format == "pruned"]
+        return (row[0] if row else 0), pruned
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_wider_query_after_a_pruned_one_sees_every_file(
+    root: Path, tmp_path: Path, cached: bool
+) -> None:
+    cache = tmp_path / "cache" if cached else None
+    assert count(root, "_sourceCategory=twistlock_logs", cache) == (
+        2,
+        ["db-2/syslog", "web-1/syslog"],
+    )
+    assert count(root, "_sourceCategory=prod/syslog", cache) == (2, ["web-1/defender.log"])
+    assert count(root, "violation", cache) == (4, [])
+    assert count(root, "_sourceCategory=twistlock_logs", cache) == (
+        2,
+        ["db-2/syslog", "web-1/syslog"],
+    )
+
+
+def test_query_explain_lists_the_pruned_files_and_results_do_not_change(
+    root: Path, cli: Any
+) -> None:
+    ran = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "--explain")
+    assert ran.code == 0, ran.err
+    assert ran.out.endswith(
+        "\n== files ==\nread: 2 files\npruned (no record can match the scope):\n"
+        "  web-1/defender.log\n"
+    )
+    pruned = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "-o", "csv")
+    full = cli("query", "_sourceCategory=prod/syslog OR error | count", "--logs", root,
+               "-o", "csv")  # fmt: skip
+    assert pruned.out == full.out == "_count\n2\n"
