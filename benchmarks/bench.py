@@ -39,7 +39,9 @@ RAW_COUNT = """
 import sys, duckdb
 files = sys.argv[1:]
 listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-print(duckdb.connect().execute(
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+print(con.execute(
     f"SELECT count(*) FROM read_csv({listing}, columns={{'line': 'VARCHAR'}}, header=false, "
     "delim=chr(1), quote='', escape='', auto_detect=false, strict_mode=false, "
     "null_padding=true, max_line_size=100000000)"
