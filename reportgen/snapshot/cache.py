@@ -31,8 +31,9 @@ from reportgen.snapshot import filecache, storage
 from reportgen.snapshot.discover import SOURCES_FILE, is_tar
 from reportgen.snapshot.filecache import CACHE_FORMAT, IDENTITIES, VIEW, Identity
 from reportgen.snapshot.ingest import Keep, Planned, ingest, plan_snapshot
-from reportgen.snapshot.load import FilePlan, Loader
+from reportgen.snapshot.load import Loader
 from reportgen.snapshot.model import SnapshotInfo
+from reportgen.snapshot.plan import FilePlan
 
 MEMORY_LIMIT = "1GB"
 """DuckDB's memory limit while ingesting and querying; beyond it, work spills to disk."""

@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 
 from reportgen.snapshot import storage
-from reportgen.snapshot.load import FilePlan
 from reportgen.snapshot.model import FileInfo
+from reportgen.snapshot.plan import FilePlan
 
 CACHE_FORMAT = 2
 """Bumped whenever the layout or the meaning of a cache database changes: an entry of another

@@ -21,7 +21,7 @@ import duckdb
 
 from reportgen.snapshot import storage
 from reportgen.snapshot.discover import Discovery, InputFile, discover
-from reportgen.snapshot.load import FilePlan, Loader
+from reportgen.snapshot.load import Loader
 from reportgen.snapshot.model import (
     FileInfo,
     SnapshotInfo,
@@ -29,6 +29,7 @@ from reportgen.snapshot.model import (
     file_sha256,
     snapshot_digest,
 )
+from reportgen.snapshot.plan import FilePlan
 from reportgen.snapshot.sources import Sources, load_sources
 from reportgen.snapshot.textio import is_gzip
 

@@ -10,12 +10,10 @@ most three chunks of its file. The statements are those of `reportgen.snapshot.s
 from __future__ import annotations
 
 import os
-import queue
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ from reportgen.errors import SnapshotError
 from reportgen.snapshot import reader, sql, storage, textio
 from reportgen.snapshot.formats import FORMATS, detect
 from reportgen.snapshot.model import add_problems
+from reportgen.snapshot.plan import FilePlan
+from reportgen.snapshot.prefetch import prefetch
 from reportgen.snapshot.reader import Boundary, Chunk, FileStream
 
 WORKERS = 2
@@ -36,56 +36,6 @@ transaction); see `Loader._commit`."""
 _GO_TRACE = re.compile(sql.GO_TRACE, re.ASCII)
 
 Progress = Callable[[int, int, int], None]
-
-
-@dataclass
-class FilePlan:
-    """How to load one file, and (once loaded) what it held. `limit` is the local time (in
-    `tz`) that year-less lines must not pass; `format` is `auto` until the file is sampled."""
-
-    fid: int
-    name: str
-    path: Path
-    gz: bool
-    size: int
-    format: str
-    tz: str
-    mtime: datetime
-    limit: datetime
-    host: str | None
-    default_host: str
-    category: str
-    source: str
-    collector: str | None
-    cut: int = 1 << 20
-    multiline: str = "auto"
-    start: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    problems: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
-    records: int = 0
-    first_time: datetime | None = None
-    last_time: datetime | None = None
-    sha256: str = ""
-    file: int = -1
-    """The file's id in the tables (`_file`): its fid, or its id in the ingest cache."""
-
-    def file_row(self, fields: tuple[str, ...]) -> dict[str, Any]:
-        """The parameters of `sql.file_row_sql`: the file's row of the files table."""
-        values: dict[str, Any] = {
-            "file": self.file, "mtime": self.mtime, "host": self.host,
-            "dhost": self.default_host, "category": self.category, "sourcename": self.name,
-            "source": self.source, "collector": self.collector, "format": self.format,
-        }  # fmt: skip
-        values.update({f"f{i}": self.fields.get(name) for i, name in enumerate(fields)})
-        return values
-
-    def span(self, low: datetime | None, high: datetime | None) -> None:
-        """Widen the file's time span by `[low, high]`."""
-        if low is not None:
-            self.first_time = low if self.first_time is None else min(self.first_time, low)
-        if high is not None:
-            self.last_time = high if self.last_time is None else max(self.last_time, high)
 
 
 FileDone = Callable[[duckdb.DuckDBPyConnection, FilePlan], None]
@@ -261,7 +211,7 @@ class Loader:
     ) -> None:
         prev: datetime | None = None
         uncommitted = 0
-        for chunk in _prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
+        for chunk in prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
             first = plan.lines + 1
@@ -327,45 +277,3 @@ class Loader:
             return fmt.matches(line) or not (line[0] in " \t" or _GO_TRACE.match(line))
 
         return auto
-
-
-def _prefetch(chunks: Iterator[Chunk], stop: threading.Event) -> Iterator[Chunk]:
-    """`chunks`, produced one ahead on a thread of their own."""
-    handoff: queue.Queue[Chunk | BaseException | None] = queue.Queue(maxsize=1)
-    finished = threading.Event()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                while not _put(handoff, chunk, finished):
-                    if finished.is_set() or stop.is_set():
-                        return
-            _put(handoff, None, finished, wait=True)
-        except BaseException as error:
-            _put(handoff, error, finished, wait=True)
-
-    thread = threading.Thread(target=produce, daemon=True)
-    thread.start()
-    try:
-        while (item := handoff.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        finished.set()
-        thread.join()
-
-
-def _put(
-    handoff: queue.Queue[Chunk | BaseException | None],
-    item: Chunk | BaseException | None,
-    finished: threading.Event,
-    wait: bool = False,
-) -> bool:
-    while True:
-        try:
-            handoff.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            if finished.is_set() or not wait:
-                return False

@@ -28,7 +28,7 @@ from reportgen.query.nodes import (
     ScopeOr,
 )
 from reportgen.snapshot.ingest import Keep
-from reportgen.snapshot.load import FilePlan
+from reportgen.snapshot.plan import FilePlan
 
 
 def keep_files(scopes: Sequence[ScopeNode]) -> Keep | None:

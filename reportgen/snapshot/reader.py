@@ -26,20 +26,20 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.snapshot import textio
+
 CHUNK_BYTES = 16 << 20
 """Chunks of lines handed to the database are about this size (bytes of UTF-8 text)."""
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = textio.BLOCK_BYTES
 SAMPLE_BYTES = 64 << 10
 _CONTROLS = bytes((*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127))
 _NULS = re.compile(rb"\x00+")
 _BOUNDARY_TRIES = 4096
 """Line starts tried, from the end of a window backwards, to find one that starts a record."""
-_BAD_LINES_BEFORE_SPLIT = 8
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class FileStream:
                 if pending < self.max_line_bytes:
                     parts = [data]
                     continue
-                head = _char_boundary(data[: self.max_line_bytes])
+                head = textio.char_boundary(data[: self.max_line_bytes])
                 parts, pending, skipping = [head], len(head), True
                 continue
             yield from self._emit(data, cut)
@@ -181,7 +181,7 @@ class FileStream:
     def repair(self, data: bytes | memoryview) -> str:
         """`data` decoded with U+FFFD for bytes that are not UTF-8 (counted per line as
         `invalid_utf8`)."""
-        text, bad = _repair(bytes(data))
+        text, bad = textio.repair(bytes(data))
         self.problems["invalid_utf8"] = self.problems.get("invalid_utf8", 0) + bad
         return text
 
@@ -212,7 +212,7 @@ class FileStream:
         """The file's text bytes: decompressed, BOM handled, CR-only endings turned to LF,
         stopped at the size bound; the rest of the stored bytes is still hashed."""
         stored = self._stored()
-        raw = _gunzip(stored, self.problems) if self.gz else stored
+        raw = textio.gunzip(stored, self.problems) if self.gz else stored
         first = True
         crlf = False
         decoder: codecs.IncrementalDecoder | None = None
@@ -242,35 +242,6 @@ class FileStream:
             pass
 
 
-def _gunzip(stored: Iterator[bytes], problems: dict[str, int]) -> Iterator[bytes]:
-    """Decompress one or more gzip members; a corrupt or truncated stream counts `bad_gzip` and
-    keeps what could be read. Zero padding after the last member is allowed."""
-    decoder = zlib.decompressobj(wbits=31)
-    pending = False  # a member has started and not ended
-    for chunk in stored:
-        while pending or chunk.strip(b"\0"):
-            try:
-                data = decoder.decompress(chunk, BLOCK_BYTES)
-            except zlib.error:
-                problems["bad_gzip"] = 1
-                return
-            pending = True
-            if data:
-                yield data
-            if decoder.eof:
-                chunk = decoder.unused_data
-                decoder = zlib.decompressobj(wbits=31)
-                pending = False
-            elif decoder.unconsumed_tail:
-                chunk = decoder.unconsumed_tail
-            elif len(data) == BLOCK_BYTES:
-                chunk = b""  # more output may be waiting inside the decoder
-            else:
-                break
-    if pending:
-        problems["bad_gzip"] = 1
-
-
 def _is_utf8(whole: bytes, part: memoryview) -> bool:
     """Whether `part` (a prefix of `whole`) is valid UTF-8: at once when `whole` is ASCII."""
     if whole.isascii():
@@ -294,49 +265,3 @@ def _is_text(piece: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _char_boundary(data: bytes) -> bytes:
-    """`data` without a UTF-8 sequence cut at its end."""
-    back = len(data)
-    while back > 0 and len(data) - back < 3 and (data[back - 1] & 0xC0) == 0x80:
-        back -= 1
-    if back > 0 and data[back - 1] >= 0xC0:
-        lead = data[back - 1]
-        need = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-        if len(data) - (back - 1) < need:
-            return data[: back - 1]
-    return data
-
-
-def _repair(data: bytes) -> tuple[str, int]:
-    """`data` decoded with U+FFFD for bytes that are not UTF-8; the number of lines repaired."""
-    parts: list[str] = []
-    bad = start = 0
-    while True:
-        try:
-            parts.append(data[start:].decode("utf-8"))
-            return "".join(parts), bad
-        except UnicodeDecodeError as error:
-            at = start + error.start
-        newline = data.rfind(b"\n", start, at)
-        line_start = start if newline < 0 else newline + 1
-        line_end = data.find(b"\n", at)
-        line_end = len(data) if line_end < 0 else line_end
-        parts.append(data[start:line_start].decode("utf-8"))
-        parts.append(data[line_start:line_end].decode("utf-8", "replace"))
-        bad += 1
-        start = line_end
-        if start >= len(data):
-            return "".join(parts), bad
-        if bad >= _BAD_LINES_BEFORE_SPLIT:
-            break
-    for line in data[start:].split(b"\n"):
-        try:
-            parts.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            parts.append(line.decode("utf-8", "replace"))
-            bad += 1
-        parts.append("\n")
-    parts.pop()
-    return "".join(parts), bad

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reportgen.snapshot import ingest, reader
+from reportgen.snapshot import ingest, reader, textio
 
 GOOD = [f"2026-01-02T03:04:{second:02d}Z line {second}" for second in range(6)]
 
@@ -70,6 +70,7 @@ def test_a_file_streams_in_bounded_chunks_and_keeps_every_line(
     # multi-line records that must never be split between chunks.
     monkeypatch.setattr(reader, "CHUNK_BYTES", 64 << 10)
     monkeypatch.setattr(reader, "BLOCK_BYTES", 16 << 10)
+    monkeypatch.setattr(textio, "BLOCK_BYTES", 16 << 10)
     record = " INFO 2026-01-02T03:04:05.{:03d} a.go:1  message {}\n  continued {}\n"
     text = "".join(record.format(i % 1000, i, i) for i in range(40_000))
     path = tmp_path / ("big.log.gz" if compress else "big.log")
