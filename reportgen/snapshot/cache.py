@@ -172,16 +172,13 @@ def _update(
     any file was loaded, and the plans of the files the view shows."""
     filecache.create_schema(con)
     storage.create_tables(con, VIEW, planned.fields, if_missing=True)
-    identities = [
-        Identity(
-            plan, planned.found.files[plan.fid].root, planned.found.files[plan.fid].mtime_ns,
-            filecache.fingerprint(plan.path, plan.size),
-            filecache.settings(plan, planned.found.files[plan.fid].mtime_ns),
-        )
-        for plan in planned.plans
-    ]  # fmt: skip
+    identities = [_identity(planned, plan) for plan in planned.plans]
+    # Pruned files stay cached (a later, wider query needs them) but are neither loaded nor shown.
+    pruned = [_identity(planned, plan) for plan in planned.pruned]
     cached = filecache.read_files(con)
-    done = filecache.reconcile(cached, identities)
+    done = filecache.reconcile(cached, identities + pruned)
+    skipped = {item.plan.fid for item in pruned}
+    done.load = [item for item in done.load if item.plan.fid not in skipped]
     filecache.apply_changes(con, done)
     next_file = max((c.file for c in cached), default=0) + 1
     by_fid = {item.plan.fid: item for item in done.load}
@@ -205,6 +202,14 @@ def _update(
     shown = None if held is not None and held[0] == len(files) else files
     storage.create_view(con, "logs", VIEW, planned.fields, shown, temp=True)
     return bool(done.load), included
+
+
+def _identity(planned: Planned, plan: FilePlan) -> Identity:
+    found = planned.found.files[plan.fid]
+    return Identity(
+        plan, found.root, found.mtime_ns, filecache.fingerprint(plan.path, plan.size),
+        filecache.settings(plan, found.mtime_ns),
+    )  # fmt: skip
 
 
 def _evict(folder: Path, keep: Path) -> None:

@@ -93,7 +93,7 @@ class Planned:
     fields: tuple[str, ...]
     infos: dict[int, FileInfo]
     plans: list[FilePlan]
-    pruned: list[str]
+    pruned: list[FilePlan]
     hashes: Future[dict[int, str]]
 
     def summary(self, loaded: list[FilePlan]) -> SnapshotInfo:
@@ -126,7 +126,7 @@ def plan_snapshot(
     found = discover(roots, workdir)
     rules = source_rules(found, explicit)
     infos, plans = plan_files(found, rules)
-    pruned = []
+    pruned: list[FilePlan] = []
     if keep is not None:
         kept = []
         for plan in plans:
@@ -134,7 +134,7 @@ def plan_snapshot(
                 kept.append(plan)
             else:
                 infos[plan.fid] = FileInfo(plan.name, PRUNED, 0, 0, plan.size, {})
-                pruned.append(plan.name)
+                pruned.append(plan)
         plans = kept
     others = [(fid, found.files[fid]) for fid in infos]
     pool = ThreadPoolExecutor(1)
