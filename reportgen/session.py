@@ -60,10 +60,10 @@ def open_session(
 ) -> Session:
     """Ingest `logs` (default: the bundled sample) and fix the reference instant.
 
-    `at` is ISO 8601 or None for the minute after the snapshot's latest message (of the files
-    read). With `cache`, an unchanged snapshot is not ingested again (see
-    reportgen.snapshot.cache). With `scopes` (those of every query the session will run), files
-    that none of them can match are not read (see reportgen.snapshot.prune).
+    `at` is ISO 8601 or None for the minute after the snapshot's latest message. With `cache`,
+    an unchanged snapshot is not ingested again (see reportgen.snapshot.cache). With `scopes`
+    (those of every query the session will run) and `at`, files that none of them can match
+    are not read (see reportgen.snapshot.prune).
     """
     zone_info(tz)
     paths = list(logs)
@@ -82,7 +82,9 @@ def open_session(
             sources,
             cache=cache_dir() if cache else None,
             progress=shown[0] if shown else None,
-            keep=keep_files(scopes) if scopes is not None else None,
+            # The default --at is the latest message of the whole snapshot, which every file
+            # may hold: files are left unread only when the instant is given.
+            keep=keep_files(scopes) if scopes is not None and at else None,
         )
     finally:
         if shown:

@@ -102,13 +102,17 @@ def test_a_wider_query_after_a_pruned_one_sees_every_file(
 def test_query_explain_lists_the_pruned_files_and_results_do_not_change(
     root: Path, cli: Any
 ) -> None:
-    ran = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "--explain")
+    # Only with --at: the default instant is the latest message of every file.
+    unpruned = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "--explain")
+    assert unpruned.out.endswith("\n== files ==\nread: 3 files\npruned: none\n")
+    at = ("--at", "2026-11-20T11:00:00Z")
+    ran = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "--explain", *at)
     assert ran.code == 0, ran.err
     assert ran.out.endswith(
         "\n== files ==\nread: 2 files\npruned (no record can match the scope):\n"
         "  web-1/defender.log\n"
     )
-    pruned = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "-o", "csv")
+    pruned = cli("query", "_sourceCategory=prod/syslog | count", "--logs", root, "-o", "csv", *at)
     full = cli("query", "_sourceCategory=prod/syslog OR error | count", "--logs", root,
-               "-o", "csv")  # fmt: skip
+               "-o", "csv", *at)  # fmt: skip
     assert pruned.out == full.out == "_count\n2\n"
