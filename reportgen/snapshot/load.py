@@ -249,11 +249,10 @@ class Loader:
     def _progress(self, chunk: Chunk, lines: int) -> None:
         if self.progress is None:
             return
-        with self._lock:
+        with self._lock:  # one line on the terminal: the workers draw it in turn
             self._done[1] += len(chunk.raw if chunk.raw is not None else chunk.text or "")
             self._done[2] += lines
-            files, size, lines = self._done
-        self.progress(files, size, lines)
+            self.progress(*self._done)
 
     def _boundary(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan) -> Boundary | None:
         """Which lines may start a chunk: those that start a record (so no record is split)."""
