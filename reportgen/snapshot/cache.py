@@ -74,6 +74,10 @@ def connect(
     # Compressing the strings costs about as much CPU as parsing them (measured on 2M lines):
     # the cache trades disk space, and the in-memory table spill space, for a faster ingest.
     con.execute("SET force_compression = 'uncompressed'")
+    if path is not None:
+        # One checkpoint when the session closes, not one every 16 MB of log while it loads
+        # (each rewrote what the log held: 2.2 s CPU more on 2M lines).
+        con.execute("SET checkpoint_threshold = '16GB'")
     return con
 
 
