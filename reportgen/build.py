@@ -94,7 +94,10 @@ def build(
     if strict:
         _check_strict(dashboards)
     earlier = read_state(alert_state) if alert_state is not None else []
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample)
+    scopes = panel_scopes(dashboards)
+    session = open_session(
+        logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample, scopes=scopes
+    )
     said = [warning for dashboard in dashboards for warning in dashboard.warnings]
     result = BuildResult(warnings=said + quiet_warnings(session))
     progress = BuildProgress(len(dashboards))
@@ -146,6 +149,34 @@ def _report_url(out: Path, stem: str, formats: Sequence[str], site_url: str | No
     if site_url:
         return f"{site_url.rstrip('/')}/{quote(name)}"
     return (out / name).resolve().as_uri()
+
+
+def panel_scopes(dashboards: Sequence[Dashboard]) -> list[ScopeNode] | None:
+    """The scope of every panel query of `dashboards` (files none can match need not be read).
+    None, and every file is read, when a query does not parse (its panel says why) or a range
+    is `all`: that range starts at the snapshot's first message, which a file left out could
+    hold."""
+    from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
+
+    scopes = []
+    for dashboard in dashboards:
+        if _reads_all(dashboard.spec.time_range):
+            return None
+        for _, _, panel in dashboard.spec.every_panel():
+            if panel.time_range is not None and _reads_all(panel.time_range):
+                return None
+            if panel.type == "text":
+                continue
+            try:
+                scopes.append(effective_scope(parse_query(panel.query)))
+            except ReportgenError:
+                return None
+    return scopes
+
+
+def _reads_all(time_range: TimeRange) -> bool:
+    return isinstance(time_range, str) and time_range.strip().lower() == "all"
 
 
 def render_outputs(

@@ -481,8 +481,10 @@ def query(
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
     from reportgen.quiet import window_notice
     from reportgen.session import open_session
+    from reportgen.snapshot.report import pruned_files
     from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
     if range_ is not None and (from_ is not None or to is not None):
@@ -493,7 +495,13 @@ def query(
     said = [str(warning) for warning in parsed.warnings]
     for warning in said:
         _say(f"warning: {warning}")
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample)
+    # Files the scope cannot match are left out unless the range starts at the first message
+    # (`all`, the default), which a file left out could hold.
+    bounded = (range_ is not None and range_.strip().lower() != "all") or from_ is not None
+    session = open_session(
+        logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample,
+        scopes=[effective_scope(parsed)] if bounded else None,
+    )  # fmt: skip
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -510,6 +518,7 @@ def query(
         if explain:
             inputs = compile_inputs(session.engine, parsed)
             click.echo(explain_query(query, window, **inputs))
+            click.echo(pruned_files(session.snapshot))
             return
         quiet = window_notice(session.engine, window)
         if quiet is not None:

@@ -11,8 +11,10 @@ import click
 
 from reportgen.bundled import resolve_logs, sample_note
 from reportgen.engine import Engine, open_engine
+from reportgen.engine.prune import keep_files
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
+from reportgen.query.syntax.nodes import ScopeNode
 from reportgen.snapshot import SnapshotInfo
 from reportgen.snapshot.progress import terminal_progress
 from reportgen.timerange import Window, default_at, parse_instant, resolve_range, zone_info
@@ -58,6 +60,7 @@ def open_session(
     cache: bool = True,
     sample: bool = False,
     fallback: bool = True,
+    scopes: Sequence[ScopeNode] | None = None,
 ) -> Session:
     """Ingest `logs` and fix the reference instant.
 
@@ -65,7 +68,8 @@ def open_session(
     `fallback` allows it and `$CI` is not set (`reportgen.bundled.resolve_logs`); a note on
     stderr says so every time. `at` is ISO 8601 or None for the minute after the snapshot's
     latest message. With `cache`, an unchanged snapshot is not ingested again (see
-    reportgen.snapshot.cache).
+    reportgen.snapshot.cache). With `scopes` (those of every query the session will run) and
+    `at`, files that none of them can match are not read (see reportgen.engine.prune).
     """
     zone_info(tz)
     paths, bundled = resolve_logs(logs, sample=sample, fallback=fallback)
@@ -83,6 +87,9 @@ def open_session(
             sources,
             cache=cache_dir() if cache else None,
             progress=shown[0] if shown else None,
+            # The default --at is the latest message of the whole snapshot, which every file
+            # may hold: files are left unread only when the instant is given.
+            keep=keep_files(scopes) if scopes is not None and at else None,
         )
     finally:
         if shown:

@@ -18,6 +18,7 @@ from reportgen.engine.result import Column, Result
 from reportgen.engine.run import extra_fields, run_query
 from reportgen.errors import UsageError, suggestion
 from reportgen.snapshot.cache import Progress
+from reportgen.snapshot.ingest import Keep
 
 ENGINES = ("duckdb",)
 
@@ -31,14 +32,16 @@ def open_engine(
     cache: Path | None = None,
     progress: Progress | None = None,
     engine: str = "duckdb",
+    keep: Keep | None = None,
 ) -> Engine:
     """Ingest the snapshot `paths` on `engine` (reusing the ingest cache under `cache`), with
-    the field extraction rules and lookup tables of its sources.yaml files."""
+    the field extraction rules and lookup tables of its sources.yaml files; `keep` prunes the
+    files no query of the run can match (`reportgen.engine.prune.keep_files`)."""
     if engine == "duckdb":
         from reportgen.engine.duckdb import DuckDBEngine
 
         content = load_content(paths, sources)  # before the ingest: a bad rule fails fast
-        opened = DuckDBEngine.open(paths, sources, cache, progress)
+        opened = DuckDBEngine.open(paths, sources, cache, progress, keep)
         opened.content = content
         try:
             check_rules(content, extra_fields(opened, LOG_TABLE), opened.regex_error)

@@ -14,6 +14,7 @@ from reportgen.errors import ExecutionError
 from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.sql.dialect import DUCKDB
 from reportgen.snapshot.cache import Progress, open_snapshot
+from reportgen.snapshot.ingest import Keep
 from reportgen.snapshot.model import SnapshotInfo
 
 
@@ -43,9 +44,11 @@ class DuckDBEngine(Engine):
         sources: Path | None,
         cache: Path | None,
         progress: Progress | None = None,
+        keep: Keep | None = None,
     ) -> DuckDBEngine:
-        """Ingest `paths` (or reuse the ingest cache under `cache`)."""
-        opened = open_snapshot(paths, sources, cache, progress)
+        """Ingest `paths` (or reuse the ingest cache under `cache`); `keep` prunes the files no
+        query of the run can match (see reportgen.engine.prune)."""
+        opened = open_snapshot(paths, sources, cache, progress, keep)
         return cls(opened.con, opened.info, cached=opened.cached, closer=opened.close)
 
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:

@@ -22,10 +22,16 @@ _DESCRIBE = {
     "bad_gzip": "truncated or corrupt gzip; kept what could be read",
     "too_large": "too large; kept the first part, up to the size bound",
     "binary_file": "looks binary; skipped",
+    "binary_region": "{n} binary region(s) skipped; the lines around them kept",
+    "utf16": "UTF-16; decoded",
+    "cr_line_endings": "CR-only line endings; split into lines",
     "empty_file": "empty; skipped",
     "invalid_utf8": "{n} line(s) not valid UTF-8; bad bytes replaced by U+FFFD",
     "long_line": "{n} line(s) longer than max_line_chars; truncated",
-    "bad_timestamp": "{n} record(s) without a readable time; took the previous record's",
+    "bad_timestamp": (
+        "{n} record(s) without a readable time; took the previous record's "
+        "(the next one's before the first readable time)"
+    ),
     "unreadable": "cannot be read (permission denied); skipped",
     "outside_root": "a link to a file outside the snapshot (symbolic, or a hard link with "
     "other names elsewhere); skipped",
@@ -60,6 +66,19 @@ def problem_warnings(info: SnapshotInfo) -> list[str]:
     if len(lines) > _MAX_WARNINGS:
         lines = [*lines[:_MAX_WARNINGS], f"... and {len(lines) - _MAX_WARNINGS} more files"]
     return lines
+
+
+def pruned_files(info: SnapshotInfo) -> str:
+    """The files left unread because no query of the run can match them, for `--explain`."""
+    names = [item.name for item in info.files if item.format == "pruned"]
+    lines = ["", "== files =="]
+    lines.append(f"read: {sum(1 for item in info.files if item.format != 'pruned')} files")
+    if names:
+        lines.append("pruned (no record can match the scope):")
+        lines += [f"  {name}" for name in names]
+    else:
+        lines.append("pruned: none")
+    return "\n".join(lines)
 
 
 def _time(value: datetime | None) -> str | None:
