@@ -133,7 +133,8 @@ def snapshot_figures(snapshot: Path, work: Path) -> None:
     # One new file of 1% of the lines on the cached snapshot, against a full cold ingest.
     grown = work / f"{snapshot.name}-grown"
     shutil.rmtree(grown, ignore_errors=True)
-    shutil.copytree(snapshot, grown, copy_function=os.link)
+    # A real copy: hard links to files outside the snapshot are refused like symbolic links.
+    shutil.copytree(snapshot, grown)
     grown_cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
     grown_env = environment(grown_cache)
     full = run([*REPORTGEN, "query", "* | count", "--logs", str(grown), "-o", "csv"], grown_env)
@@ -145,6 +146,9 @@ def snapshot_figures(snapshot: Path, work: Path) -> None:
         head = b"".join(line for _, line in zip(range(wanted), handle, strict=False))
     new.write_bytes(head)
     step = run([*REPORTGEN, "query", "* | count", "--logs", str(grown), "-o", "csv"], grown_env)
+    counted = [int(r.out.splitlines()[-1]) for r in (full, step)]
+    if counted[1] != counted[0] + wanted:
+        raise SystemExit(f"the grown snapshot counted {counted}, expected {wanted} more lines")
     label = "one new 1% file on the cached snapshot"
     print(f"{label:48} {step.wall:7.2f} s {step.cpu:7.2f} s CPU  "
           f"{100 * step.wall / full.wall:4.1f}% wall {100 * step.cpu / full.cpu:4.1f}% CPU "
