@@ -1,181 +1,219 @@
-"""Throughput of reportgen on generated snapshots: ingest, panel evaluation, HTML rendering.
+"""The figures of issue 13, each a ratio against DuckDB merely counting the same raw lines.
 
-Run by hand (not part of the test suite):
+Run by hand (not part of the test suite; it takes a while and writes several GB under --work):
 
-    .venv/bin/python benchmarks/bench.py --lines 2000000 10000000
+    .venv/bin/python benchmarks/bench.py --lines 2000000 10000000 --big-gb 5
 
-For each size it writes a sample snapshot (`reportgen sample`, cached under `--work`), then, in a
-fresh process per size (so peak RSS is that size's own), reports wall time, MB/s, lines/s and peak
-RSS for: DuckDB counting the raw lines (`read_csv` of one VARCHAR column, a floor for any ingest),
-ingest without the cache, the same snapshot from the ingest cache, every panel of every shipped
-dashboard, and rendering their HTML. The targets of issue 4 are checked at the end.
+For each size it writes a sample snapshot (`reportgen sample`, kept under `--work`) and then runs
+everything as whole processes, the way a user does, measuring wall time, CPU time (user + system
+of the process and its threads) and peak RSS of each:
+
+- the floor: DuckDB counting the raw lines (`read_csv` of one VARCHAR column, nothing parsed);
+- `reportgen query '* | count' --no-cache` (ingest + one query);
+- a cold `reportgen build` of the overview dashboard (ingest, cache, 8 panels, HTML);
+- the same build again, warm (from the cache);
+- `reportgen query 'Process violation | count' --range all`, warm (a keyword over every line);
+- one new file of 1% of the lines added to the cached snapshot, against a full cold ingest.
+
+With `--big-gb`, one plain file of that size and a `.gz` that decompresses to it are ingested
+(`snapshot inspect --no-cache`) and every line must be counted. The load average is printed
+before and after: other work on the machine inflates wall times far more than CPU times.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
-import duckdb
-
-T = TypeVar("T")
-Row = dict[str, Any]
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(label: str, rows: list[Row], work: Callable[[], T]) -> T:
-    started, cpu = time.perf_counter(), cpu_seconds()
-    value = work()
-    rows.append({
-        "phase": label, "seconds": time.perf_counter() - started, "cpu": cpu_seconds() - cpu,
-        "rss": peak_rss_mib(),
-    })  # fmt: skip
-    return value
+REPORTGEN = [sys.executable, "-m", "reportgen"]
+RAW_COUNT = """
+import sys, duckdb
+files = sys.argv[1:]
+listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+print(con.execute(
+    f"SELECT count(*) FROM read_csv({listing}, columns={{'line': 'VARCHAR'}}, header=false, "
+    "delim=chr(1), quote='', escape='', auto_detect=false, strict_mode=false, "
+    "null_padding=true, max_line_size=100000000)"
+).fetchone()[0])
+"""
 
 
-def snapshot_size(root: Path) -> tuple[int, int]:
-    """Uncompressed bytes and lines of every log file under `root`."""
-    size = lines = 0
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name == "sources.yaml":
-            continue
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        size += len(data)
-        lines += data.count(b"\n")
-    return size, lines
+@dataclass
+class Run:
+    """One measured process."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+    out: str
+
+    def ratio(self, floor: Run) -> str:
+        return f"{self.wall / floor.wall:5.2f}x wall {self.cpu / floor.cpu:5.2f}x CPU"
 
 
-def raw_count(root: Path) -> int:
-    """Lines counted by DuckDB itself: read_csv of one VARCHAR column, nothing parsed."""
-    con = duckdb.connect()
-    files = [
-        str(path) for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != "sources.yaml"
-    ]  # fmt: skip
-    listing = "[" + ", ".join("'" + name.replace("'", "''") + "'" for name in files) + "]"
-    query = (
-        f"SELECT count(*) FROM read_csv({listing}, columns={{'line': 'VARCHAR'}}, "
-        "header=false, delim=chr(1), quote='', escape='', auto_detect=false, "
-        "strict_mode=false, null_padding=true)"
+def run(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run `command`, returning its wall and CPU time and peak RSS (from wait4)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(command)}\n{err.read().decode()}")
+        text = out.read().decode()
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text)
+
+
+def log_files(root: Path) -> list[str]:
+    return sorted(
+        str(path) for path in root.rglob("*") if path.is_file() and path.name != "sources.yaml"
     )
-    return int(con.execute(query).fetchone()[0])  # type: ignore[index]
 
 
-def measure(snapshot: Path, dashboards: list[Path]) -> dict[str, Any]:
-    """All phases on one snapshot, in this process."""
-    from reportgen.build import evaluate
-    from reportgen.dashboard.loader import load_dashboard
-    from reportgen.render import render_html
-    from reportgen.session import open_session
-
-    os.environ["REPORTGEN_CACHE"] = tempfile.mkdtemp(prefix="reportgen-bench-cache-")
-    size, lines = snapshot_size(snapshot)
-    rows: list[Row] = []
-    timed("duckdb raw line count", rows, lambda: raw_count(snapshot))
-    session = timed("ingest (no cache)", rows, lambda: open_session([snapshot], cache=False))
-    records = session.snapshot.rows
-    session.close()
-    timed("ingest into the cache", rows, lambda: open_session([snapshot]).close())
-    session = timed("open from the cache", rows, lambda: open_session([snapshot]))
-    loaded = [load_dashboard(path) for path in dashboards]
-    panels: list[Row] = []
-    reports = []
-    for dashboard in loaded:
-        report = timed(
-            f"evaluate {dashboard.stem} ({len(dashboard.spec.panels)} panels)",
-            rows,
-            lambda dashboard=dashboard: evaluate(session, dashboard),  # type: ignore[misc]
-        )
-        reports.append(report)
-        panels += [
-            {"panel": f"{dashboard.stem}/{p.id}", "seconds": p.elapsed_ms / 1000,
-             "status": "error" if p.error else "ok"}
-            for p in report.panels
-        ]  # fmt: skip
-    timed(f"render {len(reports)} html", rows, lambda: [render_html(r) for r in reports])
-    session.close()
-    return {"bytes": size, "lines": lines, "records": records, "rows": rows, "panels": panels}
+def raw_count(paths: list[str]) -> Run:
+    return run([sys.executable, "-c", RAW_COUNT, *paths])
 
 
-def report(result: dict[str, Any]) -> None:
-    mb, lines = result["bytes"] / 1e6, result["lines"]
-    print(f"\nsnapshot: {lines:,} lines, {mb:,.0f} MB uncompressed, {result['records']:,} records")
-    print(
-        f"{'phase':<44} {'wall s':>8} {'CPU s':>8} {'MB/s':>8} {'lines/s':>12} {'peak RSS MiB':>13}"
-    )
-    for row in result["rows"]:
-        seconds = row["seconds"]
-        print(
-            f"{row['phase']:<44} {seconds:8.2f} {row['cpu']:8.2f} {mb / seconds:8.0f} "
-            f"{lines / seconds:12,.0f} {row['rss']:13,.0f}"
-        )
-    by_phase = {row["phase"]: row["seconds"] for row in result["rows"]}
-    raw, ingest = by_phase["duckdb raw line count"], by_phase["ingest (no cache)"]
-    overview = next(s for p, s in by_phase.items() if p.startswith("evaluate twistlock-overview"))
-    slowest = max(result["panels"], key=lambda row: row["seconds"])
-    cpu = {row["phase"]: row["cpu"] for row in result["rows"]}
-    print(
-        f"ingest / raw count: {ingest / raw:.1f}x wall, "
-        f"{cpu['ingest (no cache)'] / cpu['duckdb raw line count']:.1f}x CPU (target <= 3x)"
-    )
-    print(
-        f"overview end to end (ingest + panels + html): "
-        f"{ingest + overview + by_phase[next(p for p in by_phase if p.startswith('render'))]:.2f} s"
-        " (target < 3 s on 2M lines)"
-    )
-    print(
-        f"slowest panel: {slowest['panel']} {slowest['seconds']:.2f} s = "
-        f"{100 * slowest['seconds'] / ingest:.0f}% of ingest (target < 10%)"
-    )
-    print(f"peak RSS: {max(row['rss'] for row in result['rows']):,.0f} MiB (target < 1536 on 10M)")
+def environment(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["REPORTGEN_CACHE"] = str(cache)
+    env.pop("CI", None)
+    return env
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} CPUs"
+
+
+def snapshot_figures(snapshot: Path, work: Path) -> None:
+    """Every figure of the targets table on one snapshot, in one run."""
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    env = environment(cache)
+    out = work / "out"
+    floor = raw_count(log_files(snapshot))
+    lines = int(floor.out)
+    print(f"\n{snapshot.name}: {lines:,} lines; {load()}")
+    print(f"{'raw line count (floor)':48} {floor.wall:7.2f} s {floor.cpu:7.2f} s CPU")
+    nocache = run([*REPORTGEN, "query", "* | count", "--no-cache", "--logs", str(snapshot),
+                   "-o", "csv"], env)  # fmt: skip
+    cold = run([*REPORTGEN, "build", "dashboards/twistlock-overview.yaml", "--logs",
+                str(snapshot), "--out", str(out)], env)  # fmt: skip
+    warm = run([*REPORTGEN, "build", "dashboards/twistlock-overview.yaml", "--logs",
+                str(snapshot), "--out", str(out)], env)  # fmt: skip
+    # The overview's panels may not reach every file: fill the cache with all of them first.
+    run([*REPORTGEN, "query", "* | count", "--logs", str(snapshot), "-o", "csv"], env)
+    keyword = run([*REPORTGEN, "query", "Process violation | count", "--range", "all",
+                   "--logs", str(snapshot), "-o", "csv"], env)  # fmt: skip
+    rows = [
+        ("ingest + one query, no cache", nocache, "<= 3x"),
+        ("cold overview build (ingest, cache, panels, HTML)", cold, "<= 5x"),
+        ("warm rebuild of the overview", warm, "<= 1.5x"),
+        ("cached keyword query over all lines", keyword, "<= 1x"),
+    ]
+    for label, measured, target in rows:
+        print(f"{label:48} {measured.wall:7.2f} s {measured.cpu:7.2f} s CPU  "
+              f"{measured.ratio(floor)}  (target {target}; peak RSS "
+              f"{measured.rss_mib:,.0f} MiB)")  # fmt: skip
+    print(f"{'  records counted':48} {nocache.out.split()[-1]}")
+    # One new file of 1% of the lines on the cached snapshot, against a full cold ingest.
+    grown = work / f"{snapshot.name}-grown"
+    shutil.rmtree(grown, ignore_errors=True)
+    # A real copy: hard links to files outside the snapshot are refused like symbolic links.
+    shutil.copytree(snapshot, grown)
+    grown_cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    grown_env = environment(grown_cache)
+    full = run([*REPORTGEN, "query", "* | count", "--logs", str(grown), "-o", "csv"], grown_env)
+    source = next(Path(p) for p in log_files(snapshot) if p.endswith("defender.log"))
+    new = grown / "new-host" / "var" / "lib" / "twistlock" / "log" / "defender.log"
+    new.parent.mkdir(parents=True)
+    with source.open("rb") as handle:
+        wanted = max(lines // 100, 1)
+        head = b"".join(line for _, line in zip(range(wanted), handle, strict=False))
+    new.write_bytes(head)
+    step = run([*REPORTGEN, "query", "* | count", "--logs", str(grown), "-o", "csv"], grown_env)
+    counted = [int(r.out.splitlines()[-1]) for r in (full, step)]
+    if counted[1] != counted[0] + wanted:
+        raise SystemExit(f"the grown snapshot counted {counted}, expected {wanted} more lines")
+    label = "one new 1% file on the cached snapshot"
+    print(f"{label:48} {step.wall:7.2f} s {step.cpu:7.2f} s CPU  "
+          f"{100 * step.wall / full.wall:4.1f}% wall {100 * step.cpu / full.cpu:4.1f}% CPU "
+          f"of a full ingest ({full.wall:.2f} s, {full.cpu:.2f} s CPU; target <= 10%)")  # fmt: skip
+    shutil.rmtree(grown, ignore_errors=True)
+    shutil.rmtree(grown_cache, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+def big_file(work: Path, gigabytes: float, block: Path) -> None:
+    """One plain file of `gigabytes` and a .gz decompressing to it, each ingested without the
+    cache by `snapshot inspect` (an ingest and a query per file); every line must be counted."""
+    target = int(gigabytes * 1e9)
+    plain = work / "big" / "defender.log"
+    packed = work / "big-gz" / "defender.log.gz"
+    data = block.read_bytes()
+    data = data[: data.rfind(b"\n") + 1]
+    repeats = max(target // len(data), 1)
+    if not plain.exists() or plain.stat().st_size != repeats * len(data):
+        plain.parent.mkdir(parents=True, exist_ok=True)
+        with plain.open("wb") as out:
+            for _ in range(repeats):
+                out.write(data)
+    if not packed.exists():
+        packed.parent.mkdir(parents=True, exist_ok=True)
+        compressor = zlib.compressobj(1, wbits=31)
+        with packed.open("wb") as out:
+            for _ in range(repeats):
+                out.write(compressor.compress(data))
+            out.write(compressor.flush())
+    env = environment(Path(tempfile.mkdtemp(prefix="cache-", dir=work)))
+    for path in (plain, packed):
+        floor = raw_count([str(path)])
+        measured = run([*REPORTGEN, "snapshot", "inspect", "--no-cache", "--logs", str(path),
+                        "-o", "json"], env)  # fmt: skip
+        counted = json.loads(measured.out)["files"][0]["lines"]
+        print(f"{path.name} ({plain.stat().st_size / 1e9:.1f} GB of text): {load()}")
+        print(f"  raw count {floor.wall:.2f} s {floor.cpu:.2f} s CPU, {int(floor.out):,} lines; "
+              f"ingest + inspect {measured.wall:.2f} s {measured.cpu:.2f} s CPU "
+              f"({measured.ratio(floor)}), peak RSS {measured.rss_mib:,.0f} MiB "
+              f"(target < 1536); lines counted {counted:,} "
+              f"({'all' if counted == int(floor.out) else 'MISSING LINES'})")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--lines", type=int, nargs="+", default=[2_000_000])
+    parser.add_argument("--lines", type=int, nargs="*", default=[2_000_000])
+    parser.add_argument("--big-gb", type=float, default=0.0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportgen-bench"))
-    parser.add_argument(
-        "--dashboards", nargs="*", type=Path, default=sorted(Path("dashboards").glob("*.yaml"))
-    )
-    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one is not None:
-        print(json.dumps(measure(args.one, args.dashboards)))
-        return
     from reportgen.sample import write_sample
 
-    print(
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, duckdb {duckdb.__version__}"
-    )
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"reportgen benchmark; {load()}")
     for count in args.lines:
         snapshot = args.work / f"sample-{count}"
         if not (snapshot / "sources.yaml").exists():
             print(f"generating {count:,} lines into {snapshot} ...", file=sys.stderr)
             write_sample(snapshot, lines=count, hosts=8, days=7, seed=1)
-        command = [sys.executable, __file__, "--one", str(snapshot), "--dashboards"]
-        done = subprocess.run(
-            command + [str(path) for path in args.dashboards],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        report(json.loads(done.stdout.splitlines()[-1]))
+        snapshot_figures(snapshot, args.work)
+    if args.big_gb:
+        first = args.work / f"sample-{args.lines[0] if args.lines else 2_000_000}"
+        block = next(Path(p) for p in log_files(first) if p.endswith("defender.log"))
+        big_file(args.work, args.big_gb, block)
+    print(f"\ndone; {load()}")
 
 
 if __name__ == "__main__":

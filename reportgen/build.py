@@ -8,14 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from reportgen import __version__
+from reportgen.alerts import AlertRun, Where, read_state, write_state
+from reportgen.alerts.state import dashboard_alerts, summary_section
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
 from reportgen.engine.options import EngineChoice
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
-from reportgen.output import write_atomic
+from reportgen.output import iso_time, write_atomic
+from reportgen.quiet import EMPTY_SNAPSHOT, snapshot_notice, window_notice
 from reportgen.render import check_shape, render_html
 from reportgen.render.context import Band, PanelView, ReportView, SectionView, Threshold
 from reportgen.render.pdf import render_pdf
@@ -24,6 +28,7 @@ from reportgen.render.theme import resolve_theme
 from reportgen.session import Session, open_session
 from reportgen.snapshot.report import problem_warnings
 from reportgen.summary import summary_json
+from reportgen.terminal import BuildProgress
 from reportgen.timerange import Window, parse_instant
 
 if TYPE_CHECKING:
@@ -40,7 +45,8 @@ class BuildResult:
     failed_panels: list[str] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     summaries: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # ingestion problems, one line per file
+    warnings: list[str] = field(default_factory=list)  # dashboards', then one per file read
+    alerts: AlertRun = field(default_factory=lambda: AlertRun("build"))
 
     @property
     def exit_code(self) -> int:
@@ -67,12 +73,19 @@ def build(
     engine: EngineChoice | None = None,
     page_size: str | None = None,
     orientation: str | None = None,
+    alert_state: Path | None = None,
+    site_url: str | None = None,
+    sample: bool = False,
 ) -> BuildResult:
     """Build every dashboard over one ingested snapshot into `out`.
 
     A failing panel becomes an error card (and `failed_panels` says which); invalid input of any
     kind raises a ReportgenError before anything is written. `fail_on` ("red", "error") names
     the CI gates whose crossing `gates` lists (and the summary's `gates` key explains).
+    `alerts` holds the alerts that fire, and those that resolve since the alerts the
+    `alert_state` file recorded (it is rewritten); `site_url` is where `out` is served, for
+    the alerts' links (default: file URLs). `sample` reads the bundled sample (see
+    `reportgen.session.open_session`).
     """
     check_formats(formats)
     theme_dir = resolve_theme(theme) if theme is not None else None
@@ -82,11 +95,26 @@ def build(
     dashboards = [load_dashboard(path, variables) for path in dashboard_paths]
     if strict:
         _check_strict(dashboards)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=cache, engine=engine)
-    result = BuildResult(warnings=problem_warnings(session.snapshot))
+    earlier = read_state(alert_state) if alert_state is not None else []
+    scopes = panel_scopes(dashboards)
+    session = open_session(
+        logs,
+        sources,
+        at=at,
+        tz=tz or "UTC",
+        cache=cache,
+        sample=sample,
+        scopes=scopes,
+        engine=engine,
+    )
+    said = [warning for dashboard in dashboards for warning in dashboard.warnings]
+    result = BuildResult(warnings=said + quiet_warnings(session))
+    progress = BuildProgress(len(dashboards))
     try:
         for dashboard in dashboards:
-            report = evaluate(session, dashboard, tz)
+            progress.dashboard(dashboard.stem)
+            report = evaluate(session, dashboard, tz, progress=progress)
+            result.warnings += window_warnings(dashboard, report)
             dashboard_theme = theme_dir or resolve_theme(dashboard.spec.theme)
             report.theme = dashboard_theme.name
             result.failed_panels += [
@@ -94,11 +122,19 @@ def build(
             ]
             gates = crossed_gates(dashboard, report, fail_on)
             result.gates += gates
-            extra = {"gates": [gate.as_json() for gate in gates]}
+            instant = iso_time(session.at, "UTC")
+            where = Where(_report_url(out, dashboard.stem, formats, site_url), instant)
+            firing, resolved = dashboard_alerts(dashboard, report, where, earlier)
+            result.alerts.extend(firing, resolved)
+            extra = {
+                "gates": [gate.as_json() for gate in gates],
+                "alerts": summary_section(firing, resolved),
+            }
             page = page_options(page_size, orientation, _page_block(report))
             rendered = render_outputs(
-                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page
-            )
+                dashboard, report, session, formats, extra, theme_dir=dashboard_theme, page=page,
+                progress=progress,
+            )  # fmt: skip
             result.summaries.append(json.loads(rendered["json"]))
             out.mkdir(parents=True, exist_ok=True)
             for suffix, data in rendered.items():
@@ -106,8 +142,50 @@ def build(
                 write_atomic(path, data)
                 result.outputs.append(path)
     finally:
+        progress.done()
         session.close()
+    if alert_state is not None:
+        built = {dashboard.stem for dashboard in dashboards}
+        kept = [a for a in earlier if a.dashboard not in built or a.team is not None]
+        write_state(alert_state, [*result.alerts.firing, *kept])
     return result
+
+
+def _report_url(out: Path, stem: str, formats: Sequence[str], site_url: str | None) -> str:
+    """Where the alerts of a built dashboard link to: its HTML (else PDF) under `site_url`, or
+    as a file URL."""
+    name = f"{stem}.{'html' if 'html' in formats else 'pdf'}"
+    if site_url:
+        return f"{site_url.rstrip('/')}/{quote(name)}"
+    return (out / name).resolve().as_uri()
+
+
+def panel_scopes(dashboards: Sequence[Dashboard]) -> list[ScopeNode] | None:
+    """The scope of every panel query of `dashboards` (files none can match need not be read).
+    None, and every file is read, when a query does not parse (its panel says why) or a range
+    is `all`: that range starts at the snapshot's first message, which a file left out could
+    hold."""
+    from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
+
+    scopes = []
+    for dashboard in dashboards:
+        if _reads_all(dashboard.spec.time_range):
+            return None
+        for _, _, panel in dashboard.spec.every_panel():
+            if panel.time_range is not None and _reads_all(panel.time_range):
+                return None
+            if panel.type == "text":
+                continue
+            try:
+                scopes.append(effective_scope(parse_query(panel.query)))
+            except ReportgenError:
+                return None
+    return scopes
+
+
+def _reads_all(time_range: TimeRange) -> bool:
+    return isinstance(time_range, str) and time_range.strip().lower() == "all"
 
 
 def render_outputs(
@@ -119,14 +197,19 @@ def render_outputs(
     *,
     theme_dir: Path | None = None,
     page: PageOptions | None = None,
+    progress: BuildProgress | None = None,
 ) -> dict[str, bytes]:
     """Every output of one evaluated dashboard, by file suffix: the requested `formats` and the
     summary (`json`, with `summary_extra` merged into its top level). `build` and `publish`
     both write what this returns, so a new format appears in both."""
     outputs: dict[str, bytes] = {}
     if "html" in formats:
+        if progress is not None:
+            progress.stage("rendering HTML")
         outputs["html"] = render_html(report, theme_dir).encode("utf-8")
     if "pdf" in formats:
+        if progress is not None:
+            progress.stage("rendering PDF")
         outputs["pdf"] = render_pdf(
             report, page or page_options(None, None, _page_block(report)), theme_dir
         )
@@ -144,11 +227,13 @@ def evaluate(
     dashboard: Dashboard,
     tz: str | None = None,
     scope: ScopeNode | None = None,
+    progress: BuildProgress | None = None,
 ) -> ReportView:
     """Run every panel of `dashboard` and assemble the report the templates render.
 
     `scope` (a parsed search expression) restricts every panel's query to the messages it
-    selects: a team's data access scope (`reportgen.query.restrict`).
+    selects: a team's data access scope (`reportgen.query.restrict`). `progress` hears of
+    each panel as it starts.
     """
     from reportgen.engine import run_query
     from reportgen.query import Query, parse_query, restrict
@@ -157,7 +242,10 @@ def evaluate(
     zone = tz or spec.timezone
     window = _window(session, spec.time_range, zone)
     panels: list[PanelView] = []
-    for _, section, panel in spec.every_panel():
+    every = list(spec.every_panel())
+    for number, (_, section, panel) in enumerate(every, start=1):
+        if progress is not None:
+            progress.panel(number, len(every), panel.id)
         view = _panel_view(panel, section)
         panel_window = window
         if panel.time_range is not None:
@@ -178,6 +266,7 @@ def evaluate(
         view.elapsed_ms = (time.perf_counter() - started) * 1000
         panels.append(view)
     info = session.snapshot
+    notice = window_notice(session.engine, window, scope)
     return ReportView(
         title=spec.title,
         description=spec.description,
@@ -200,7 +289,24 @@ def evaluate(
         else [(f.name, f.format, f.records) for f in info.files],
         variables=dict(dashboard.variables),
         scoped=scope is not None,
+        notices=[] if notice is None else [notice[0].upper() + notice[1:] + "."],
     )
+
+
+def quiet_warnings(session: Session) -> list[str]:
+    """The snapshot's problems, one line per file, then whether it holds no messages at all."""
+    empty = snapshot_notice(session.snapshot)
+    return problem_warnings(session.snapshot) + ([] if empty is None else [empty])
+
+
+def window_warnings(dashboard: Dashboard, report: ReportView) -> list[str]:
+    """A line per notice of a report whose time range holds no messages (an empty snapshot was
+    said once already)."""
+    return [
+        f"{dashboard.stem}: {notice[0].lower()}{notice[1:].rstrip('.')}"
+        for notice in report.notices
+        if not notice.lower().startswith(EMPTY_SNAPSHOT)
+    ]
 
 
 def _window(session: Session, value: TimeRange, zone: str) -> Window:
@@ -235,6 +341,7 @@ def _panel_view(panel: PanelSpec, section: int = -1) -> PanelView:
         value_labels=panel.value_labels,
         thresholds=[Threshold(t.column, t.op, t.value, t.color, t.label) for t in panel.thresholds],
         number_format=dict(panel.number_format),
+        series_colors=dict(panel.series_colors),
     )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,10 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
+from reportgen.cli_alerts import alert_options, delivery_of, send_alerts
 from reportgen.errors import ReportgenError
+from reportgen.interrupt import Interrupted, interrupted, interruptible
+from reportgen.terminal import terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,6 +79,19 @@ def _engine_choice(
     return EngineChoice(name, spark)
 
 
+LOGS_HELP = (
+    "Snapshot: a folder, tarball or file, or on Spark a URI such as s3a://bucket/logs/ "
+    "(repeatable); 'sample' is the bundled sample, which build, query and inspect also read "
+    "without --logs unless $CI is set."
+)
+
+
+def _sample_option(command: F) -> F:
+    return click.option(
+        "--sample", is_flag=True, help="Read the bundled sample snapshot (invented logs)."
+    )(command)
+
+
 def _snapshot_options(command: F) -> F:
     command = _engine_options(command)
     command = _no_cache_option(command)
@@ -101,10 +118,9 @@ def _snapshot_options(command: F) -> F:
         "--logs",
         multiple=True,
         metavar="PATH",
-        help="Snapshot: a folder, tarball or file, or on Spark a URI such as s3a://bucket/logs/ "
-        "(repeatable). Default: the bundled sample.",
+        help=LOGS_HELP,
     )(command)
-    return command
+    return _sample_option(command)
 
 
 def _gate_options(command: F) -> F:
@@ -124,6 +140,11 @@ def _gate_options(command: F) -> F:
     return command
 
 
+def _say(text: str) -> None:
+    """A line on stderr, made safe for a terminal (it may quote log text or file names)."""
+    click.echo(terminal_safe(text), err=True)
+
+
 def _finish(
     summaries: list[dict[str, Any]],
     failed_panels: list[str],
@@ -138,12 +159,9 @@ def _finish(
         write_atomic(summary_md, summary_markdown(summaries).encode("utf-8"))
         click.echo(f"wrote {summary_md}")
     if failed_panels:
-        click.echo(
-            f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels),
-            err=True,
-        )
+        _say(f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels))
     for gate in gates:
-        click.echo(f"gate {gate.kind}: {gate.dashboard}: {gate.message}", err=True)
+        _say(f"gate {gate.kind}: {gate.dashboard}: {gate.message}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,6 +196,14 @@ def cli() -> None:
     "--var", "variables", multiple=True, metavar="NAME=VALUE", help="Set a dashboard variable."
 )
 @_gate_options
+@alert_options
+@click.option(
+    "--alert-state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Alerts left firing by the previous build (read, then rewritten): lets alerts resolve.",
+)
 def build(
     dashboards: tuple[Path, ...],
     logs: tuple[str, ...],
@@ -198,6 +224,10 @@ def build(
     spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
+    alert_state: Path | None,
+    site_url: str | None,
+    sample: bool,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS into OUT/<name>.html (.pdf with --format pdf) and OUT/<name>.json."""
     from reportgen.build import build as run_build
@@ -206,6 +236,7 @@ def build(
 
     gates = parse_fail_on(fail_on)
     choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
+    delivery = delivery_of(alerting)
     result = run_build(
         dashboards,
         logs=logs,
@@ -222,13 +253,17 @@ def build(
         fail_on=gates,
         cache=not no_cache,
         engine=choice,
+        alert_state=alert_state,
+        site_url=site_url,
+        sample=sample,
     )
     for line in result.warnings:
-        click.echo(f"warning: {line}", err=True)
+        _say(f"warning: {line}")
     for path in result.outputs:
         click.echo(f"wrote {path}")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()
@@ -273,7 +308,14 @@ def build(
 @click.option(
     "--format", "formats", default="html", show_default=True, help="Comma-separated output formats."
 )
+@click.option(
+    "--theme",
+    default=None,
+    metavar="NAME|FOLDER",
+    help="Theme of the reports and the site's pages (default: each dashboard's; default).",
+)
 @_gate_options
+@alert_options
 def publish(
     dashboards: tuple[Path, ...],
     logs: tuple[str, ...],
@@ -293,6 +335,10 @@ def publish(
     spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
+    theme: str | None,
+    site_url: str | None,
+    sample: bool,
+    **alerting: Any,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
     from reportgen.errors import UsageError
@@ -302,6 +348,7 @@ def publish(
 
     gates = parse_fail_on(fail_on)
     choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
+    delivery = delivery_of(alerting)
     teams = []
     if team_names and teams_file is None:
         raise UsageError("--team needs --teams FILE (the site config listing the teams)")
@@ -324,13 +371,21 @@ def publish(
         fail_on=gates,
         cache=not no_cache,
         engine=choice,
+        site_url=site_url,
+        theme=theme,
+        sample=sample,
     )
+    if result.recovered:
+        _say(f"note: {result.recovered}")
+    for line in result.warnings:
+        _say(f"warning: {line}")
     for path in result.runs:
         click.echo(f"published {path}")
     for path in result.removed:
         click.echo(f"removed {path} (retention)")
     _finish(result.summaries, result.failed_panels, result.gates, summary_md)
-    sys.exit(result.exit_code)
+    delivered = send_alerts(result.alerts, delivery)
+    sys.exit(result.exit_code or (0 if delivered else 1))
 
 
 @cli.command()
@@ -411,6 +466,7 @@ def mail(
     spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
+    sample: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
     from reportgen.errors import UsageError
@@ -437,18 +493,18 @@ def mail(
         tz=tz,
         cache=not no_cache,
         engine=choice,
+        sample=sample,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     for path in result.written:
         click.echo(f"wrote {path}")
     for line in result.sent:
         click.echo(f"sent {line}")
     if result.failed_panels:
-        click.echo(
+        _say(
             f"error: {len(result.failed_panels)} panel(s) failed: "
-            + ", ".join(result.failed_panels),
-            err=True,
+            + ", ".join(result.failed_panels)
         )
     sys.exit(result.exit_code)
 
@@ -489,14 +545,19 @@ def query(
     spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
+    sample: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
     from reportgen.engine import run_query
+    from reportgen.engine.run import compile_inputs
     from reportgen.errors import UsageError
     from reportgen.output import format_result
     from reportgen.query import explain as explain_query
     from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
+    from reportgen.quiet import window_notice
     from reportgen.session import open_session
+    from reportgen.snapshot.report import pruned_files
     from reportgen.timerange import RANGE_WORDS, Window, parse_duration, parse_instant
 
     if range_ is not None and (from_ is not None or to is not None):
@@ -505,9 +566,16 @@ def query(
         parse_duration(range_)  # bad input fails before any ingestion
     choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     parsed = parse_query(query)
-    for warning in parsed.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    session = open_session(logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, engine=choice)
+    said = [str(warning) for warning in parsed.warnings]
+    for warning in said:
+        _say(f"warning: {warning}")
+    # Files the scope cannot match are left out unless the range starts at the first message
+    # (`all`, the default), which a file left out could hold.
+    bounded = (range_ is not None and range_.strip().lower() != "all") or from_ is not None
+    session = open_session(
+        logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample,
+        scopes=[effective_scope(parsed)] if bounded else None, engine=choice,
+    )  # fmt: skip
     try:
         if from_ is not None or to is not None:
             end = parse_instant(to, session.tz, at=session.at, option="--to") if to else session.at
@@ -522,11 +590,17 @@ def query(
         else:
             window = session.window(range_ or "all")
         if explain:
-            click.echo(explain_query(query, window, session.engine.dialect))
+            inputs = compile_inputs(session.engine, parsed)
+            click.echo(explain_query(query, window, session.engine.dialect, **inputs))
+            click.echo(pruned_files(session.snapshot))
             return
+        quiet = window_notice(session.engine, window)
+        if quiet is not None:
+            _say(f"warning: {quiet}")
         result = run_query(session.engine, parsed, window)
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            if str(warning) not in said:  # the parser's warnings come back with the result
+                _say(f"warning: {warning}")
         click.echo(format_result(result, output, session.tz), nl=False)
     finally:
         session.close()
@@ -542,20 +616,61 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("dashboards", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(dashboards: tuple[Path, ...]) -> None:
-    """Check DASHBOARDS (YAML, keys, queries) without running them."""
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(dashboards: tuple[Path, ...], strict: bool) -> None:
+    """Check DASHBOARDS (YAML, keys, queries) without running them: every problem at once."""
     from reportgen.dashboard.loader import load_dashboard
 
     failures = 0
     for path in dashboards:
         try:
-            load_dashboard(path)
+            dashboard = load_dashboard(path)
         except ReportgenError as error:
             failures += 1
-            click.echo(f"error: {error}", err=True)
+            _say(f"error: {error}")
+            continue
+        for warning in dashboard.warnings:
+            _say(f"warning: {warning}")
+        if strict and dashboard.warnings:
+            failures += 1
+            count = len(dashboard.warnings)
+            _say(f"error: {path}: {count} warning(s), errors in --strict mode")
         else:
             click.echo(f"ok {path}")
     sys.exit(2 if failures else 0)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Turn dashboards exported from other tools into dashboard YAML."""
+
+
+@import_group.command()
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the YAML files (one per dashboard, named after its title).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 2 when an imported dashboard would fail build --strict."
+)
+def sumo(export: Path, out: Path, strict: bool) -> None:
+    """Convert a Sumo Logic content export (a dashboard or a folder, JSON) into OUT/*.yaml."""
+    from reportgen.importers.sumo import import_sumo
+
+    report = import_sumo(export, out, strict=strict)
+    for line in report.skipped:
+        click.echo(f"note: {line}", err=True)
+    for item in report.written:
+        click.echo(f"wrote {item.path} ({item.panels} panels)")
+        for note in item.notes:
+            click.echo(f"note: {item.path}: {note}", err=True)
+        for problem in item.problems:
+            click.echo(f"error: {problem}", err=True)
+    sys.exit(2 if report.failed else 0)
 
 
 @cli.command()
@@ -576,8 +691,9 @@ def sample(out: Path, lines: int, hosts: int, days: int, seed: int) -> None:
 
     info = write_sample(out, lines=lines, hosts=hosts, days=days, seed=seed)
     click.echo(
-        f"wrote {len(info.files)} files, {info.lines} lines "
-        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC) to {out}"
+        f"wrote {len(info.files)} log files, {info.lines} lines "
+        f"({info.start:%Y-%m-%d %H:%M} - {info.end:%Y-%m-%d %H:%M} UTC), and {info.sources}, "
+        f"to {out}"
     )
 
 
@@ -591,9 +707,9 @@ def snapshot() -> None:
     "--logs",
     multiple=True,
     metavar="PATH",
-    help="Snapshot: a folder, tarball or file, or on Spark a URI (repeatable). Default: the "
-    "bundled sample.",
+    help=LOGS_HELP,
 )
+@_sample_option
 @click.option(
     "--sources",
     type=click.Path(path_type=Path),
@@ -611,48 +727,78 @@ def inspect(
     sources: Path | None,
     output: str,
     no_cache: bool,
+    sample: bool,
     engine: str | None,
     spark_master: str | None,
     spark_remote: str | None,
     spark_conf: tuple[str, ...],
 ) -> None:
-    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot."""
-    from reportgen.engine.inspect import inspect_files
+    """Files, formats, line counts, time span, hosts, categories and problems of a snapshot, and
+    its field extraction rules with how many messages each selected and extracted from."""
+    import json
+
+    from reportgen.engine.inspect import inspect_files, inspect_rules, rules_json, rules_table
+    from reportgen.quiet import snapshot_notice
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
     choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
-    session = open_session(logs, sources, cache=not no_cache, engine=choice)
+    session = open_session(logs, sources, cache=not no_cache, sample=sample, engine=choice)
     try:
+        quiet = snapshot_notice(session.snapshot)
+        if quiet is not None:
+            _say(f"warning: {quiet}")
         views = inspect_files(session.engine)
-        render = inspect_json if output == "json" else inspect_table
-        click.echo(render(session.snapshot, views), nl=False)
+        rules = inspect_rules(session.engine)
+        if output == "json":
+            document = json.loads(inspect_json(session.snapshot, views))
+            document["field_extraction_rules"] = rules_json(rules)
+            click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            click.echo(inspect_table(session.snapshot, views) + rules_table(rules), nl=False)
     finally:
         session.close()
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI with `argv` and return its exit code; errors are printed, never raised."""
+    """Run the CLI with `argv` and return its exit code; errors are printed, never raised.
+    Ctrl-C and SIGTERM end it with one line and 130 or 143, after the clean-up that every
+    `finally` does (temporary folders, a publish's staging)."""
+    with interruptible() as received:
+        code = _run(argv, received)
+        if received or code == _STOPPED:
+            # Whatever the command made of the signal (DuckDB raises an error of its own, and
+            # may let a half-done step look finished), its output cannot be trusted.
+            return interrupted(received[-1] if received else signal.SIGINT)
+        return code
+
+
+_STOPPED = -1
+
+
+def _run(argv: list[str] | None, received: list[int]) -> int:
     try:
         cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt, Interrupted):
+        return _STOPPED
     except ReportgenError as error:
-        click.echo(f"error: {error}", err=True)
+        if received:
+            return _STOPPED
+        _say(f"error: {error}")
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
     except click.ClickException as error:
         error.show()
         return 2 if error.exit_code == 1 else error.exit_code
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except Exception as error:
+        if received:
+            return _STOPPED
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        click.echo(
+        _say(
             f"internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback.",
-            err=True,
+            "This is a bug in reportgen; rerun with REPORTGEN_DEBUG=1 for the traceback."
         )
         return 70
     return 0

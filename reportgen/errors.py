@@ -7,7 +7,10 @@ message, the offending line and a caret under the span.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,13 +30,24 @@ class Span:
     def at(cls, text: str, start: int, end: int | None = None, source: str = "query") -> Span:
         """The span of `text[start:end]`, with its line and column computed."""
         end = start if end is None else end
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
-        return cls(source, line, col, start, end)
+        starts = _line_starts(text)
+        line = bisect.bisect_right(starts, start)
+        return cls(source, line, start - starts[line - 1] + 1, start, end)
 
     @property
     def location(self) -> str:
         return f"{self.source}:{self.line}:{self.col}"
+
+
+SNIPPET_CHARS = 200
+"""A longer line is cut around the span in error snippets (a hostile file may be one line)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> tuple[int, ...]:
+    # Every token of a query gets a span: counting lines from the start each time made parsing
+    # a long query quadratic (a 1.5 MB query took minutes).
+    return (0, *(match.end() for match in re.finditer("\n", text)))
 
 
 def caret_snippet(text: str, span: Span, indent: str = "  ") -> str:
@@ -45,6 +59,12 @@ def caret_snippet(text: str, span: Span, indent: str = "  ") -> str:
     line = text[line_start:line_end]
     before = text[line_start : span.start]
     width = max(1, min(span.end, line_end) - span.start)
+    if len(line) > SNIPPET_CHARS:
+        left = max(0, len(before) - SNIPPET_CHARS // 4)
+        right = min(len(line), left + SNIPPET_CHARS)
+        width = min(width, right - len(before))
+        before = ("…" if left else "") + before[left:]
+        line = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
     pad = "".join("\t" if ch == "\t" else " " for ch in before)
     return f"{indent}{line}\n{indent}{pad}^{'~' * (width - 1)}"
 

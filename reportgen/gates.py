@@ -66,7 +66,7 @@ def check_fail_on(gates: Sequence[str]) -> None:
 def crossed_gates(dashboard: Dashboard, report: ReportView, fail_on: Sequence[str]) -> list[Gate]:
     """The gates of `fail_on` that this evaluated dashboard crosses, in panel order."""
     gates: list[Gate] = []
-    specs = {panel.id: panel for panel in dashboard.spec.panels}
+    specs = {panel.id: panel for _, _, panel in dashboard.spec.every_panel()}
     for view in report.panels:
         if view.error:
             if "error" in fail_on:

@@ -1,4 +1,4 @@
-"""Writing results: the `query` output formats and atomic file writes."""
+"""Writing results: the `query` output formats, CSV cells safe in spreadsheets, atomic writes."""
 
 from __future__ import annotations
 
@@ -6,15 +6,28 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from reportgen.engine.result import Result
+from reportgen.terminal import terminal_safe
 from reportgen.timerange import zone_info
 
 OUTPUT_FORMATS = ("table", "csv", "json", "jsonl")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell that a spreadsheet shows as text: a cell starting with `=`, `+`,
+    `-`, `@`, a tab or a carriage return would be run as a formula (log text is
+    attacker-controlled), so it gets a leading `'` (OWASP's advice), unless it is a number."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -49,10 +62,15 @@ def iso_time(value: int | float | datetime, tz: str) -> str:
 
 
 def local_time(value: int | float, tz: str) -> str:
-    """`yyyy-MM-dd HH:mm:ss` (plus `.SSS` when there are milliseconds) in zone `tz`."""
+    """`yyyy-MM-dd HH:mm:ss` (plus `.SSS` when there are milliseconds) in zone `tz`, then the
+    offset (` +01:00`) unless the zone is UTC: the same wall time can come twice a year."""
     local = datetime.fromtimestamp(value / 1000, tz=UTC).astimezone(zone_info(tz))
     text = local.strftime("%Y-%m-%d %H:%M:%S")
-    return f"{text}.{local.microsecond // 1000:03d}" if local.microsecond else text
+    if local.microsecond:
+        text += f".{local.microsecond // 1000:03d}"
+    if tz.upper() not in ("UTC", "ETC/UTC"):
+        text += " " + local.isoformat()[-6:]
+    return text
 
 
 def _cell(value: Any, kind: str, tz: str, iso: bool) -> Any:
@@ -78,16 +96,19 @@ def format_result(result: Result, fmt: str, tz: str = "UTC") -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
+        writer.writerow([spreadsheet_safe(name) for name in names])
         for row in result.rows:
             writer.writerow(
-                [
-                    "" if (c := _cell(v, k, tz, True)) is None else c
-                    for v, k in zip(row, kinds, strict=True)
-                ]
+                [_csv_cell(_cell(v, k, tz, True)) for v, k in zip(row, kinds, strict=True)]
             )
         return buffer.getvalue()
     return _table(result, kinds, tz)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _table(result: Result, kinds: list[str], tz: str) -> str:
@@ -97,7 +118,7 @@ def _table(result: Result, kinds: list[str], tz: str) -> str:
             return ""
         if isinstance(cell, float) and cell.is_integer():
             return str(int(cell))
-        return str(cell).replace("\r", "\\r").replace("\n", "\\n")
+        return terminal_safe(str(cell).replace("\r", "\\r").replace("\n", "\\n"))
 
     rows = [[text(v, k) for v, k in zip(row, kinds, strict=True)] for row in result.rows]
     widths = [len(name) for name in result.names]

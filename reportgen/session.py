@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reportgen.bundled import bundled_snapshot
+import click
+
+from reportgen.bundled import resolve_logs, sample_note
 from reportgen.engine import Engine, open_engine
 from reportgen.engine.options import EngineChoice, is_uri
+from reportgen.engine.prune import keep_files
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
+from reportgen.query.syntax.nodes import ScopeNode
 from reportgen.snapshot import SnapshotInfo
 from reportgen.snapshot.progress import terminal_progress
 from reportgen.timerange import Window, default_at, parse_instant, resolve_range, zone_info
@@ -56,20 +60,27 @@ def open_session(
     at: str | None = None,
     tz: str = "UTC",
     cache: bool = True,
+    sample: bool = False,
+    fallback: bool = True,
+    scopes: Sequence[ScopeNode] | None = None,
     engine: EngineChoice | None = None,
 ) -> Session:
-    """Ingest `logs` (default: the bundled sample) and fix the reference instant.
+    """Ingest `logs` and fix the reference instant.
 
-    `logs` are local paths or (on Spark) URIs. `at` is ISO 8601 or None for the minute after
-    the snapshot's latest message. With `cache`, an unchanged snapshot is not ingested again
-    (DuckDB, see reportgen.snapshot.cache). `engine` says which engine runs it (default: as
+    `logs` are local paths or (on Spark) URIs. The bundled sample is read with `sample`,
+    `--logs sample`, or without `logs` when `fallback` allows it and `$CI` is not set
+    (`reportgen.bundled.resolve_logs`); a note on stderr says so every time. `at` is ISO 8601
+    or None for the minute after the snapshot's latest message. With `cache`, an unchanged
+    snapshot is not ingested again (DuckDB, see reportgen.snapshot.cache). With `scopes`
+    (those of every query the session will run) and `at`, files that none of them can match
+    are not read (see reportgen.engine.prune). `engine` says which engine runs it (default: as
     sources.yaml or $REPORTGEN_ENGINE say, else DuckDB).
     """
     zone_info(tz)
-    paths: list[Path | str] = [p if is_uri(p) else Path(p) for p in logs]
-    bundled = not paths
+    given, bundled = resolve_logs(logs, sample=sample, fallback=fallback)
+    paths: list[Path | str] = [p if is_uri(p) else Path(p) for p in given]
     if bundled:
-        paths = [bundled_snapshot()]
+        click.echo(sample_note(explicit=sample or bool(logs)), err=True)
     for path in paths:
         if isinstance(path, Path) and not path.exists():
             raise SnapshotError(f"no such file or folder: {path} (--logs)")
@@ -86,6 +97,9 @@ def open_session(
             progress=shown[0] if shown else None,
             engine=name,
             spark=choice.spark,
+            # The default --at is the latest message of the whole snapshot, which every file
+            # may hold: files are left unread only when the instant is given.
+            keep=keep_files(scopes) if scopes is not None and at else None,
         )
     finally:
         if shown:

@@ -45,6 +45,12 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
             entry["value"] = value
             band = pick_band(value, panel.bands) if isinstance(value, int | float) else None
             entry["band"] = None if band is None else {"color": band.color, "label": band.label}
+            entry["unit"] = panel.unit
+            # The site's history charts draw these behind the values.
+            entry["bands"] = [
+                {"from": b.low, "to": b.high, "color": b.color, "label": b.label}
+                for b in panel.bands
+            ]
         panels.append(entry)
     info = session.snapshot
     document = {
@@ -56,7 +62,10 @@ def summary_json(dashboard: Dashboard, report: ReportView, session: Session) -> 
         "timezone": report.tz,
         "window": report.window_label,
         "status": "error" if any(p.error for p in report.panels) else "ok",
+        "notices": report.notices,
         "snapshot": {
+            # Invented numbers must be told from real ones by whoever reads the summary.
+            "bundled": session.bundled,
             "files": [
                 {
                     "name": item.name,

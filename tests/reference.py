@@ -105,6 +105,8 @@ def in_scope(node: n.ScopeNode, row: Row) -> bool:
         return keyword_matches(node, row["_raw"])
     if isinstance(node, n.MetaMatch):
         return meta_matches(node, row)
+    if isinstance(node, n.FieldMatch):  # no field of the log table or a rule: a phrase
+        return in_scope(node.phrase, row)
     if isinstance(node, n.ScopeAnd):
         return all(in_scope(item, row) for item in node.items)
     if isinstance(node, n.ScopeOr):

@@ -60,6 +60,6 @@ def test_scope_examples_parse(scope: str) -> None:
 def test_unsupported_operators_say_so() -> None:
     with pytest.raises(
         QuerySyntaxError,
-        match="operator 'lookup' is out of scope: reportgen runs queries over a log snapshot only",
+        match="operator 'join' is out of scope: reportgen runs queries over a log snapshot only",
     ):
-        parse_query("* | lookup a")
+        parse_query("* | join a")

@@ -155,3 +155,27 @@ def test_fail_is_a_band_key(tmp_path: Path) -> None:
     assert str(caught.value).splitlines()[0] == (
         "d.yaml:10:48: unknown key 'fial' in panels[0].bands[1]; did you mean 'fail'?"
     )
+
+
+def test_fail_on_red_sees_the_panels_of_sections(
+    setup: dict[str, Path], cli: Any, tmp_path: Path
+) -> None:
+    panels = DASHBOARD.split("panels:\n", 1)[1]
+    sectioned = tmp_path / "sectioned.yaml"
+    sectioned.write_text(
+        "title: Sectioned\ntime_range: all\nsections:\n  - title: Runtime\n    panels:\n"
+        + "".join(f"  {line}\n" for line in panels.splitlines())
+    )
+    ran = cli(
+        "build", sectioned, "--logs", setup["snapshot"], "--out", setup["out"], "--fail-on", "red"
+    )
+    assert ran.code == 3, ran.err
+    summary = json.loads((setup["out"] / "sectioned.json").read_text())
+    assert summary["gates"] == [
+        {
+            "gate": "red",
+            "dashboard": "sectioned",
+            "panel": "violations",
+            "message": "panel 'violations' is 4 (too many), in a band marked fail",
+        }
+    ]

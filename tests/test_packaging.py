@@ -21,8 +21,12 @@ def test_the_wheel_holds_templates_fonts_and_themes(tmp_path: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "deprecated" not in done.stderr, done.stderr[-2000:]
     (wheel,) = tmp_path.glob("reportgen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    headers = zipfile.ZipFile(wheel).read(metadata).decode().split("\n\n")[0].splitlines()
+    assert "License-Expression: Apache-2.0" in headers
     data = next(n.split("/")[0] for n in names if ".data/" in n)
     for theme in ("default", "dark", "print"):
         assert f"{data}/data/share/reportgen/themes/{theme}/theme.yaml" in names

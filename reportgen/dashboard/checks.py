@@ -3,9 +3,10 @@ every query (after substitution). Problems are errors; warnings are what `--stri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+from reportgen.dashboard.alert_checks import check_alerting
 from reportgen.dashboard.model import (
     AbsoluteRange,
     DashboardSpec,
@@ -13,8 +14,8 @@ from reportgen.dashboard.model import (
     SectionSpec,
     TimeRange,
 )
-from reportgen.dashboard.variables import NAME, Substitution, substitute
-from reportgen.dashboard.yamlpos import KeyPath, Located, scalar_offset
+from reportgen.dashboard.variables import NAME, PLACEHOLDER, Substitution, substitute
+from reportgen.dashboard.yamlpos import KeyPath, Located, dotted, scalar_offset
 from reportgen.errors import QuerySyntaxError, ReportgenError, Span, SpecError, suggestion
 from reportgen.timerange import RANGE_WORDS, parse_duration, parse_instant, zone_info
 
@@ -29,6 +30,8 @@ _TYPE_OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("legend", CHARTS),
     ("value_labels", ("column", "bar", "pie")),
     ("unit", ("single_value",)),
+    ("alert", ("single_value", "table")),
+    ("series_colors", CHARTS),
 )
 
 
@@ -41,16 +44,14 @@ class Checked:
     warnings: list[str] = field(default_factory=list)
 
 
-def dotted(path: KeyPath) -> str:
-    """`("panels", 2, "query")` -> `panels[2].query`."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(top level)"
-
-
-def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, str]) -> Checked:
-    """Check `spec` with the variable `values` applied to its queries."""
+def check_semantics(
+    spec: DashboardSpec,
+    located: Located,
+    values: Mapping[str, str],
+    stand_ins: Collection[KeyPath] = (),
+) -> Checked:
+    """Check `spec` with the variable `values` applied to its queries. Of the panels at
+    `stand_ins` (mended by `reportgen.dashboard.partial`) only the query is checked."""
     checked = Checked(spec)
 
     def add(message: str, path: KeyPath, hint: str | None = None) -> None:
@@ -72,6 +73,12 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
         path: KeyPath = ("variables", name)
         if not NAME.match(name):
             add(f"variables: invalid name '{name}'", path, "use letters, digits and _")
+        if PLACEHOLDER.search(variable.default):
+            add(
+                f"variables.{name}.default: a value cannot hold a placeholder",
+                (*path, "default"),
+                "values go into the query as written and are not substituted again",
+            )
         if variable.values and variable.default not in variable.values:
             add(
                 f"variables.{name}.default: '{variable.default}' is not one of its values",
@@ -79,12 +86,20 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
                 suggestion(variable.default, variable.values)
                 or "allowed: " + ", ".join(variable.values),
             )
+    # A default refused above must not be reported again in every query that uses it.
+    values = {name: "*" if PLACEHOLDER.search(value) else value for name, value in values.items()}
     if not spec.panels and not spec.sections:
         add("the dashboard has no panels", (), "add a 'panels' or a 'sections' list")
     seen: dict[str, KeyPath] = {}
     used: set[str] = set()
     queries: dict[KeyPath, str] = {}
     for base, _, panel in spec.every_panel():
+        if base in stand_ins:
+            if panel.query:
+                result = substitute(panel.query, values)
+                used |= result.used
+                _check_query(panel, base, located, result, checked.problems)
+            continue
         if panel.id in seen:
             add(
                 f"{dotted((*base, 'id'))}: duplicate panel id '{panel.id}' "
@@ -107,6 +122,12 @@ def check_semantics(spec: DashboardSpec, located: Located, values: Mapping[str, 
     for name in spec.variables:
         if name not in used:
             warn(f"variables.{name}: the variable is not used by any query", ("variables", name))
+
+    def add_at(message: str, path: KeyPath, hint: str | None, key: bool) -> None:
+        span = located.span(path, key=key)
+        checked.problems.append(SpecError(message, span, hint=hint, text=located.text))
+
+    check_alerting(spec, add_at, lambda message, path: warn(message, path))
     if not checked.problems:
         checked.spec = _with_queries(spec, queries)
     return checked

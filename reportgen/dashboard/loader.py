@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reportgen.dashboard.checks import check_semantics, dotted
+from reportgen.dashboard.checks import check_semantics
 from reportgen.dashboard.model import (
     AbsoluteRange,
+    AlertSpec,
     BandSpec,
     DashboardSpec,
     DeliverySpec,
@@ -21,9 +22,10 @@ from reportgen.dashboard.model import (
     ThresholdSpec,
     VariableSpec,
 )
+from reportgen.dashboard.partial import validate_partially
 from reportgen.dashboard.variables import resolve_values
-from reportgen.dashboard.yamlpos import KeyPath, Located, load_yaml, load_yaml_file
-from reportgen.errors import ReportgenError, SpecError, suggestion
+from reportgen.dashboard.yamlpos import KeyPath, Located, dotted, load_yaml, load_yaml_file
+from reportgen.errors import ReportgenError, SpecError, UsageError, suggestion
 
 
 @dataclass(frozen=True)
@@ -57,38 +59,43 @@ def load_dashboard_text(
 
 
 def _load(located: Located, path: Path, given: Mapping[str, str]) -> Dashboard:
-    spec = validate(located)
-    values = resolve_values(spec.variables, given, located.source)
-    checked = check_semantics(spec, located, values)
-    _raise(checked.problems)
-    return Dashboard(checked.spec, path, located, values, checked.warnings)
-
-
-def validate(located: Located) -> DashboardSpec:
-    """The typed model of `located`; SpecError listing every structural problem."""
-    problems: list[ReportgenError] = []
     if not isinstance(located.data, dict):
         raise SpecError(
             "a dashboard file must be a mapping with 'title' and 'panels'",
             located.span(()),
             text=located.text,
         )
-    try:
-        spec = DashboardSpec.model_validate(located.data)
-    except ValidationError as error:
-        problems.extend(_from_pydantic(error, located))
+    partial = validate_partially(located.data)
+    problems = [] if partial.error is None else _from_pydantic(partial.error, located)
+    if partial.spec is None:
         _raise(problems)
-        raise AssertionError("unreachable") from None
-    return spec
+        raise AssertionError("unreachable")
+    try:
+        values = resolve_values(partial.spec.variables, given, located.source)
+    except UsageError:
+        if not problems:
+            raise
+        # An unknown --var matters less than a broken file, and may be one of its results.
+        values = {name: spec.default for name, spec in partial.spec.variables.items()}
+    checked = check_semantics(partial.spec, located, values, stand_ins=partial.stand_ins)
+    _raise(problems + checked.problems)
+    return Dashboard(checked.spec, path, located, values, checked.warnings)
 
 
 def _raise(problems: list[ReportgenError]) -> None:
+    """Raise the problems as one SpecError, in the order of their place in the file."""
     if not problems:
         return
+    problems = sorted(problems, key=_place)
     if len(problems) == 1:
         raise problems[0]
     shown = "\n".join(str(problem) for problem in problems)
     raise SpecError(f"{len(problems)} problems:\n{shown}")
+
+
+def _place(problem: ReportgenError) -> tuple[int, int]:
+    span = problem.span
+    return (span.line, span.col) if span is not None else (1 << 30, 0)
 
 
 def _keys(model: type[PanelSpec] | type[DashboardSpec] | type[object]) -> tuple[str, ...]:
@@ -106,6 +113,7 @@ _OWNERS: dict[str, tuple[str, ...]] = {
     "time_range": _keys(AbsoluteRange),
     "variables": _keys(VariableSpec),
     "delivery": _keys(DeliverySpec),
+    "alert": _keys(AlertSpec),
 }
 # Union members pydantic names in error locations; they are not keys of the file.
 _UNION_TAGS = frozenset({"str", "float", "int", "bool", "AbsoluteRange"})

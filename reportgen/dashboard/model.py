@@ -14,6 +14,8 @@ PanelType = Literal[
 ]
 PANEL_TYPES: tuple[str, ...] = get_args(PanelType)
 BAND_COLORS = ("green", "orange", "red", "grey")
+# Colour names a panel's `series_colors` may use; every theme defines each (theme.yaml `named`).
+NAMED_COLORS = ("red", "orange", "yellow", "green", "blue", "purple", "grey")
 Comparator = Literal["=", "contains", ">", ">=", "<", "<="]
 COMPARATORS: tuple[str, ...] = get_args(Comparator)
 NumberFormat = Literal["plain", "si", "thousands", "percent"]
@@ -54,6 +56,9 @@ class BandSpec(_Strict):
     fail: bool = Field(
         False, description="A value in this band fails the run with --fail-on red (exit 3)"
     )
+    alert: bool = Field(
+        False, description="A value in this band fires an alert (--alertmanager, --webhook...)"
+    )
 
 
 class ThresholdSpec(_Strict):
@@ -65,6 +70,20 @@ class ThresholdSpec(_Strict):
     value: float | str = Field(description="Value compared with (a number for >, >=, <, <=)")
     color: Literal["green", "orange", "red", "grey"] = Field(description="Cell background")
     label: str = Field("", description="What the colour means, e.g. 'critical'")
+    alert: bool = Field(False, description="A cell matching this rule fires the panel's alert")
+
+
+class AlertSpec(_Strict):
+    """When a panel alerts, besides the bands and rules marked `alert: true`."""
+
+    band: str = Field(
+        min_length=1,
+        description="A band (single value) or cell rule (table) colour or label that alerts, "
+        "e.g. red",
+    )
+
+
+Labels = dict[str, str]
 
 
 class VariableSpec(_Strict):
@@ -135,6 +154,23 @@ class PanelSpec(_Strict):
         default_factory=dict,
         description="Table: per-column number format (plain, si, thousands, percent)",
     )
+    series_colors: dict[str, str] = Field(
+        default_factory=dict,
+        description="Chart: a fixed colour per series or category value (a theme colour name: "
+        + ", ".join(NAMED_COLORS)
+        + "; or #rrggbb), e.g. {critical: red, low: blue}",
+    )
+    alert: AlertSpec | None = Field(
+        None, description="Alert when the value (or a cell) lands in this band, e.g. {band: red}"
+    )
+    labels: Labels = Field(
+        default_factory=dict,
+        description="Alert labels of this panel (added to the dashboard's), e.g. {severity: page}",
+    )
+    annotations: Labels = Field(
+        default_factory=dict,
+        description="Alert annotations of this panel (added to the dashboard's), e.g. runbook_url",
+    )
 
 
 class SectionSpec(_Strict):
@@ -180,6 +216,12 @@ class DashboardSpec(_Strict):
         default_factory=list, description="Titled groups of panels, after `panels`"
     )
     delivery: DeliverySpec | None = Field(None, description="Mail delivery defaults")
+    labels: Labels = Field(
+        default_factory=dict, description="Alert labels of every panel, e.g. {team: secops}"
+    )
+    annotations: Labels = Field(
+        default_factory=dict, description="Alert annotations of every panel"
+    )
 
     def every_panel(self) -> Iterator[tuple[KeyPathT, int, PanelSpec]]:
         """Each panel in reading order with its key path and its section (-1: none)."""

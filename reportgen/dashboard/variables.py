@@ -86,6 +86,13 @@ def resolve_values(
     """The value of every declared variable: from `given` (--var) else the default. An unknown
     name or a value outside the allowed ones is a UsageError naming the dashboard."""
     for name, value in given.items():
+        placeholder = PLACEHOLDER.search(value)
+        if placeholder is not None:
+            raise UsageError(
+                f"{source}: the value of variable '{name}' holds a placeholder "
+                f"'{placeholder.group(0)}' (--var)",
+                hint="values go into the query as written and are not substituted again",
+            )
         if name not in declared:
             known = sorted(declared)
             raise UsageError(

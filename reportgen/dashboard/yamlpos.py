@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from reportgen.errors import Span, SpecError
+from reportgen.yamlload import compose_yaml
 
 KeyPath = tuple[str | int, ...]
 
@@ -31,15 +32,7 @@ class Located:
 
     def data_at(self, path: KeyPath) -> Any:
         """The loaded value at `path` (None when there is none)."""
-        node = self.data
-        for part in path:
-            if isinstance(node, dict) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
-                return None
-        return node
+        return value_at(self.data, path)
 
     def span(self, path: KeyPath, *, key: bool = False) -> Span | None:
         """The span of the value at `path` (or of its key), else of the nearest ancestor."""
@@ -51,6 +44,19 @@ class Located:
         return None
 
 
+def value_at(data: Any, path: KeyPath) -> Any:
+    """The value at `path` in loaded data (None when there is none)."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def _span(node: yaml.Node, source: str) -> Span:
     start = node.start_mark
     end = node.end_mark
@@ -58,17 +64,9 @@ def _span(node: yaml.Node, source: str) -> Span:
 
 
 def load_yaml(text: str, source: str) -> Located:
-    """Parse `text` (named `source` in messages) into data plus positions."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        span = None
-        if mark is not None:
-            span = Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index + 1)
-        problem = error.problem or "invalid YAML"
-        context = f" ({error.context})" if error.context else ""
-        raise SpecError(f"invalid YAML: {problem}{context}", span, text=text) from None
+    """Parse `text` (named `source` in messages) into data plus positions, within the bounds of
+    `reportgen.yamlload` (aliases, nesting)."""
+    root = compose_yaml(text, source, SpecError)
     located = Located(None, source, text)
     if root is None:
         return located
@@ -157,3 +155,11 @@ def _block_indent(lines: list[str], first: int) -> int:
         if line.strip():
             return len(line) - len(line.lstrip(" "))
     return 0
+
+
+def dotted(path: KeyPath) -> str:
+    """`("panels", 2, "query")` -> `panels[2].query`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.engine.base import LOG_TABLE, Engine
+from reportgen.engine.content import check_rules, load_content
 from reportgen.engine.options import ENGINES, SparkOptions, check_engine, is_uri
 from reportgen.engine.result import Column, Result
-from reportgen.engine.run import run_query
+from reportgen.engine.run import extra_fields, run_query
 from reportgen.errors import UsageError
 from reportgen.snapshot.cache import Progress
+from reportgen.snapshot.ingest import Keep
 
 __all__ = [
     "ENGINES",
@@ -39,20 +41,34 @@ def open_engine(
     progress: Progress | None = None,
     engine: str = "duckdb",
     spark: SparkOptions | None = None,
+    keep: Keep | None = None,
 ) -> Engine:
     """Ingest the snapshot `paths` on `engine`: DuckDB (reusing the ingest cache under
-    `cache`), or Spark as `spark` says (URIs in `paths` need Spark)."""
+    `cache`), or Spark as `spark` says (URIs in `paths` need Spark), with the field extraction
+    rules and lookup tables of its sources.yaml files; `keep` prunes the files no query of the
+    run can match (`reportgen.engine.prune.keep_files`)."""
     engine = check_engine(engine, "--engine")
+    content = load_content(paths, sources)  # before the ingest: a bad rule fails fast
+    opened: Engine
     if engine == "spark":
         from reportgen.engine.spark import SparkEngine
 
-        return SparkEngine.open(paths, sources, spark or SparkOptions())
-    uris = [str(path) for path in paths if is_uri(path)]
-    if uris:
-        raise UsageError(
-            f"{uris[0]}: URIs are read by Spark (--logs)",
-            hint="add --engine spark, or give a local path",
-        )
-    from reportgen.engine.duckdb import DuckDBEngine
+        opened = SparkEngine.open(paths, sources, spark or SparkOptions(), keep)
+    else:
+        uris = [str(path) for path in paths if is_uri(path)]
+        if uris:
+            raise UsageError(
+                f"{uris[0]}: URIs are read by Spark (--logs)",
+                hint="add --engine spark, or give a local path",
+            )
+        from reportgen.engine.duckdb import DuckDBEngine
 
-    return DuckDBEngine.open([Path(path) for path in paths], sources, cache, progress)
+        local = [Path(path) for path in paths]
+        opened = DuckDBEngine.open(local, sources, cache, progress, keep)
+    opened.content = content
+    try:
+        check_rules(content, extra_fields(opened, LOG_TABLE), opened.regex_error)
+    except BaseException:
+        opened.close()
+        raise
+    return opened

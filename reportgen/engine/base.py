@@ -9,10 +9,12 @@ interface only; `reportgen.engine.run.run_query` turns a query into a `Result` t
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
+from reportgen.engine.content import Content
+from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.sql.dialect import Dialect
 from reportgen.snapshot.model import SnapshotInfo
 
@@ -32,6 +34,8 @@ class Engine(ABC):
     def __init__(self, info: SnapshotInfo, *, cached: bool = False) -> None:
         self.info = info
         self.cached = cached
+        # the snapshot's Sumo content: field extraction rules, lookup tables (open_engine)
+        self.content = Content()
 
     @abstractmethod
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
@@ -44,6 +48,26 @@ class Engine(ABC):
     @abstractmethod
     def regex_error(self, pattern: str) -> str | None:
         """Why the engine cannot compile the regular expression `pattern` (None: it can)."""
+
+    def load_table(self, name: str, width: int, rows: Sequence[Sequence[str]]) -> None:
+        """Hold `rows` (of `width` text cells) as the table `name`, for the rest of the session:
+        columns `__rg_row` (1, 2, ... in file order) and `__rg_lc0` ... (see
+        reportgen.query.plan.lookups). This default writes one temporary view of literal rows,
+        which any SQL engine runs; engines override it with their bulk path (DuckDB: lists;
+        Spark: `createDataFrame(...).createOrReplaceTempView(name)`)."""
+        dialect = self.dialect
+        names = [ROW, *(column_name(i) for i in range(width))]
+        if rows:
+            values = ",\n".join(
+                "(" + ", ".join([str(n), *(dialect.string(cell) for cell in row)]) + ")"
+                for n, row in enumerate(rows, start=1)
+            )
+            body = f"SELECT * FROM (VALUES {values}) AS t({', '.join(names)})"
+        else:
+            nulls = ["CAST(NULL AS BIGINT)", *("CAST(NULL AS VARCHAR)" for _ in range(width))]
+            body = "SELECT " + ", ".join(f"{v} AS {n}" for v, n in zip(nulls, names, strict=True))
+            body += " WHERE FALSE"
+        self.fetch(f"CREATE OR REPLACE TEMPORARY VIEW {dialect.table(name)} AS {body}", {})
 
     @abstractmethod
     def close(self) -> None:

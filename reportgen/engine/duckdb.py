@@ -11,8 +11,10 @@ import duckdb
 
 from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.errors import ExecutionError
+from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.sql.dialect import DUCKDB
 from reportgen.snapshot.cache import Progress, open_snapshot
+from reportgen.snapshot.ingest import Keep
 from reportgen.snapshot.model import SnapshotInfo
 
 
@@ -42,9 +44,11 @@ class DuckDBEngine(Engine):
         sources: Path | None,
         cache: Path | None,
         progress: Progress | None = None,
+        keep: Keep | None = None,
     ) -> DuckDBEngine:
-        """Ingest `paths` (or reuse the ingest cache under `cache`)."""
-        opened = open_snapshot(paths, sources, cache, progress)
+        """Ingest `paths` (or reuse the ingest cache under `cache`); `keep` prunes the files no
+        query of the run can match (see reportgen.engine.prune)."""
+        opened = open_snapshot(paths, sources, cache, progress, keep)
         return cls(opened.con, opened.info, cached=opened.cached, closer=opened.close)
 
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
@@ -53,6 +57,22 @@ class DuckDBEngine(Engine):
         except duckdb.Error as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise ExecutionError(f"query failed: {message}") from error
+
+    def load_table(self, name: str, width: int, rows: Sequence[Sequence[str]]) -> None:
+        """One temporary table from column lists (a temporary table works on the read-only
+        connection of a cached snapshot too)."""
+        names = [ROW, *(column_name(i) for i in range(width))]
+        lists: dict[str, list[Any]] = {"p0": list(range(1, len(rows) + 1))}
+        for index in range(width):
+            lists[f"p{index + 1}"] = [row[index] for row in rows]
+        columns = [f"unnest($p0::BIGINT[]) AS {names[0]}"]
+        columns += [f"unnest($p{i}::VARCHAR[]) AS {names[i]}" for i in range(1, width + 1)]
+        sql = f"CREATE OR REPLACE TEMP TABLE {DUCKDB.table(name)} AS SELECT {', '.join(columns)}"
+        try:
+            self.con.execute(sql, lists)
+        except duckdb.Error as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ExecutionError(f"cannot load lookup table: {message}") from error
 
     def columns(self, table: str = LOG_TABLE) -> tuple[str, ...]:
         try:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ColumnType = Literal["string", "number", "time", "bool"]
+ColumnType = Literal["string", "number", "time", "bool", "link"]
 ResultKind = Literal["messages", "aggregate"]
 
 
 @dataclass(frozen=True)
 class Column:
     """One result column. `name` keeps the spelling the query used (`_sourceHost`); `type` is
-    "time" for `_timeslice`/`_messagetime` (values are epoch milliseconds, UTC)."""
+    "time" for `_timeslice`/`_messagetime` (values are epoch milliseconds, UTC) and "link" for
+    `tourl` (text values `[text](url)`, see `reportgen.render.links`)."""
 
     name: str
     type: ColumnType

@@ -16,8 +16,10 @@ from reportgen.engine.result import Column, Result
 from reportgen.errors import ExecutionError
 from reportgen.query import Query, compile_query, parse_query
 from reportgen.query.operators.compare import TimeCompare, coverage_warnings
+from reportgen.query.operators.lookup import Lookup
+from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.problems import semantic
-from reportgen.query.syntax.nodes import RegexLiteral, walk
+from reportgen.query.syntax.nodes import RegexLiteral, TableRef, walk
 from reportgen.timerange import Window
 
 MAX_MESSAGES = 10_000
@@ -39,6 +41,29 @@ def check_regexes(engine: Engine, query: Query) -> None:
     for node in walk(query.stages):
         if isinstance(node, RegexLiteral) and (reason := engine.regex_error(node.pattern)):
             raise semantic(query.text, node.span, f"invalid regular expression ({reason})")
+
+
+def lookup_tables(engine: Engine, query: Query) -> dict[str, LookupTable]:
+    """The lookup tables the query names that sources.yaml maps, loaded into the engine (the
+    planner reports those it does not map, with a caret)."""
+    tables: dict[str, LookupTable] = {}
+    for node in walk(query.stages):
+        ref = node.table if isinstance(node, Lookup) else node
+        if isinstance(ref, TableRef) and ref.key not in tables:
+            found = engine.content.lookups.table(engine, ref.key)
+            if found is not None:
+                tables[ref.key] = found
+    return tables
+
+
+def compile_inputs(engine: Engine, query: Query, table: str = LOG_TABLE) -> dict[str, Any]:
+    """What `compile_query` (and `explain`) need of the engine for `query`: the sources.yaml
+    fields of the log table and the lookup tables the query names."""
+    return {
+        "extra": extra_fields(engine, table),
+        "tables": lookup_tables(engine, query),
+        "rules": engine.content.rules,
+    }
 
 
 def extra_fields(engine: Engine, table: str) -> tuple[str, ...]:
@@ -67,10 +92,10 @@ def run_query(
     dialect = engine.dialect
     check_regexes(engine, query)
     pivots: dict[int, list[str]] = {}
-    extra = extra_fields(engine, table)
+    inputs = compile_inputs(engine, query, table)
     while True:
         compiled = compile_query(
-            query, window, table, pivot_values=pivots, extra=extra, dialect=dialect
+            query, window, table, pivot_values=pivots, dialect=dialect, **inputs
         )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
@@ -79,7 +104,7 @@ def run_query(
     cap = max_messages if compiled.kind == "messages" else max_records
     # one row more than kept, to know when the result was cut
     compiled = compile_query(
-        query, window, table, pivot_values=pivots, row_limit=cap + 1, extra=extra, dialect=dialect
+        query, window, table, pivot_values=pivots, row_limit=cap + 1, dialect=dialect, **inputs
     )
     rows = _fetch(engine, compiled.sql, compiled.params, query)
     warnings = compiled.warnings

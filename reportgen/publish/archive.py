@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -98,35 +99,42 @@ def new_staging(site: Path) -> Path:
     return path
 
 
-def swap_in(staged: Path, final: Path) -> None:
+def swap_in(staged: Path, final: Path, step: Callable[[], None] = lambda: None) -> None:
     """Put the folder `staged` at `final`, replacing what was there.
 
     A folder cannot be renamed over a non-empty one, so the old one is first renamed aside, the
     new one renamed in, then the old one removed: readers see the old or the new run, never a
-    mix, and a crash between the two renames leaves the old run recoverable beside it.
+    mix, and a crash between the two renames leaves the old run beside it (`.old-<name>-*`),
+    where `reportgen.publish.commit` finds it. `step` is called between the renames.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
     if not final.exists():
         os.replace(staged, final)
+        step()
         return
     aside = final.parent / f".old-{final.name}-{secrets.token_hex(4)}"
     os.replace(final, aside)
+    step()
     try:
         os.replace(staged, final)
     except OSError:
         os.replace(aside, final)
         raise
+    step()
     shutil.rmtree(aside)
 
 
-def refresh_latest(dashboard_dir: Path, staging: Path) -> None:
-    """Make `<dashboard>/latest/` a copy of its newest run."""
+def refresh_latest(
+    dashboard_dir: Path, staging: Path, step: Callable[[], None] = lambda: None
+) -> None:
+    """Make `<dashboard>/latest/` a copy of its newest run (`step` as for `swap_in`)."""
     runs = runs_of(dashboard_dir)
     if not runs:
         return
     copy = staging / f"latest-{secrets.token_hex(4)}"
     shutil.copytree(runs[-1].path, copy)
-    swap_in(copy, dashboard_dir / LATEST)
+    step()
+    swap_in(copy, dashboard_dir / LATEST, step)
 
 
 def apply_retention(root: Path, newest: date, days: int) -> list[Path]:

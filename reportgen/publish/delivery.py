@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from reportgen.build import evaluate, render_outputs
+from reportgen.build import evaluate, quiet_warnings, render_outputs, window_warnings
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.engine.options import EngineChoice
 from reportgen.errors import UsageError
@@ -20,7 +20,8 @@ from reportgen.publish.mail import Envelope, compose, csv_attachments
 from reportgen.publish.site import parse_date, run_date
 from reportgen.publish.siteconfig import Team
 from reportgen.publish.smtp import SmtpSettings, check_settings, send
-from reportgen.session import open_session
+from reportgen.session import Session, open_session
+from reportgen.terminal import BuildProgress
 
 
 @dataclass
@@ -78,9 +79,11 @@ def mail_reports(
     day: str | None = None,
     tz: str | None = None,
     cache: bool = True,
+    sample: bool = False,
     engine: EngineChoice | None = None,
 ) -> MailResult:
-    """Build each dashboard and send it as one message (or write `<out>/<name>.eml`)."""
+    """Build each dashboard and send it as one message (or write `<out>/<name>.eml`). Without
+    `logs`, only `sample` (or `--logs sample`) reads the bundled sample."""
     if not request.sender:
         raise UsageError("no sender", hint="give --from ADDRESS or set REPORTGEN_MAIL_FROM")
     if not request.dry_run:
@@ -91,30 +94,58 @@ def mail_reports(
     if day is not None:
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
-    session = open_session(logs, sources, at=at, tz=zone, cache=cache, engine=engine)
-    result = MailResult()
+    session = open_session(
+        logs,
+        sources,
+        at=at,
+        tz=zone,
+        cache=cache,
+        sample=sample,
+        fallback=False,
+        engine=engine,
+    )
+    result = MailResult(warnings=quiet_warnings(session))
     try:
         stamp = run_date(session, zone).isoformat()
         envelopes = [envelope_for(dashboard, request, stamp) for dashboard in dashboards]
-        for dashboard, envelope in zip(dashboards, envelopes, strict=True):
-            team = request.team
-            report = evaluate(session, dashboard, tz, scope=team.scope if team else None)
-            result.failed_panels += [f"{dashboard.stem}/{p.id}" for p in report.panels if p.error]
-            pdf = render_outputs(dashboard, report, session, ["pdf"])["pdf"]
-            attachments: dict[str, bytes] = {f"{dashboard.stem}.pdf": pdf}
-            attach_csv = request.attach_csv or bool(
-                dashboard.spec.delivery and dashboard.spec.delivery.attach_csv
-            )
-            if attach_csv:
-                attachments.update(csv_attachments(report))
-            message = compose(report, envelope, attachments=attachments)
-            if request.dry_run:
-                path = request.out / f"{dashboard.stem}.eml"
-                write_atomic(path, message.as_bytes())
-                result.written.append(path)
-            else:
-                send(message, settings, env)
-                result.sent.append(f"{dashboard.stem} to {', '.join(envelope.to + envelope.cc)}")
+        with BuildProgress(len(dashboards)) as progress:
+            for dashboard, envelope in zip(dashboards, envelopes, strict=True):
+                progress.dashboard(dashboard.stem)
+                sending = (settings, env)
+                _deliver(session, dashboard, envelope, request, sending, tz, result, progress)
     finally:
         session.close()
     return result
+
+
+def _deliver(
+    session: Session,
+    dashboard: Dashboard,
+    envelope: Envelope,
+    request: MailRequest,
+    sending: tuple[SmtpSettings, Mapping[str, str]],
+    tz: str | None,
+    result: MailResult,
+    progress: BuildProgress,
+) -> None:
+    """Build one dashboard's message and send it (or write its `.eml` with --dry-run)."""
+    team = request.team
+    scope = team.scope if team else None
+    report = evaluate(session, dashboard, tz, scope=scope, progress=progress)
+    result.warnings += window_warnings(dashboard, report)
+    result.failed_panels += [f"{dashboard.stem}/{p.id}" for p in report.panels if p.error]
+    pdf = render_outputs(dashboard, report, session, ["pdf"], progress=progress)["pdf"]
+    attachments: dict[str, bytes] = {f"{dashboard.stem}.pdf": pdf}
+    delivery = dashboard.spec.delivery
+    if request.attach_csv or bool(delivery and delivery.attach_csv):
+        attachments.update(csv_attachments(report))
+    progress.stage("composing the message")
+    message = compose(report, envelope, attachments=attachments)
+    if request.dry_run:
+        path = request.out / f"{dashboard.stem}.eml"
+        write_atomic(path, message.as_bytes())
+        result.written.append(path)
+    else:
+        progress.stage("sending")
+        send(message, *sending)
+        result.sent.append(f"{dashboard.stem} to {', '.join(envelope.to + envelope.cc)}")

@@ -20,7 +20,7 @@ import vl_convert
 from reportgen.output import format_result
 from reportgen.render.context import ReportView
 from reportgen.render.html import environment
-from reportgen.render.panels import PanelModel, Table, build_panel, unique_ids
+from reportgen.render.panels import NO_DATA, PanelModel, Table, build_panel, unique_ids
 from reportgen.render.theme import Theme, load_theme, theme_dir_for
 
 MAX_TABLE_ROWS = 20
@@ -72,6 +72,8 @@ def _mail_panel(
     if model.kind == "error":
         panel.text = model.error.splitlines()[0] if model.error else "failed"
         return panel, None
+    if model.kind == "empty":
+        return panel, None
     if model.kind == "single_value":
         unit = f" {model.unit}" if model.unit else ""
         panel.text = model.value_text + unit
@@ -95,7 +97,7 @@ def _mail_panel(
 
 
 def _plain_text(report: ReportView, panels: Sequence[MailPanel]) -> str:
-    lines = [report.title, f"{report.window_label} ({report.tz})", ""]
+    lines = [report.title, f"{report.window_label} ({report.tz})", *report.notices, ""]
     for panel in panels:
         if panel.kind == "single_value":
             extra = f" ({panel.band})" if panel.band else ""
@@ -103,6 +105,8 @@ def _plain_text(report: ReportView, panels: Sequence[MailPanel]) -> str:
             lines.append(f"{panel.title}: {panel.text}{extra}{change}")
         elif panel.kind == "error":
             lines.append(f"{panel.title}: FAILED: {panel.text}")
+        elif panel.kind == "empty":
+            lines.append(f"{panel.title}: {NO_DATA.lower()}")
         else:
             lines.append(f"{panel.title}: see the attached report")
     return "\n".join(lines) + "\n"

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reportgen.errors import QueryError, suggestion
 from reportgen.query.generator import SqlGenerator
 from reportgen.query.parser import Query
+from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.schema import FieldType
 from reportgen.query.plan.steps import Phase, Plan
 from reportgen.query.planner import build_plan
+from reportgen.query.rules import Rule
 from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.timerange import Window
 
@@ -65,14 +67,17 @@ def compile_query(
     row_limit: int | None = None,
     extra: Sequence[str] = (),
     dialect: Dialect = DUCKDB,
+    tables: Mapping[str, LookupTable] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> CompiledQuery:
     """Plan `query` and generate its SQL; raise `QueryError` (all problems, with carets).
 
     `row_limit` caps the final SELECT (the engine asks for one row more than it keeps, to know
-    when a result was cut).
+    when a result was cut); `tables` are the lookup tables the engine holds, by key; `rules` the
+    field extraction rules, whose fields every message has.
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values, window.tz, extra, dialect)
+    plan = build_plan(query, pivot_values, window.tz, extra, tables, rules, dialect=dialect)
     generator = SqlGenerator(plan, table, window.tz, window, dialect=dialect)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from reportgen.query.compile import compile_query
 from reportgen.query.operators.transpose import Transpose
 from reportgen.query.parser import parse_query
+from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.steps import Step
+from reportgen.query.rules import Rule
 from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.syntax.nodes import dump
 from reportgen.query.syntax.scope import ScopeLexer
@@ -18,8 +22,18 @@ def _label(step: Step, index: int) -> str:
     return f"{index}. {'search ' + name if index == 0 else name} [{step.phase}]"
 
 
-def explain(text: str, window: Window, dialect: Dialect = DUCKDB) -> str:
-    """Tokens, AST, plan (the fields each stage produces) and SQL of `text` in `dialect`."""
+def explain(
+    text: str,
+    window: Window,
+    dialect: Dialect = DUCKDB,
+    *,
+    extra: Sequence[str] = (),
+    tables: Mapping[str, LookupTable] | None = None,
+    rules: Sequence[Rule] = (),
+) -> str:
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text` in `dialect`;
+    `extra`, `tables` and `rules` as for `compile_query` (the engine's fields, lookup and
+    extraction rules)."""
     query = parse_query(text)
     lines = [f"query: {query.text}"]
     lines += [f"warning: {w}" for w in query.warnings]
@@ -37,7 +51,9 @@ def explain(text: str, window: Window, dialect: Dialect = DUCKDB) -> str:
     for number, stage in enumerate(query.stages, start=1):
         lines.append(f"stage {number}:")
         lines.append(dump(stage, "  "))
-    compiled = compile_query(query, window, dialect=dialect)
+    compiled = compile_query(
+        query, window, extra=extra, tables=tables, rules=rules, dialect=dialect
+    )
     lines.append("\n== plan ==")
     previous: set[str] = set()
     for index, step in enumerate(compiled.plan.steps):

@@ -13,8 +13,9 @@ from __future__ import annotations
 from reportgen.query.operators import operator_of
 from reportgen.query.plan.schema import LINE, METADATA, SOURCE_NAME, TS, OrderTerm
 from reportgen.query.plan.steps import PendingPivot, Plan, Step
+from reportgen.query.rules import final_sql, flag_columns, rules_sql
 from reportgen.query.sql.dialect import DUCKDB, Dialect
-from reportgen.query.sql.scope import scope_sql
+from reportgen.query.sql.scope import scope_sql, split_scope_by
 from reportgen.query.syntax.nodes import SCOPE_TYPES
 from reportgen.timerange import Window
 
@@ -43,19 +44,19 @@ class SqlGenerator:
         self.warnings: list[str] = []
         self.ctes: list[tuple[str, str]] = []
         self.source = ""
+        self.prefix = prefix
         prev: Step | None = None
         for step in plan.steps:
             if isinstance(step.node, SCOPE_TYPES):
                 body: str | None = self.search_sql(step)
             else:
                 body = operator_of(step.node).sql(self, step, prev)
-            if body is not None and inline_window:
-                assert window is not None
-                body = dialect.bind_window(body, window)
             if body is not None:
-                self.source = f"{prefix}{len(self.ctes)}"
-                self.ctes.append((self.source, body))
+                self.add(body)
             prev = step
+        if inline_window:
+            assert window is not None
+            self.ctes = [(name, dialect.bind_window(body, window)) for name, body in self.ctes]
 
     # --- what operators ask of the dialect ------------------------------------------------------
 
@@ -110,14 +111,21 @@ class SqlGenerator:
         return fetch(self, pending)
 
     def search_sql(self, step: Step) -> str:
+        """The messages of the window the scope selects. With field extraction rules, first
+        the window (and the parts of the scope that test no rule field) with each rule's flag,
+        then the rules' CTEs (rules.py), then the rest of the scope."""
         dialect = self.dialect
         meta = {
             m.key: dialect.epoch_ms(f"t.{m.key}") if m.type == "time" else f"t.{m.key}"
             for m in METADATA
         }
+        rules = self.plan.rules
+        ruled = {f.key for f in rules.fields} if rules is not None else set()
         # Keys beyond METADATA are the table's extra columns (sources.yaml `fields`).
         columns = [
-            f"{meta.get(f.key, 't.' + dialect.ident(f.key))} AS {f.col}" for f in step.schema.fields
+            f"{meta.get(f.key, 't.' + dialect.ident(f.key))} AS {f.col}"
+            for f in step.schema.fields
+            if f.key not in ruled
         ]
         columns += [
             f"t._messagetime AS {TS}",
@@ -125,9 +133,22 @@ class SqlGenerator:
             f"t._messagecount AS {LINE}",
         ]
         assert isinstance(step.node, SCOPE_TYPES)
-        predicate = scope_sql(step.node, dialect)
+        extra = {f.key: dialect.ident(f.key) for f in step.schema.fields}
+        early, late = split_scope_by(step.node, ruled)
+        predicate = scope_sql(early, dialect, extra)
         where = f"t._messagetime >= {self.param('start')} AND t._messagetime < {self.param('end')}"
         if predicate != "TRUE":
             where += f"\n    AND {predicate}"
         table = dialect.table(self.table)
-        return f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}"
+        if rules is None:
+            return f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}"
+        columns += flag_columns(rules, dialect)
+        self.add(f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}")
+        rules_sql(self, rules, step, self.add)
+        late_sql = scope_sql(late, dialect, {f.key: f.col for f in step.schema.fields})
+        return final_sql(self, rules, step, late_sql)
+
+    def add(self, body: str) -> None:
+        """Append one CTE (the search step's intermediate ones) and read from it next."""
+        self.source = f"{self.prefix}{len(self.ctes)}"
+        self.ctes.append((self.source, body))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# `_` first only for the metadata fields a group may set (`(?<_sourceHost>\S+)`)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -93,5 +94,12 @@ def group_names(pattern: str) -> list[str]:
 
 
 def re2_pattern(pattern: str) -> str:
-    """Java `(?<name>...)` -> RE2 `(?P<name>...)`; everything else is the same syntax."""
-    return re.sub(r"\(\?<([A-Za-z][A-Za-z0-9_]*)>", r"(?P<\1>", pattern)
+    """Java `(?<name>...)` -> RE2 `(?P<name>...)`; everything else is the same syntax. Only
+    groups are rewritten: not an escaped `\\(?<`, nor the text of a character class."""
+    out: list[str] = []
+    last = 0
+    for group in scan_groups(pattern)[0]:
+        if pattern.startswith("(?<", group.offset):
+            out.append(pattern[last : group.offset] + "(?P<")
+            last = group.offset + len("(?<")
+    return "".join(out) + pattern[last:]

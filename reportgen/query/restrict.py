@@ -13,11 +13,21 @@ query's own text.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from reportgen.errors import Span
 from reportgen.query.parser import Query, parse_query
 from reportgen.query.problems import span_of, syntax
-from reportgen.query.syntax.nodes import ScopeAll, ScopeAnd, ScopeNode
+from reportgen.query.syntax import keywords
+from reportgen.query.syntax.nodes import (
+    FieldMatch,
+    ScopeAll,
+    ScopeAnd,
+    ScopeNode,
+    ScopeNot,
+    ScopeOr,
+)
+from reportgen.query.syntax.scope import phrase_warning
 from reportgen.query.syntax.tokens import split_scope
 
 
@@ -37,8 +47,10 @@ def parse_scope_text(text: str) -> ScopeNode:
             "quote the '|' to search for it",
         )
     query = parse_query(text)
-    if query.warnings:
-        raise syntax(text, span_of(text, 0, len(text)), query.warnings[0], located=False)
+    warnings = list(query.warnings)
+    resolve_fields(query.scope, {}, warnings)
+    if warnings:
+        raise syntax(text, span_of(text, 0, len(text)), warnings[0], located=False)
     return query.scope
 
 
@@ -58,3 +70,22 @@ def effective_scope(query: Query) -> ScopeNode:
         return query.scope
     span: Span = query.scope.span
     return ScopeAnd((query.scope, query.restriction), span)
+
+
+def resolve_fields(node: ScopeNode, known: Mapping[str, str], warnings: list[str]) -> ScopeNode:
+    """The scope with each `field=value` on a name of `known` (field key -> SQL column: the
+    log table's sources.yaml fields, the field extraction rules' fields) kept as a field test,
+    and every other one read as its keyword phrase, with a warning (spec §2.1)."""
+    if isinstance(node, FieldMatch):
+        if node.field.key in known:
+            return node
+        warnings.append(phrase_warning(node.field.text, node.written, node.phrase.text))
+        if (warning := keywords.analyze(node.phrase.text, node.phrase.quoted).warning) is not None:
+            warnings.append(warning)
+        return node.phrase
+    if isinstance(node, ScopeAnd | ScopeOr):
+        items = tuple(resolve_fields(item, known, warnings) for item in node.items)
+        return dataclasses.replace(node, items=items)
+    if isinstance(node, ScopeNot):
+        return dataclasses.replace(node, item=resolve_fields(node.item, known, warnings))
+    return node

@@ -15,6 +15,7 @@ from typing import Any, Final, Literal
 
 import altair as alt
 
+from reportgen.render.colors import color_scale, fixed_colors
 from reportgen.render.context import PanelView
 from reportgen.render.formatting import local_iso
 from reportgen.render.pie import pie_chart
@@ -61,8 +62,49 @@ def chart_spec(panel: PanelView, theme: Theme, tz: str = "UTC") -> dict[str, Any
     if bars and width:
         x_expr = f"time(datum[{json.dumps(shape.x.name)}]) + {width}"
         chart = chart.transform_calculate(**{END: x_expr})
-    chart = chart.encode(**_encodings(panel, shape, names, tz, bool(bars and width)))
+    channels = _encodings(panel, shape, names, tz, bool(bars and width))
+    _fix_colors(channels, panel, shape, names, theme)
+    chart = chart.encode(**channels)
     return _finish(chart, theme)
+
+
+def _fix_colors(
+    channels: dict[str, Any], panel: PanelView, shape: ChartShape, names: list[str], theme: Theme
+) -> None:
+    """Apply `series_colors`: to the series of a multi-series chart, else to the categories of a
+    one-series column/bar chart (bars coloured by category, the axis names them), else to the
+    one series' mark."""
+    if not panel.series_colors:
+        return
+    if len(names) > 1:
+        scale = color_scale(names, panel.series_colors, theme)
+        if scale is not None:
+            channels["color"]["scale"] = alt.Scale(domain=scale[0], range=scale[1])
+        return
+    if panel.type in ("column", "bar") and not shape.temporal:
+        scale = color_scale(_categories(panel, shape), panel.series_colors, theme)
+        if scale is not None:
+            channels["color"] = alt.Color(
+                field=field_ref(shape.x.name),
+                type="nominal",
+                scale=alt.Scale(domain=scale[0], range=scale[1]),
+                legend=None,
+            )
+            return
+    fixed = fixed_colors(names, panel.series_colors, theme)
+    if names and names[0] in fixed:
+        channels["color"] = alt.ColorValue(fixed[names[0]])
+
+
+def _categories(panel: PanelView, shape: ChartShape) -> list[str]:
+    """The distinct values of the category column, in result order."""
+    assert panel.result is not None
+    index = panel.result.columns.index(shape.x)
+    seen: dict[str, None] = {}
+    for row in panel.result.rows:
+        if row[index] is not None:
+            seen.setdefault(str(row[index]), None)
+    return list(seen)
 
 
 def show_value_labels(panel: PanelView, shape: ChartShape, rows: int) -> bool:

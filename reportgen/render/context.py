@@ -76,6 +76,8 @@ class PanelView:
     value_labels: bool | None = None
     thresholds: list[Threshold] = field(default_factory=list)
     number_format: dict[str, str] = field(default_factory=dict)
+    # Series or category value -> theme colour name or hex (render/colors.py).
+    series_colors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,3 +107,5 @@ class ReportView:
     variables: dict[str, str] = field(default_factory=dict)
     # Restricted to a team's scope: nothing about other data (file names...) may appear.
     scoped: bool = False
+    # Said in the header: an empty snapshot, a time range without messages (reportgen.quiet).
+    notices: list[str] = field(default_factory=list)

@@ -31,7 +31,7 @@ from reportgen.output import write_atomic
 from reportgen.paths import cache_dir
 from reportgen.render.context import ReportView, SectionView
 from reportgen.render.formatting import zone
-from reportgen.render.panels import PanelModel, build_panel, unique_ids
+from reportgen.render.panels import NO_DATA, PanelModel, build_panel, unique_ids
 from reportgen.render.safe import content_security_policy, render_markdown, script_json
 from reportgen.render.theme import Theme, load_theme, theme_dir_for
 
@@ -92,7 +92,7 @@ def environment(theme: Theme) -> Environment:
     loaders: list[BaseLoader] = []
     loaders += [FileSystemLoader(str(directory)) for directory in theme.template_dirs]
     loaders += [builtin, PrefixLoader({"default": builtin}, delimiter=":")]
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined,
@@ -100,6 +100,8 @@ def environment(theme: Theme) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["no_data"] = NO_DATA
+    return env
 
 
 def render_html(report: ReportView, theme_dir: Path | None = None) -> str:

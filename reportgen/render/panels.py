@@ -13,12 +13,14 @@ from reportgen.errors import RenderError
 from reportgen.render.charts import chart_spec
 from reportgen.render.context import Band, PanelView
 from reportgen.render.formatting import format_cell, slug
+from reportgen.render.links import parse_link
 from reportgen.render.safe import render_markdown
 from reportgen.render.shapes import (
     CHART_TYPES,
     PANEL_TYPES,
     TABLE_TYPES,
     chart_shape,
+    check_shape,
 )
 from reportgen.render.single import SingleValueModel, single_value_model
 from reportgen.render.summary import chart_summary
@@ -32,7 +34,7 @@ from reportgen.render.tables import (
 from reportgen.render.theme import Theme
 
 PanelKind = Literal["single_value", "chart", "table", "error", "empty", "text"]
-NO_DATA = "No data"
+NO_DATA = "No data in this range"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Cell:
     style: str = ""  # a threshold's colours
     css: str = ""  # a threshold's class
     note: str = ""  # a threshold's label (shown as a tooltip and to screen readers)
+    href: str | None = None  # a `tourl` link (http or https only, see links.py)
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,12 @@ def _fill_single_value(model: PanelModel, result: Result, theme: Theme) -> None:
 
 
 def _fill_chart(model: PanelModel, result: Result, theme: Theme, tz: str) -> None:
+    if not result.rows:
+        check_shape(model.view.type, result)
+        model.kind, model.status, model.summary = "empty", "empty", NO_DATA + "."
+        return
     shape = chart_shape(result, model.view.type)
     model.summary = chart_summary(model.view.type, model.view.stacked, result, shape, tz)
-    if not result.rows:
-        model.kind, model.status = "empty", "empty"
-        return
     model.kind = "chart"
     model.spec = chart_spec(model.view, theme, tz)
 
@@ -173,13 +177,17 @@ def table_of(
         cells = []
         for value, column, kind in zip(row, result.columns, kinds, strict=True):
             text = format_value(value, column.type, tz, formats.get(column.name.lower(), "plain"))
+            href = None
+            if column.type == "link" and isinstance(value, str):
+                link = parse_link(value)
+                text, href = link.text, link.href
             rule = cell_rule(rules, column.name, value) if rules else None
             if rule is None or theme is None:
-                cells.append(Cell(text, "null" if value is None else kind))
+                cells.append(Cell(text, "null" if value is None else kind, href=href))
                 continue
             style, css = rule_style(rule, theme)
             note = rule.label or rule.color
-            cells.append(Cell(text, kind, style=style, css=css, note=note))
+            cells.append(Cell(text, kind, style=style, css=css, note=note, href=href))
         rows.append(cells)
     return Table(headers=result.names, rows=rows)
 
@@ -215,7 +223,11 @@ def messages_of(result: Result, tz: str) -> Table:
         for i in extra:
             column = result.columns[i]
             kind = "null" if row[i] is None else _cell_kind(column.name, column.type)
-            cells.append(Cell(format_cell(row[i], column.type, tz), kind))
+            text, href = format_cell(row[i], column.type, tz), None
+            if column.type == "link" and isinstance(row[i], str):
+                link = parse_link(row[i])
+                text, href = link.text, link.href
+            cells.append(Cell(text, kind, href=href))
         rows.append(cells)
     return Table(headers=headers, rows=rows)
 
@@ -223,4 +235,6 @@ def messages_of(result: Result, tz: str) -> Table:
 def _cell_kind(name: str, column_type: str) -> str:
     if name.lower() == "_raw":
         return "raw"
-    return {"number": "num", "time": "time", "bool": "bool"}.get(column_type, "text")
+    return {"number": "num", "time": "time", "bool": "bool", "link": "link"}.get(
+        column_type, "text"
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 import altair as alt
 
+from reportgen.render.colors import color_scale
 from reportgen.render.context import PanelView
 from reportgen.render.shapes import ChartShape
 from reportgen.render.theme import Theme
@@ -31,6 +32,12 @@ def pie_chart(
     legend: dict[str, Any] = {} if panel.legend is not False else {"legend": None}
     category_title = panel.x_title or shape.x.name
     value_title = panel.y_title or shape.series[0].name
+    index = panel.result.columns.index(shape.x)
+    categories = list(dict.fromkeys(str(row[index]) for row in panel.result.rows))
+    fixed = color_scale(categories, panel.series_colors, theme)
+    scale: dict[str, Any] = {}
+    if fixed is not None:
+        scale["scale"] = alt.Scale(domain=fixed[0], range=fixed[1])
     base = (
         alt.Chart(data)
         .encode(
@@ -42,6 +49,7 @@ def pie_chart(
                 title=category_title,
                 sort=None,
                 **legend,
+                **scale,
             ),
             tooltip=[
                 alt.Tooltip(field=category, type="nominal", title=category_title),

@@ -93,6 +93,10 @@ def chart_shape(result: Result, panel_type: str) -> ChartShape:
 def single_value(result: Result) -> SingleValue:
     """The first row's first numeric (else boolean) value; RenderError when there is none."""
     _require_aggregate(result, "a single value panel")
+    if not result.rows:
+        # A quiet range: an empty aggregate may lack the columns its data would have made
+        # (`transpose` makes one per value), and shows the panel's no-data text all the same.
+        return SingleValue(value=None, column=None)
     column = next((c for c in result.columns if c.type == "number"), None)
     if column is None:
         column = next((c for c in result.columns if c.type == "bool"), None)
@@ -124,10 +128,13 @@ def _number(value: object) -> float | None:
 
 def check_shape(panel_type: str, result: Result) -> None:
     """Raise RenderError, saying what shape was expected, when `result` cannot be shown as a
-    `panel_type` panel."""
+    `panel_type` panel. An empty aggregate fits every chart: it is drawn as an empty chart."""
     if panel_type == "single_value":
         single_value(result)
     elif panel_type in CHART_TYPES:
+        if not result.rows:
+            _require_aggregate(result, f"a {panel_type} chart")
+            return
         chart_shape(result, panel_type)
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from reportgen.engine.result import Result
 from reportgen.errors import suggestion
+from reportgen.output import spreadsheet_safe
 from reportgen.render.context import PanelView, Threshold
 from reportgen.render.formatting import format_cell, format_number, format_si, slug
 from reportgen.render.theme import Theme
@@ -75,14 +76,16 @@ def rule_style(rule: Threshold, theme: Theme) -> tuple[str, str]:
 
 
 def csv_text(result: Result, tz: str) -> str:
-    """The result as CSV: a header row, times in the report zone, numbers plain, CRLF lines."""
+    """The result as CSV: a header row, times in the report zone, numbers plain, CRLF lines;
+    text that a spreadsheet would run as a formula is neutralised (`spreadsheet_safe`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.names)
+    writer.writerow([spreadsheet_safe(name) for name in result.names])
     for row in result.rows:
         writer.writerow(
-            format_cell(value, column.type, tz)
+            spreadsheet_safe(text) if isinstance(value, str) else text
             for value, column in zip(row, result.columns, strict=True)
+            for text in [format_cell(value, column.type, tz)]
         )
     return buffer.getvalue()
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reportgen.errors import RenderError, UsageError, suggestion
+from reportgen.yamlload import load_yaml_data
 
 
 def _themes_root() -> Path:
@@ -66,6 +65,7 @@ class Theme:
     print_css: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     template_dirs: tuple[Path, ...] = ()
+    named_colors: dict[str, str] = field(default_factory=dict)
 
     @property
     def templates_dir(self) -> Path:
@@ -136,10 +136,10 @@ def _read_layers(directory: Path, seen: tuple[Path, ...] = ()) -> _Layers:
         chain = " -> ".join(str(p) for p in (*seen, directory.resolve()))
         raise RenderError(f"{path}: themes extend each other in a loop: {chain}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml_data(path.read_text(encoding="utf-8"), str(path), RenderError) or {}
         css = _read_css(directory / "style.css")
         print_css = _read_css(directory / "print.css")
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"cannot read theme {directory}: {exc}") from exc
     if not isinstance(data, dict):
         raise RenderError(f"{path}: expected a mapping at the top level")
@@ -206,6 +206,10 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
         if isinstance(spec, dict)
     }
     palette = [_hex(c, f"{path}: palette") for c in data.get("palette") or []]
+    named = {
+        str(k): _hex(v, f"{path}: named_colors.{k}")
+        for k, v in _mapping(data, "named_colors").items()
+    }
     vega_config = _mapping(data, "vega_config")
     if palette:
         # Single-series charts use the mark colour, not the category range: the palette's first.
@@ -230,6 +234,7 @@ def load_theme(theme_dir: Path | None = None) -> Theme:
         label=str(data.get("label", "")),
         print_css=print_css,
         template_dirs=tuple(layers.template_dirs),
+        named_colors=named,
     )
 
 

@@ -31,14 +31,16 @@ CONSOLE_SHARE = 0.04
 
 @dataclass(frozen=True)
 class SampleInfo:
-    """What `write_sample` wrote: the root, the files (relative POSIX paths, sorted), the total
-    number of lines and the time range of the lines."""
+    """What `write_sample` wrote: the root, the log files (relative POSIX paths, sorted), the
+    total number of lines and the time range of the lines; `sources` is the sources.yaml
+    written beside them (not a log file)."""
 
     out: Path
     files: tuple[str, ...]
     lines: int
     start: datetime
     end: datetime
+    sources: str = "sources.yaml"
 
 
 def write_sample(
@@ -88,7 +90,7 @@ def write_sample(
     written += write_console(out, rng, window, host_list, (console_budget, relay_budget))
     write_text(out, "sources.yaml", SOURCES_YAML, end_ns)
 
-    files = sorted([path for path, _ in written] + ["sources.yaml"])
+    files = sorted(path for path, _ in written)
     return SampleInfo(
         out=out,
         files=tuple(files),

@@ -1,32 +1,39 @@
-"""The ingest cache: a snapshot's `logs` table in a DuckDB file, reused until its files change.
+"""The ingest cache: each snapshot's records in a DuckDB file, kept per file and reused.
 
-An entry is a folder `<cache>/ingest/<key>/` holding `logs.duckdb` and `info.json` (the
-SnapshotInfo). The key hashes the reportgen version, the limits, every input path with the path,
-size and modification time of every file under it (hidden ones and sources.yaml included) and
-the bytes of an explicit sources file: changing, adding, removing or touching a file makes a new
-key. An entry is built in a private folder and renamed into place when complete, so a crashed or
-concurrent build never leaves a half-written entry; hits open the database read-only. A fresh
-ingest runs in an in-memory database under a memory limit that spills to a private folder, so a
-snapshot larger than memory goes to disk rather than filling memory.
+An entry is a folder `<cache>/ingest/v<CACHE_FORMAT>-<key>/` holding `logs.duckdb`. The key hashes
+the reportgen version, the cache format, the input paths and the bytes of the sources.yaml files
+that apply (an explicit one, or each root's own): so a snapshot folder (or tarball path) keeps its
+entry from one day to the next. Inside, the records are kept per file (see
+`reportgen.snapshot.filecache`): a file whose identity (path, size, modification time, content
+fingerprint) is unchanged is reused, a rotated one is renamed in place, a new or changed one is
+loaded, and a vanished or changed one is dropped; the result is the same as a cold ingest. Each
+file's records are committed with its `files` row, so a crashed or killed build leaves a
+consistent entry. The session reads a `logs` view of the records of this run's files.
+
+An entry is opened read-write for the whole session; a concurrent build that finds it locked
+ingests without the cache. Without a cache, the ingest runs in an in-memory database. Both
+work under a memory limit and spill to a private folder beyond it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from reportgen import __version__
-from reportgen.snapshot.ingest import ingest
-from reportgen.snapshot.model import FileInfo, SnapshotInfo
+from reportgen.snapshot import filecache, storage
+from reportgen.snapshot.discover import SOURCES_FILE, is_tar
+from reportgen.snapshot.filecache import CACHE_FORMAT, IDENTITIES, VIEW, Identity
+from reportgen.snapshot.ingest import Keep, Planned, ingest, plan_snapshot
+from reportgen.snapshot.load import Loader
+from reportgen.snapshot.model import SnapshotInfo
+from reportgen.snapshot.plan import FilePlan
 
 MEMORY_LIMIT = "1GB"
 """DuckDB's memory limit while ingesting and querying; beyond it, work spills to disk."""
@@ -37,34 +44,21 @@ Progress = Callable[[int, int, int], None]
 
 
 def snapshot_key(paths: Sequence[Path], sources: Path | None) -> str:
-    """The cache key of ingesting `paths` with `sources` (see the module docstring)."""
-    digest = hashlib.sha256(f"reportgen {__version__}\0{MEMORY_LIMIT}\0".encode())
+    """The cache key of the snapshot `paths` read with `sources` (see the module docstring)."""
+    digest = hashlib.sha256(f"reportgen {__version__}\0{CACHE_FORMAT}\0".encode())
     for path in paths:
         root = path.resolve()
         digest.update(f"root\0{root}\0".encode("utf-8", "surrogateescape"))
-        for entry in _identities(root):
-            digest.update(entry.encode("utf-8", "surrogateescape"))
+        own = root / SOURCES_FILE
+        if sources is None and root.is_dir() and own.is_file():
+            digest.update(b"own sources\0" + own.read_bytes())
+        elif is_tar(root):
+            # A tarball's own sources.yaml is inside it: its bytes and time stand for it.
+            info = root.stat()
+            digest.update(f"tar\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     if sources is not None:
         digest.update(b"sources\0" + sources.read_bytes())
-    return digest.hexdigest()[:32]
-
-
-def _identities(root: Path) -> list[str]:
-    if not root.is_dir():
-        info = root.stat()
-        return [f"{root.name}\0{info.st_size}\0{info.st_mtime_ns}\n"]
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            relative = path.relative_to(root).as_posix()
-            out.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\n")
-    return out
+    return f"v{CACHE_FORMAT}-" + digest.hexdigest()[:32]
 
 
 def connect(
@@ -77,48 +71,18 @@ def connect(
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = {_literal(str(spill))}")
     con.execute("SET enable_progress_bar = false")
+    # Compressing the strings costs about as much CPU as parsing them (measured on 2M lines):
+    # the cache trades disk space, and the in-memory table spill space, for a faster ingest.
+    con.execute("SET force_compression = 'uncompressed'")
+    if path is not None:
+        # One checkpoint when the session closes, not one every 16 MB of log while it loads
+        # (each rewrote what the log held: 2.2 s CPU more on 2M lines).
+        con.execute("SET checkpoint_threshold = '16GB'")
     return con
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def save_table(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Copy the `logs` table of `con` into a new database file at `path`."""
-    con.execute(f"ATTACH {_literal(str(path))} AS reportgen_cache")
-    try:
-        # Compressing the strings costs about as much CPU as parsing them (measured on 2M
-        # lines): the cache trades disk space for a faster first build.
-        con.execute("SET force_compression = 'uncompressed'")
-        con.execute("CREATE TABLE reportgen_cache.logs AS FROM logs")
-    finally:
-        con.execute("RESET force_compression")
-        con.execute("DETACH reportgen_cache")
-
-
-def save_info(info: SnapshotInfo, path: Path) -> None:
-    """Write `info` as JSON to `path`."""
-    document = asdict(info)
-    document["roots"] = [str(root) for root in info.roots]
-    for key in ("start", "end"):
-        value = getattr(info, key)
-        document[key] = None if value is None else value.isoformat()
-    path.write_text(json.dumps(document), encoding="utf-8")
-
-
-def load_info(path: Path, roots: Sequence[Path]) -> SnapshotInfo:
-    """The SnapshotInfo saved at `path`, with the `roots` of this run."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return SnapshotInfo(
-        roots=list(roots),
-        files=[FileInfo(**item) for item in document["files"]],
-        rows=document["rows"],
-        start=None if document["start"] is None else datetime.fromisoformat(document["start"]),
-        end=None if document["end"] is None else datetime.fromisoformat(document["end"]),
-        problems=document["problems"],
-        digest=document["digest"],
-    )
 
 
 class OpenSnapshot:
@@ -144,61 +108,121 @@ def open_snapshot(
     sources: Path | None,
     cache: Path | None,
     progress: Progress | None = None,
+    keep: Keep | None = None,
 ) -> OpenSnapshot:
-    """Ingest `paths`, or reuse the entry under `cache` (None: no cache) with the same key.
-
-    A fresh ingest runs in memory (spilling beyond the limit, which is faster than writing a
-    database file as it goes) and is then copied into the cache entry for the next build.
-    """
-    entry = None if cache is None else cache / "ingest" / snapshot_key(paths, sources)
-    if entry is not None and (entry / "info.json").is_file():
-        try:
-            return _open_entry(entry, paths, cached=True)
-        except (duckdb.Error, OSError, ValueError, KeyError, TypeError):
-            shutil.rmtree(entry, ignore_errors=True)  # a damaged entry: build it again
+    """Ingest `paths` into a `logs` table, through the cache entry under `cache` (None: no
+    cache). `keep` prunes files no query of the run can match (see reportgen.engine.prune)."""
     spill = Path(tempfile.mkdtemp(prefix="reportgen-spill-"))
-    con = connect(None, spill)
     try:
-        info = ingest(con, paths, sources, progress=progress)
-        if entry is not None:
-            _save_entry(con, info, entry)
+        if cache is not None:
+            entry = cache / "ingest" / snapshot_key(paths, sources)
+            opened = _open_cached(entry, paths, sources, spill, progress, keep)
+            if opened is not None:
+                _evict(entry.parent, keep=entry)
+                return opened
+        con = connect(None, spill)
+        try:
+            info = ingest(con, paths, sources, progress=progress, keep=keep)
+        except BaseException:
+            con.close()
+            raise
     except BaseException:
-        con.close()
         shutil.rmtree(spill, ignore_errors=True)
         raise
     return OpenSnapshot(con, info, False, spill)
 
 
-def _save_entry(con: duckdb.DuckDBPyConnection, info: SnapshotInfo, entry: Path) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=entry.parent))
+def _open_cached(
+    entry: Path,
+    paths: Sequence[Path],
+    sources: Path | None,
+    spill: Path,
+    progress: Progress | None,
+    keep: Keep | None,
+) -> OpenSnapshot | None:
+    """The snapshot through the cache entry, brought up to date; None when another build holds
+    the entry (then the caller ingests without it)."""
+    entry.mkdir(parents=True, exist_ok=True)
+    database = entry / "logs.duckdb"
     try:
-        save_table(con, staging / "logs.duckdb")
-        save_info(info, staging / "info.json")
-        try:
-            staging.rename(entry)
-        except OSError:
-            if not (entry / "info.json").is_file():  # else a concurrent build won: same content
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    _evict(entry.parent, keep=entry)
-
-
-def _open_entry(entry: Path, paths: Sequence[Path], cached: bool) -> OpenSnapshot:
-    spill = Path(tempfile.mkdtemp(prefix="reportgen-spill-"))
+        con = connect(database, spill)
+    except duckdb.Error as error:
+        if "lock" in str(error).lower():
+            return None  # held by a concurrent build
+        shutil.rmtree(entry, ignore_errors=True)  # damaged: start it again
+        entry.mkdir(parents=True, exist_ok=True)
+        con = connect(database, spill)
     try:
-        info = load_info(entry / "info.json", paths)
-        con = connect(entry / "logs.duckdb", spill, read_only=True)
+        with tempfile.TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
+            planned = plan_snapshot(paths, sources, Path(tmp), keep)
+            try:
+                loaded, included = _update(con, planned, progress)
+            except (duckdb.Error, ValueError, KeyError, TypeError):
+                con.close()
+                shutil.rmtree(entry, ignore_errors=True)  # damaged: ingest without it
+                return None
+            info = planned.summary(included)
     except BaseException:
-        shutil.rmtree(spill, ignore_errors=True)
+        con.close()
         raise
     os.utime(entry)  # recently used: evicted last
-    return OpenSnapshot(con, info, cached, spill)
+    return OpenSnapshot(con, info, not loaded, spill)
+
+
+def _update(
+    con: duckdb.DuckDBPyConnection, planned: Planned, progress: Progress | None
+) -> tuple[bool, list[FilePlan]]:
+    """Bring the entry up to date with `planned` and create the session's `logs` view; whether
+    any file was loaded, and the plans of the files the view shows."""
+    filecache.create_schema(con)
+    storage.create_tables(con, VIEW, planned.fields, if_missing=True)
+    identities = [_identity(planned, plan) for plan in planned.plans]
+    # Pruned files stay cached (a later, wider query needs them) but are neither loaded nor shown.
+    pruned = [_identity(planned, plan) for plan in planned.pruned]
+    cached = filecache.read_files(con)
+    done = filecache.reconcile(cached, identities + pruned)
+    skipped = {item.plan.fid for item in pruned}
+    done.load = [item for item in done.load if item.plan.fid not in skipped]
+    filecache.apply_changes(con, done)
+    next_file = max((c.file for c in cached), default=0) + 1
+    by_fid = {item.plan.fid: item for item in done.load}
+    for offset, item in enumerate(done.load):
+        item.plan.file = next_file + offset
+
+    def record(cur: duckdb.DuckDBPyConnection, plan: FilePlan) -> None:
+        filecache.record_file(cur, by_fid[plan.fid], plan.file)
+
+    loader = Loader(con, VIEW, planned.fields, progress, on_file=record)
+    loader.load([item.plan for item in done.load])
+    included = [
+        filecache.cached_plan(item, done.reuse[item.plan.fid])
+        if item.plan.fid in done.reuse
+        else item.plan
+        for item in identities
+    ]
+    files = sorted({plan.file if plan.fid in by_fid else done.reuse[plan.fid].file
+                    for plan in included})  # fmt: skip
+    held = con.execute(f"SELECT count(*) FROM {IDENTITIES}").fetchone()
+    shown = None if held is not None and held[0] == len(files) else files
+    storage.create_view(con, "logs", VIEW, planned.fields, shown, temp=True)
+    return bool(done.load), included
+
+
+def _identity(planned: Planned, plan: FilePlan) -> Identity:
+    found = planned.found.files[plan.fid]
+    return Identity(
+        plan, found.root, found.mtime_ns, filecache.fingerprint(plan.path, plan.size),
+        filecache.settings(plan, found.mtime_ns),
+    )  # fmt: skip
 
 
 def _evict(folder: Path, keep: Path) -> None:
     entries = [path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")]
+    current = f"v{CACHE_FORMAT}-"
+    for path in entries:
+        if not path.name.startswith(current):  # another cache format: never read, removed
+            shutil.rmtree(path, ignore_errors=True)
+    entries = [path for path in entries if path.name.startswith(current)]
     entries.sort(key=lambda path: path.stat().st_mtime, reverse=True)
     for path in entries[KEEP_ENTRIES:]:
         if path != keep:

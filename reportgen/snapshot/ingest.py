@@ -1,16 +1,17 @@
 """`ingest()`: a snapshot (folders, tar archives, files) -> the DuckDB `logs` table.
 
-The recipe: discover the files, read the sources.yaml rules, plan each file (decompress `.gz`,
-pick its metadata and detect its format from its first lines), then let `load.Loader` read and
-parse every file in DuckDB. Python never loops over the lines of a file, except to repair one that
-is not valid UTF-8. The provenance digest is computed on a worker thread meanwhile.
+The recipe: discover the files, read the sources.yaml rules, plan each file (its metadata from
+the rules and the layout, known before reading it), then let `load.Loader` stream and parse every
+file in DuckDB, two at a time. Python never loops over the lines of a file, except to repair bad
+bytes (see `reportgen.snapshot.reader`). Each file's sha256 is computed while it is read.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
@@ -18,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from reportgen.snapshot import storage
 from reportgen.snapshot.discover import Discovery, InputFile, discover
-from reportgen.snapshot.formats import detect
-from reportgen.snapshot.load import FilePlan, Loader
+from reportgen.snapshot.load import Loader
 from reportgen.snapshot.model import (
     FileInfo,
     SnapshotInfo,
@@ -28,16 +29,10 @@ from reportgen.snapshot.model import (
     file_sha256,
     snapshot_digest,
 )
+from reportgen.snapshot.plan import FilePlan
 from reportgen.snapshot.sources import Sources
 from reportgen.snapshot.sources_check import load_sources
-from reportgen.snapshot.textio import (
-    MAX_FILE_BYTES,
-    copy_head,
-    gunzip,
-    is_binary,
-    is_gzip,
-    sample_lines,
-)
+from reportgen.snapshot.textio import is_gzip
 
 YEAR_GRACE = timedelta(days=1)
 """Year-less lines may be this much later than their file's mtime and still take its year (a
@@ -45,8 +40,10 @@ clock or zone a little off must not push the last hours of a file back by a year
 
 EXCLUDED = "excluded"
 """The `format` of a file left out by an `exclude` glob of its source."""
-_UNSAFE_PATH = re.compile(r"[*?\[\]{}\\]")
+PRUNED = "pruned"
+"""The `format` of a file left out because no query of the run can match it."""
 _ROTATION = re.compile(r"(\.\d+)?(\.gz)?$", re.IGNORECASE)
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def ingest(
@@ -55,76 +52,129 @@ def ingest(
     sources: Path | None = None,
     table: str = "logs",
     progress: Callable[[int, int, int], None] | None = None,
+    keep: Keep | None = None,
 ) -> SnapshotInfo:
-    """Read the snapshot at `paths` into `table` (created or replaced), one row per record.
+    """Read the snapshot at `paths` into the log view `table` (created or replaced, see
+    `reportgen.snapshot.storage`), one row per record.
 
     `paths` are folders, `.tar`/`.tar.gz`/`.tgz` archives or single files; `sources` is a
     sources.yaml that replaces those found in the roots. Raises SnapshotError for inputs that
     cannot be read (missing, unsafe tar members, invalid sources.yaml). `progress` is called
-    after each chunk of files with the files, bytes and lines loaded so far.
+    after each chunk with the files, bytes and lines loaded so far. `keep` (see
+    `reportgen.engine.prune`) leaves out the files it refuses (format `pruned`). Rows are in
+    file and line order, without a sort. The view is replaced only once every file is loaded.
     """
+    with TemporaryDirectory(prefix="reportgen-snapshot-") as tmp:
+        planned = plan_snapshot(paths, sources, Path(tmp), keep)
+        building = f"{table}__reportgen_building"
+        storage.create_tables(con, building, planned.fields)
+        for plan in planned.plans:
+            plan.file = plan.fid + 1  # ids from 1: they index lists in the view
+        try:
+            serial = in_transaction(con, storage.records_table(building))
+            Loader(con, building, planned.fields, progress, serial=serial).load(planned.plans)
+        except BaseException:
+            storage.drop(con, building)
+            raise
+        storage.rename(con, building, table, planned.fields)
+        return planned.summary(planned.plans)
+
+
+Keep = Callable[[FilePlan], bool]
+
+
+@dataclass
+class Planned:
+    """A snapshot before loading: its files (`found`), rules, field names, the plans of the files
+    to load and the FileInfo of those there is nothing to load from (excluded, empty, pruned)."""
+
+    roots: list[Path]
+    found: Discovery
+    rules: list[Sources]
+    fields: tuple[str, ...]
+    infos: dict[int, FileInfo]
+    plans: list[FilePlan]
+    pruned: list[FilePlan]
+    hashes: Future[dict[int, str]]
+
+    def summary(self, loaded: list[FilePlan]) -> SnapshotInfo:
+        """The SnapshotInfo once `loaded` (the plans whose records the table holds) are."""
+        infos = dict(self.infos)
+        infos.update({plan.fid: file_info(plan) for plan in loaded})
+        files = self.found.with_skipped([infos[fid] for fid in sorted(infos)])
+        problems: dict[str, int] = {}
+        for info in files:
+            add_problems(problems, info.problems)
+        starts = [plan.first_time for plan in loaded if plan.first_time is not None]
+        ends = [plan.last_time for plan in loaded if plan.last_time is not None]
+        digests = {**self.hashes.result(), **{plan.fid: plan.sha256 for plan in loaded}}
+        digest = snapshot_digest(
+            (item.name, digests.get(fid, EMPTY_SHA256)) for fid, item in enumerate(self.found.files)
+        )
+        return SnapshotInfo(
+            self.roots, files, sum(plan.records for plan in loaded), min(starts, default=None),
+            max(ends, default=None), dict(sorted(problems.items())), digest,
+        )  # fmt: skip
+
+
+def plan_snapshot(
+    paths: Sequence[Path], sources: Path | None, workdir: Path, keep: Keep | None = None
+) -> Planned:
+    """Discover and plan the snapshot at `paths` (tar archives are extracted under `workdir`).
+    The files not loaded are hashed for the digest on a thread, meanwhile."""
     roots = [Path(path) for path in paths]
     explicit = load_sources(sources) if sources is not None else None
-    with TemporaryDirectory(prefix="reportgen-snapshot-") as tmp, ThreadPoolExecutor(1) as pool:
-        workdir = Path(tmp)
-        found = discover(roots, workdir)
-        digests = pool.submit(_digests, found.files)
-        rules = _rules(found, explicit)
-        gunzipped = _gunzip_all(found, rules, workdir)
-        infos: dict[int, FileInfo] = {}
-        plans: list[FilePlan] = []
-        taken: set[str] = set()
-        for fid, item in enumerate(found.files):
-            plan = plan_file(fid, item, rules[item.root], workdir, taken, gunzipped.get(fid))
-            if isinstance(plan, FileInfo):
-                infos[fid] = plan
-            else:
-                plans.append(plan)
-        fields = tuple(sorted({name for rule in rules for name in rule.field_names()}))
-        Loader(con, table, workdir, fields, progress).load(plans)
+    found = discover(roots, workdir)
+    rules = source_rules(found, explicit)
+    infos, plans = plan_files(found, rules)
+    pruned: list[FilePlan] = []
+    if keep is not None:
+        kept = []
         for plan in plans:
-            infos[plan.fid] = FileInfo(
-                plan.name, plan.format, plan.lines, plan.records,
-                found.files[plan.fid].size, dict(plan.problems),
-            )  # fmt: skip
-        digest = snapshot_digest(digests.result())
-    files = [infos[fid] for fid in sorted(infos)]
-    problems = dict(found.problems)
-    for info in files:
-        add_problems(problems, info.problems)
-    return _summary(con, table, roots, files, problems, digest)
+            if keep(plan):
+                kept.append(plan)
+            else:
+                infos[plan.fid] = FileInfo(plan.name, PRUNED, 0, 0, plan.size, {})
+                pruned.append(plan)
+        plans = kept
+    others = [(fid, found.files[fid]) for fid in infos]
+    pool = ThreadPoolExecutor(1)
+    hashes = pool.submit(lambda: {fid: _sha256(item) for fid, item in others})
+    pool.shutdown(wait=False)
+    return Planned(roots, found, rules, field_names(rules), infos, plans, pruned, hashes)
 
 
-def _summary(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    roots: list[Path],
-    files: list[FileInfo],
-    problems: dict[str, int],
-    digest: str,
-) -> SnapshotInfo:
-    quoted = '"' + table.replace('"', '""') + '"'
-    row = con.execute(
-        f"SELECT count(*), epoch_us(min(_messagetime)), epoch_us(max(_messagetime)) FROM {quoted}"
-    ).fetchone()
-    count, low, high = row if row is not None else (0, None, None)
-    return SnapshotInfo(
-        roots, files, int(count), _from_us(low), _from_us(high), dict(sorted(problems.items())),
-        digest,
-    )  # fmt: skip
+def in_transaction(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `con`, which just created `table`, is inside a transaction of its own (so other
+    cursors cannot see the table)."""
+    with con.cursor() as other:
+        found = other.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+            [table],
+        ).fetchone()
+    return not (found and found[0])
 
 
-def _from_us(micros: int | None) -> datetime | None:
-    if micros is None:
-        return None
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+def field_names(rules: list[Sources]) -> tuple[str, ...]:
+    """The sources.yaml `fields` of every root, sorted."""
+    return tuple(sorted({name for rule in rules for name in rule.field_names()}))
 
 
-def _digests(files: list[InputFile]) -> list[tuple[str, str]]:
-    return [(item.name, file_sha256(item.path)) for item in files]
+def file_info(plan: FilePlan) -> FileInfo:
+    """What a loaded plan reports."""
+    return FileInfo(plan.name, plan.format, plan.lines, plan.records, plan.size, plan.problems)
 
 
-def _rules(found: Discovery, explicit: Sources | None) -> list[Sources]:
+def _sha256(item: InputFile) -> str:
+    if item.size == 0:
+        return EMPTY_SHA256
+    try:
+        return file_sha256(item.path)
+    except OSError:
+        return EMPTY_SHA256
+
+
+def source_rules(found: Discovery, explicit: Sources | None) -> list[Sources]:
     """The sources.yaml rules of each root: the explicit one, else the root's own, else none."""
     if explicit is not None:
         return [explicit for _ in found.roots]
@@ -150,63 +200,34 @@ def default_host(item: InputFile) -> str:
     return PurePosixPath(bare).stem or parts[-1]
 
 
-def _gunzip_all(
-    found: Discovery, rules: list[Sources], workdir: Path
-) -> dict[int, tuple[Path, str | None]]:
-    """Decompress the `.gz` files that will be read, two at a time (zlib releases the GIL):
-    file id -> (decompressed copy, problem or None)."""
-    jobs = {}
+def plan_files(
+    found: Discovery, rules: list[Sources]
+) -> tuple[dict[int, FileInfo], list[FilePlan]]:
+    """The FileInfo of each file there is nothing to load from (excluded, empty) and the plan
+    of every other file, by file id."""
+    infos: dict[int, FileInfo] = {}
+    plans: list[FilePlan] = []
     for fid, item in enumerate(found.files):
-        entry = rules[item.root].match(item.name)
-        if (entry is None or not entry.excludes(item.name)) and is_gzip(item.name, item.path):
-            jobs[fid] = (item.path, workdir / f"{fid}.txt")
-    with ThreadPoolExecutor(2) as pool:
-        problems = pool.map(lambda job: gunzip(*job), jobs.values())
-        return {fid: (jobs[fid][1], problem) for fid, problem in zip(jobs, problems, strict=True)}
+        plan = plan_file(fid, item, rules[item.root])
+        if isinstance(plan, FileInfo):
+            infos[fid] = plan
+        else:
+            plans.append(plan)
+    return infos, plans
 
 
-def plan_file(
-    fid: int,
-    item: InputFile,
-    rules: Sources,
-    workdir: Path,
-    taken: set[str],
-    gunzipped: tuple[Path, str | None] | None = None,
-) -> FilePlan | FileInfo:
-    """How to load one file, or its FileInfo when there is nothing to load (an empty file).
-
-    `taken` holds the paths DuckDB already reads for other files (updated): a file given twice,
-    or with glob characters in its path, is read through a link of our own.
-    """
-    problems: dict[str, int] = {}
+def plan_file(fid: int, item: InputFile, rules: Sources) -> FilePlan | FileInfo:
+    """How to load one file (from its metadata alone: nothing of it is read but its first two
+    bytes, for gzip), or its FileInfo when there is nothing to load."""
     entry = rules.match(item.name)
     if entry is not None and entry.excludes(item.name):
-        return FileInfo(item.name, EXCLUDED, 0, 0, item.size, problems)
-    read_path = item.path.resolve()
-    if gunzipped is not None or is_gzip(item.name, item.path):
-        read_path, problem = gunzipped or (workdir / f"{fid}.txt", None)
-        if gunzipped is None:
-            problem = gunzip(item.path, read_path)
-        if problem is not None:
-            problems[problem] = 1
-    elif item.size > MAX_FILE_BYTES:
-        read_path = workdir / f"{fid}.head"
-        copy_head(item.path, read_path, MAX_FILE_BYTES)
-        problems["too_large"] = 1
-    elif _UNSAFE_PATH.search(str(read_path)) or str(read_path) in taken:
-        link = workdir / f"{fid}.link"
-        link.symlink_to(read_path)
-        read_path = link
-    taken.add(str(read_path))
-    if read_path.stat().st_size == 0:
-        problems["empty_file"] = 1
-        return FileInfo(item.name, "", 0, 0, item.size, problems)
-    if is_binary(read_path):
-        problems["binary_file"] = 1
-        return FileInfo(item.name, "", 0, 0, item.size, problems)
-    fmt = entry.format if entry is not None else "auto"
-    if fmt == "auto":
-        fmt = detect(sample_lines(read_path))
+        return FileInfo(item.name, EXCLUDED, 0, 0, item.size, {})
+    if item.size == 0:
+        return FileInfo(item.name, "", 0, 0, item.size, {"empty_file": 1})
+    try:
+        gz = is_gzip(item.name, item.path)
+    except OSError:
+        return FileInfo(item.name, "", 0, 0, item.size, {"unreadable": 1})
     tz = (entry.timezone if entry is not None else None) or "UTC"
     mtime = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=item.mtime_ns // 1000)
     limit = (mtime.astimezone(ZoneInfo(tz)) + YEAR_GRACE).replace(tzinfo=None)
@@ -214,8 +235,10 @@ def plan_file(
     return FilePlan(
         fid=fid,
         name=item.name,
-        read_path=read_path,
-        format=fmt,
+        path=item.path,
+        gz=gz,
+        size=item.size,
+        format=entry.format if entry is not None else "auto",
         tz=tz,
         mtime=mtime,
         limit=limit,
@@ -229,5 +252,4 @@ def plan_file(
         multiline=entry.multiline if entry is not None else "auto",
         start=entry.start if entry is not None else None,
         fields=dict(entry.fields) if entry is not None else {},
-        problems=problems,
     )

@@ -1,216 +1,278 @@
-"""Load planned files into the `logs` table with DuckDB, in chunks of consecutive files.
+"""Load planned files into a table with DuckDB: two workers, each a file at a time, chunk by chunk.
 
-Files (in name order) are loaded in chunks of up to CHUNK_BYTES with the statements of
-`reportgen.snapshot.sql`: split, stage per format, counts, insert. Rows go to a building table
-that replaces the target only at the end. A file DuckDB cannot read as UTF-8 is transcoded by
-Python (`textio.transcode`) and retried.
+Each worker has a cursor of its own (DuckDB runs their statements at the same time, so both cores
+are busy) and takes the next file, largest first. While a worker's statements run on one chunk,
+a reader thread of its file (`reportgen.snapshot.reader`) decompresses, hashes and decodes the
+next, so a single large file keeps two cores busy too. Memory stays bounded: a worker holds at
+most three chunks of its file. The statements are those of `reportgen.snapshot.sql`.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import sql
-from reportgen.snapshot.model import LOG_COLUMNS, add_problems
-from reportgen.snapshot.sql import META, META_COLUMNS, STAGE, quote_ident
-from reportgen.snapshot.textio import transcode
+from reportgen.snapshot import reader, sql, storage, textio
+from reportgen.snapshot.formats import FORMATS, detect
+from reportgen.snapshot.model import add_problems
+from reportgen.snapshot.plan import FilePlan
+from reportgen.snapshot.prefetch import prefetch
+from reportgen.snapshot.reader import Boundary, Chunk, FileStream
 
-CHUNK_BYTES = 256 << 20
-"""Files are loaded together until their (decompressed) sizes add up to this."""
+WORKERS = 2
+"""Files loaded at the same time (the development and CI machines have two cores)."""
+COMMIT_BYTES = 256 << 20
+"""A file loading ahead of all others commits every this many bytes of text (bounding the
+transaction); see `Loader._commit`."""
+_GO_TRACE = re.compile(sql.GO_TRACE, re.ASCII)
+
+Progress = Callable[[int, int, int], None]
 
 
-@dataclass
-class FilePlan:
-    """How to load one file. `read_path` is what DuckDB reads (the file, or its decompressed or
-    repaired copy); `limit` is the local time (in `tz`) that year-less lines must not pass."""
-
-    fid: int
-    name: str
-    read_path: Path
-    format: str
-    tz: str
-    mtime: datetime
-    limit: datetime
-    host: str | None
-    default_host: str
-    category: str
-    source: str
-    collector: str | None
-    cut: int = 1 << 20
-    multiline: str = "auto"
-    start: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    problems: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
-    records: int = 0
-
-    @property
-    def rule(self) -> str:
-        """The multiline rule as one text (mode NUL start regex), a key of the stage."""
-        return f"{self.multiline}\0{self.start or ''}"
-
-    def meta_row(self, fields: tuple[str, ...]) -> tuple[object, ...]:
-        """The file's row of the metadata table (see sql.META_COLUMNS), then its `fields`."""
-        return (
-            self.fid, self.format, self.tz, self.mtime, self.limit.year,
-            self.limit.strftime("%m-%d %H:%M:%S"), self.host, self.default_host, self.category,
-            self.name, self.source, self.collector, self.cut, self.rule,
-            *(self.fields.get(name) for name in fields),
-        )  # fmt: skip
+FileDone = Callable[[duckdb.DuckDBPyConnection, FilePlan], None]
 
 
 class Loader:
-    """Loads FilePlans into `table` over one connection; `workdir` holds repaired copies.
+    """Loads FilePlans into the tables of the log view `name` (which must exist, see
+    `reportgen.snapshot.storage`) over cursors of `con`.
 
-    The rows go to a building table first, which replaces `table` only once every file is
-    loaded: a failed ingest leaves the previous table as it was.
+    Each file is loaded in a transaction of its worker's cursor, committed in file order (see
+    `_commit`), and `on_file` runs in it after the file's rows (the ingest cache records the file
+    there). `serial` loads on `con` itself, one file after another, without transactions of its
+    own (for a connection inside an open transaction, whose tables other cursors cannot see).
     """
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        table: str,
-        workdir: Path,
+        name: str,
         fields: tuple[str, ...] = (),
-        progress: Callable[[int, int, int], None] | None = None,
+        progress: Progress | None = None,
+        *,
+        on_file: FileDone | None = None,
+        serial: bool = False,
     ) -> None:
         self.con = con
-        self.progress = progress
+        self.records = storage.records_table(name)
+        self.files = storage.files_table(name)
         self.fields = fields
-        self.table = table
-        self.building = f"{table}__reportgen_building"
-        self.workdir = workdir
+        self.progress = progress
+        self.on_file = on_file
+        self.serial = serial
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._done = [0, 0, 0]  # files, bytes, lines
+        self._turn = threading.Condition(self._lock)
+        self._order: list[int] = []  # file ids not yet committed, in commit order
 
     def load(self, plans: list[FilePlan]) -> None:
-        """Load all `plans` (sorted by name) into the table and fill in their counts and
-        problems."""
-        extra = [(quote_ident(name), "VARCHAR") for name in self.fields]
-        columns = ", ".join(f"{name} {kind}" for name, kind in (*LOG_COLUMNS, *extra))
-        building = quote_ident(self.building)
-        self.con.execute(f"CREATE OR REPLACE TABLE {building} ({columns})")
-        meta = ", ".join(f"{name} {kind}" for name, kind in (*META_COLUMNS, *extra))
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {META} ({meta})")
-        setting = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-        done = False
+        """Load every plan, filling in its counts, problems, time span and digest."""
+        todo = sorted(plans, key=lambda plan: plan.fid)
+        if self.serial or len(todo) < 2:
+            for plan in todo:
+                self._load_file(self.con, plan, transaction=not self.serial)
+            return
+        self._order = [plan.fid for plan in todo]
+        errors: list[BaseException] = []
+        workers = [
+            threading.Thread(target=self._work, args=(todo, errors), daemon=True)
+            for _ in range(min(WORKERS, len(todo)))
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        if errors:
+            raise errors[0]
+
+    def _work(self, todo: list[FilePlan], errors: list[BaseException]) -> None:
+        cursor = self.con.cursor()
         try:
-            if plans:
-                rows = [plan.meta_row(self.fields) for plan in plans]
-                values = [list(column) for column in zip(*rows, strict=True)]
-                unnests = ", ".join("unnest(?)" for _ in rows[0])
-                self.con.execute(f"INSERT INTO {META} SELECT {unnests}", values)
-            files = size = lines = 0
-            for chunk in chunks(plans):
-                self._load_chunk(chunk)
-                if self.progress is not None:
-                    files += len(chunk)
-                    size += sum(plan.read_path.stat().st_size for plan in chunk)
-                    lines += sum(plan.lines for plan in chunk)
-                    self.progress(files, size, lines)
-            done = True
+            while not self._stop.is_set():
+                with self._lock:
+                    if not todo:
+                        return
+                    plan = todo.pop(0)
+                self._load_file(cursor, plan, transaction=True)
+        except BaseException as error:
+            self._stop.set()
+            errors.append(error)
+            with self._turn:
+                self._turn.notify_all()
         finally:
-            self._preserve_order(bool(setting[0]) if setting else True)
-            for name in (META, STAGE, sql.LINES):
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-            if not done:
-                self.con.execute(f"DROP TABLE IF EXISTS {building}")
-        self._swap_in()
+            cursor.close()
 
-    def _swap_in(self) -> None:
-        """Replace the table by the building one (two quick statements, no data copied)."""
-        self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(self.table)}")
-        self.con.execute(
-            f"ALTER TABLE {quote_ident(self.building)} RENAME TO {quote_ident(self.table)}"
+    def _commit(self, cur: duckdb.DuckDBPyConnection, fid: int, last: bool) -> None:
+        """Commit in file order, so the table holds whole files in name order without a sort:
+        a file's rows wait until every file before it is committed. The first file still
+        loading may commit as it goes (`last` False), which bounds a huge file's transaction."""
+        with self._turn:
+            if not last and self._order and self._order[0] != fid:
+                return
+            while self._order and self._order[0] != fid:
+                if self._stop.is_set():
+                    raise SnapshotError("stopped: another file failed")
+                self._turn.wait()
+            cur.commit()
+            if last:
+                if self._order:
+                    self._order.pop(0)
+                self._turn.notify_all()
+            else:
+                cur.begin()
+
+    def _load_file(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, transaction: bool) -> None:
+        stream = FileStream(
+            plan.path,
+            plan.gz,
+            max_line_bytes=4 * plan.cut + 4,
+            limit=textio.MAX_FILE_BYTES,
+            chunk_bytes=reader.CHUNK_BYTES,
         )
-
-    def _preserve_order(self, on: bool) -> None:
-        # Off while splitting and staging (rows carry their line numbers; parallel inserts are
-        # faster), on for the final INSERT ... ORDER BY, restored afterwards.
-        self.con.execute(f"SET preserve_insertion_order = {'true' if on else 'false'}")
-
-    def _load_chunk(self, chunk: list[FilePlan]) -> None:
-        self._preserve_order(False)
-        self._split(chunk)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} ({sql.STAGE_COLUMNS})")
-        groups = dict.fromkeys((p.format, p.tz, p.multiline, p.start) for p in chunk)
-        for key in groups:
-            format_name = key[0]
+        if transaction:
+            cur.begin()
+        try:
             try:
-                self.con.execute(sql.stage_sql(*key))
-            except duckdb.Error as error:
-                where = _names([p for p in chunk if (p.format, p.tz, p.multiline, p.start) == key])
-                raise SnapshotError(f"cannot parse {where} as {format_name}: {error}") from error
-        self.con.execute(f"DROP TABLE {sql.LINES}")
-        by_fid = {plan.fid: plan for plan in chunk}
-        join = fill = False
-        counts = self.con.execute(sql.COUNTS_SQL).fetchall()
-        for fid, lines, starts, bad, cont, blank, long, lead in counts:
-            plan = by_fid[fid]
-            plan.lines = lines
-            plan.records = starts + int(lead)
+                sample = stream.sample()
+            except OSError:
+                plan.problems["unreadable"] = 1
+                plan.format = ""
+            else:
+                if plan.format == "auto":
+                    plan.format = detect(sample)
+                self._load_chunks(cur, plan, stream, transaction)
+                add_problems(plan.problems, stream.problems)
+                plan.sha256 = stream.sha256
+                if plan.lines == 0:
+                    plan.format = ""
+                    if "binary_file" not in plan.problems:
+                        plan.problems["empty_file"] = 1
+            if plan.format:
+                cur.execute(sql.file_row_sql(self.files, self.fields), plan.file_row(self.fields))
+            if self.on_file is not None:
+                self.on_file(cur, plan)
+            if transaction:
+                self._commit(cur, plan.fid, last=True)
+        except BaseException:
+            if transaction:
+                cur.rollback()
+            raise
+        with self._lock:
+            self._done[0] += 1
+
+    def _load_chunks(
+        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, stream: FileStream, transaction: bool
+    ) -> None:
+        params = {"mtime": plan.mtime, "file": plan.file}
+        handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
+        os.close(handle)
+        try:
+            self._load_chunks_via(cur, plan, stream, transaction, Path(scratch), params)
+        finally:
+            os.unlink(scratch)
+        cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
+
+    def _stage(
+        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, chunk: Chunk, scratch: Path
+    ) -> None:
+        """Parse the chunk's lines into the stage: through the CSV reader when the chunk is raw
+        bytes, else from its text."""
+        params = self._stage_params(plan)
+        if chunk.raw is not None:
+            with scratch.open("wb") as out:
+                out.write(chunk.raw)
+            lines = sql.csv_lines(str(scratch), len(chunk.raw))
+        else:
+            lines, params["text"] = sql.TEXT_LINES, chunk.text
+        statement = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start, lines)
+        try:
+            cur.execute(statement, params)
+        except duckdb.Error as error:
+            message = f"cannot parse {plan.name} as {plan.format}: {error}"
+            raise SnapshotError(message) from error
+
+    def _load_chunks_via(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        plan: FilePlan,
+        stream: FileStream,
+        transaction: bool,
+        scratch: Path,
+        params: dict[str, Any],
+    ) -> None:
+        prev: datetime | None = None
+        uncommitted = 0
+        for chunk in prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
+            if self._stop.is_set():
+                raise SnapshotError("stopped: another file failed")
+            first = plan.lines + 1
+            self._stage(cur, plan, chunk, scratch)
+            row = cur.execute(sql.COUNTS_SQL, {"first": first}).fetchone()
+            assert row is not None
+            lines, starts, bad, cont, blank, long, lead, low, high, last = row
+            plan.lines += lines
+            plan.records += starts + int(lead)
             found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
             add_problems(plan.problems, found)
-            join = join or cont > 0
-            fill = fill or bad > 0 or bool(lead)
-        self._preserve_order(True)
-        self.con.execute(sql.insert_sql(self.building, join, fill, self.fields))
+            fill = bad > 0 or bool(lead)
+            insert = sql.insert_sql(self.records, cont > 0, fill)
+            values = (
+                {**params, "first": first, "prev": prev} if fill else {**params, "first": first}
+            )
+            cur.execute(insert, values)
+            if fill and low is None and prev is None:
+                low = high = plan.mtime  # every record of the chunk took the file's mtime
+            plan.span(low, high)
+            prev = last if last is not None else prev
+            self._progress(chunk, lines)
+            uncommitted += len(chunk.raw if chunk.raw is not None else chunk.text or "")
+            if transaction and uncommitted >= COMMIT_BYTES:
+                self._commit(cur, plan.fid, last=False)
+                uncommitted = 0
 
-    def _split(self, chunk: list[FilePlan]) -> None:
-        try:
-            self.con.execute(sql.split_sql(*_files(chunk)))
+    @staticmethod
+    def _stage_params(plan: FilePlan) -> dict[str, Any]:
+        return {
+            "y0": plan.limit.year,
+            "lim_md": plan.limit.strftime("%m-%d %H:%M:%S"), "cut": plan.cut,
+        }  # fmt: skip
+
+    def _progress(self, chunk: Chunk, lines: int) -> None:
+        if self.progress is None:
             return
-        except duckdb.Error as error:
-            if not self._repair(chunk):
-                raise SnapshotError(f"cannot read {_names(chunk)}: {error}") from error
-        try:
-            self.con.execute(sql.split_sql(*_files(chunk)))
-        except duckdb.Error as error:
-            raise SnapshotError(f"cannot read {_names(chunk)}: {error}") from error
+        with self._lock:  # one line on the terminal: the workers draw it in turn
+            self._done[1] += len(chunk.raw if chunk.raw is not None else chunk.text or "")
+            self._done[2] += lines
+            self.progress(*self._done)
 
-    def _repair(self, chunk: list[FilePlan]) -> bool:
-        """Transcode the files of `chunk` that DuckDB cannot read; whether any was."""
-        repaired = False
-        for plan in chunk:
-            try:
-                self.con.execute("SELECT strlen(content) FROM read_text(?)", [str(plan.read_path)])
-                continue
-            except duckdb.Error:
-                pass
-            dest = self.workdir / f"{plan.fid}.utf8"
-            bad = transcode(plan.read_path, dest)
-            if not bad:
-                continue
-            add_problems(plan.problems, {"invalid_utf8": bad})
-            plan.read_path = dest
-            repaired = True
-        return repaired
+    def _boundary(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan) -> Boundary | None:
+        """Which lines may start a chunk: those that start a record (so no record is split)."""
+        fmt = FORMATS[plan.format]
+        if plan.multiline == "none":
+            return None
+        if plan.multiline == "header":
+            return fmt.matches
+        if plan.multiline == "start":
+            pattern = plan.start or ""
 
+            def starts(line: str) -> bool:
+                row = cur.execute("SELECT regexp_matches(?, ?)", [line, pattern]).fetchone()
+                return bool(line.strip()) and bool(row and row[0])
 
-def chunks(plans: list[FilePlan]) -> list[list[FilePlan]]:
-    """Consecutive runs of plans whose (decompressed) sizes add up to at most CHUNK_BYTES (a
-    larger file is a chunk of its own)."""
-    out: list[list[FilePlan]] = []
-    size = 0
-    for plan in plans:
-        bytes_ = plan.read_path.stat().st_size
-        if out and size + bytes_ <= CHUNK_BYTES:
-            out[-1].append(plan)
-            size += bytes_
-        else:
-            out.append([plan])
-            size = bytes_
-    return out
+            return starts
 
+        def auto(line: str) -> bool:
+            if not line.strip():
+                return False
+            return fmt.matches(line) or not (line[0] in " \t" or _GO_TRACE.match(line))
 
-def _names(chunk: list[FilePlan]) -> str:
-    names = [plan.name for plan in chunk]
-    return ", ".join(names[:5]) + (f" (and {len(names) - 5} more)" if len(names) > 5 else "")
-
-
-def _files(chunk: list[FilePlan]) -> tuple[list[str], list[int]]:
-    return [str(plan.read_path) for plan in chunk], [plan.fid for plan in chunk]
+        return auto

@@ -4,16 +4,27 @@ Problem counters are plain `dict[str, int]` keyed by a short stable name; the na
 
 - `empty_file`: a file with no bytes (or a `.gz` that decompresses to nothing); skipped.
 - `bad_gzip`: a `.gz` file that is truncated or corrupt; what could be read is kept.
-- `too_large`: a file larger than `textio.MAX_FILE_BYTES` (once decompressed); its first
-  `MAX_FILE_BYTES` are kept, cut at a line end.
-- `binary_file`: a file whose first bytes hold NUL or many control characters; skipped.
+- `too_large`: a file larger than `textio.MAX_FILE_BYTES` when a bound is set (none by default);
+  its lines up to the bound are kept.
+- `binary_file`: a file that holds nothing but binary regions; skipped.
+- `binary_region`: runs of lines with NUL bytes and many control characters (see
+  `reportgen.snapshot.reader`); skipped, the lines around them kept.
+- `utf16`: a UTF-16 file with a byte order mark; decoded.
+- `cr_line_endings`: a file with CR-only line endings; split into lines at each CR.
+- `unreadable`: a file that cannot be opened; skipped.
 - `invalid_utf8`: lines with bytes that are not UTF-8; the bytes were replaced by U+FFFD.
 - `long_line`: lines longer than sources.yaml `max_line_chars` (default 1 MiB); truncated.
 - `blank_line`: empty or whitespace-only lines; skipped.
-- `bad_timestamp`: records without a parsable time; they keep the previous record's time (or
-  the file's modification time when there is none).
-- `not_regular`, `outside_root`: folder entries skipped because they are not regular files or are
-  symbolic links that lead outside the snapshot root.
+- `bad_timestamp`: records without a parsable time; they take the previous record's time (the
+  next readable one's before the first; the file's modification time when it has none).
+- `not_regular`: folder entries that are not regular files (devices, pipes, links to folders,
+  broken links); skipped.
+- `outside_root`: links that lead outside the snapshot: a symbolic link to a file outside the
+  root, or a file with hard links beyond the snapshot's own (non-hidden) files; skipped.
+- `unreadable`: files and folders that cannot be opened (permission denied); skipped. A folder's
+  name ends with `/`.
+- `duplicate`: a tar member followed by another of the same name, which replaced it (as `tar x`
+  does); the dropped one is listed with this problem.
 """
 
 from __future__ import annotations

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import TextIO
 
 from reportgen.snapshot.cache import Progress
+from reportgen.terminal import interactive
 
 
 def terminal_progress(stream: TextIO | None = None) -> tuple[Progress, Progress] | None:
     """`(update, done)` callbacks drawing `files, MB, lines/s` on `stream` (default stderr), or
     None when `stream` is not a terminal or `$CI` is set."""
     out = sys.stderr if stream is None else stream
-    if os.environ.get("CI") or not out.isatty():
+    if not interactive(out):
         return None
     started = time.perf_counter()
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reportgen.snapshot.model import FileInfo, SnapshotInfo
+from reportgen.terminal import terminal_safe
 
 BENIGN = frozenset({"blank_line"})
 """Problems counted but not warned about: they lose nothing."""
@@ -21,10 +22,22 @@ _DESCRIBE = {
     "bad_gzip": "truncated or corrupt gzip; kept what could be read",
     "too_large": "too large; kept the first part, up to the size bound",
     "binary_file": "looks binary; skipped",
+    "binary_region": "{n} binary region(s) skipped; the lines around them kept",
+    "utf16": "UTF-16; decoded",
+    "cr_line_endings": "CR-only line endings; split into lines",
     "empty_file": "empty; skipped",
     "invalid_utf8": "{n} line(s) not valid UTF-8; bad bytes replaced by U+FFFD",
     "long_line": "{n} line(s) longer than max_line_chars; truncated",
-    "bad_timestamp": "{n} record(s) without a readable time; took the previous record's",
+    "bad_timestamp": (
+        "{n} record(s) without a readable time; took the previous record's "
+        "(the next one's before the first readable time)"
+    ),
+    "unreadable": "cannot be read (permission denied); skipped",
+    "outside_root": "a link to a file outside the snapshot (symbolic, or a hard link with "
+    "other names elsewhere); skipped",
+    "not_regular": "not a regular file (a device, a pipe, a link to a folder or a broken "
+    "link); skipped",
+    "duplicate": "an earlier tar member of the same name; dropped, the last one was read",
 }
 
 
@@ -53,6 +66,19 @@ def problem_warnings(info: SnapshotInfo) -> list[str]:
     if len(lines) > _MAX_WARNINGS:
         lines = [*lines[:_MAX_WARNINGS], f"... and {len(lines) - _MAX_WARNINGS} more files"]
     return lines
+
+
+def pruned_files(info: SnapshotInfo) -> str:
+    """The files left unread because no query of the run can match them, for `--explain`."""
+    names = [item.name for item in info.files if item.format == "pruned"]
+    lines = ["", "== files =="]
+    lines.append(f"read: {sum(1 for item in info.files if item.format != 'pruned')} files")
+    if names:
+        lines.append("pruned (no record can match the scope):")
+        lines += [f"  {name}" for name in names]
+    else:
+        lines.append("pruned: none")
+    return "\n".join(lines)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -107,10 +133,12 @@ def inspect_table(info: SnapshotInfo, views: list[FileView]) -> str:
             f"{view.info.records:,}", _time(view.start) or "-", _time(view.end) or "-",
             _short(view.hosts) or "-", _short(view.categories) or "-", problems or "-",
         ))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    # Names, hosts and categories come from the snapshot: no terminal escapes from them.
+    safe = [[terminal_safe(cell) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in safe) for i in range(len(header))]
     numeric = {2, 3}
     lines = []
-    for row in rows:
+    for row in safe:
         cells = [
             cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
             for i, cell in enumerate(row)

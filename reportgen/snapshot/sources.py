@@ -14,6 +14,8 @@ sources:
     fields: {cluster: prod-eks}              # optional: fields added to every record
 max_line_chars: 1048576                      # optional: longer lines are truncated
 engine: spark                                # optional: the default engine (duckdb | spark)
+field_extraction_rules: [...]                # optional: Sumo FERs (sources_content.py)
+lookups: {...}                               # optional: lookup tables -> CSV files
 ```
 The file is composed (not just loaded) with PyYAML's safe loader so every problem can name its
 `file:line:col` (see `reportgen.snapshot.sources_check`); all problems are collected and raised
@@ -27,6 +29,8 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from reportgen.snapshot.sources_content import LookupFile, RuleText
 
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
@@ -59,12 +63,15 @@ class Source:
 
 @dataclass(frozen=True)
 class Sources:
-    """The entries of one sources.yaml (empty when there is none), in file order."""
+    """The entries of one sources.yaml (empty when there is none), in file order, and its Sumo
+    content: field extraction rules and lookup tables (see sources_content.py)."""
 
     entries: tuple[Source, ...] = ()
     path: Path | None = None
     max_line_chars: int = MAX_LINE_CHARS
     engine: str | None = None
+    rules: tuple[RuleText, ...] = ()
+    lookups: tuple[LookupFile, ...] = ()
 
     def field_names(self) -> set[str]:
         """The names of the `fields` of every entry."""

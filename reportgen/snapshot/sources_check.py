@@ -23,13 +23,22 @@ from reportgen.snapshot.sources import (
     glob_to_regex,
     known_zones,
 )
+from reportgen.snapshot.sources_content import (
+    LookupFile,
+    RuleText,
+    check_lookups,
+    check_rules,
+)
+from reportgen.yamlload import compose_yaml
 
 FORMATS: tuple[str, ...] = ("auto", *FORMAT_NAMES)
 KEYS: tuple[str, ...] = (
     "files", "category", "host", "collector", "name", "timezone", "format", "multiline",
     "exclude", "fields",
 )  # fmt: skip
-TOP_KEYS: tuple[str, ...] = ("sources", "max_line_chars", "engine")
+TOP_KEYS: tuple[str, ...] = (
+    "sources", "max_line_chars", "engine", "field_extraction_rules", "lookups",
+)  # fmt: skip
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STRING_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _MAX_SHOWN = 10
@@ -40,11 +49,15 @@ _MAX_LINE_CHARS = 1 << 28
 class Checker:
     """Walks the composed YAML nodes and collects problems as ReportgenErrors with spans."""
 
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(self, text: str, source: str, base: Path | None = None) -> None:
         self.text = text
         self.source = source
         self.problems: list[ReportgenError] = []
         self.engine: str | None = None
+        self.base = base or Path(".")  # where `lookups` files are (the folder or archive)
+        self.archive = False
+        self.rules: list[RuleText] = []
+        self.lookups: list[LookupFile] = []
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
@@ -95,9 +108,10 @@ class Checker:
         limit = MAX_LINE_CHARS
         if "max_line_chars" in pairs:
             limit = self.integer(pairs["max_line_chars"], "max_line_chars") or MAX_LINE_CHARS
+        self.content(pairs)
         items = pairs.get("sources")
         if items is None:
-            if not self.problems:
+            if not self.problems and not (self.rules or self.lookups):
                 self.problem(root, "missing key 'sources'")
             return [], limit
         if isinstance(items, yaml.ScalarNode) and items.tag == "tag:yaml.org,2002:null":
@@ -106,6 +120,21 @@ class Checker:
             self.problem(items, "'sources' must be a list of entries")
             return [], limit
         return [entry for node in items.value if (entry := self.entry(node)) is not None], limit
+
+    def content(self, pairs: dict[str, yaml.Node]) -> None:
+        """The Sumo content keys: field extraction rules and lookup tables."""
+
+        def problem(node: yaml.Node, message: str, hint: str | None) -> None:
+            self.problem(node, message, hint)
+
+        if "field_extraction_rules" in pairs:
+            node = pairs["field_extraction_rules"]
+            self.rules = check_rules(node, self.source, self.text, problem)
+        if "lookups" in pairs:
+            node = pairs["lookups"]
+            self.lookups = check_lookups(
+                node, self.source, self.text, self.base, problem, self.archive
+            )
 
     def integer(self, node: yaml.Node, key: str) -> int | None:
         if (
@@ -256,21 +285,21 @@ def load_sources(path: Path) -> Sources:
     return parse_sources(text, str(path), path)
 
 
-def parse_sources(text: str, source: str, path: Path | None = None) -> Sources:
-    """Validate the text of a sources.yaml named `source` (used in error locations)."""
-    checker = Checker(text, source)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = (
-            None
-            if mark is None
-            else Span(source, mark.line + 1, mark.column + 1, mark.index, mark.index)
-        )
-        raise SnapshotError(f"invalid YAML: {error.problem or error}", span, text=text) from error
-    except yaml.YAMLError as error:
-        raise SnapshotError(f"{source}: invalid YAML: {error}") from error
+def parse_sources(
+    text: str, source: str, path: Path | None = None, *, archive: Path | None = None
+) -> Sources:
+    """Validate the text of a sources.yaml named `source` (used in error locations); `archive`:
+    the tar archive it was read from (its lookup files are members of it)."""
+    checker = Checker(text, source, archive or (path.parent if path is not None else None))
+    checker.archive = archive is not None
+    root = compose_yaml(text, source, SnapshotError)
     entries, max_line = checker.document(root)
     checker.raise_if_any()
-    return Sources(tuple(entries), path, max_line, checker.engine)
+    return Sources(
+        tuple(entries),
+        path,
+        max_line,
+        checker.engine,
+        tuple(checker.rules),
+        tuple(checker.lookups),
+    )

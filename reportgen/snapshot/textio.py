@@ -1,20 +1,21 @@
-"""Byte-level helpers: decompress `.gz` files, sample a file's first lines, repair bad UTF-8.
+"""Byte-level helpers of the reader: gzip, UTF-8 repair, the size bound.
 
-DuckDB reads the (decompressed, valid UTF-8) text of every file; these helpers prepare such a
-file when the original cannot be read directly. They stream in chunks, never per line, except
-`transcode`, the fallback for files that are not valid UTF-8.
+The reading itself streams in `reportgen.snapshot.reader`; these work on one block at a time.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
-MAX_FILE_BYTES = 2 << 30
-"""Largest (decompressed) file accepted: DuckDB reads each file as one string."""
-SAMPLE_BYTES = 64 << 10
-_CHUNK = 1 << 20
-_CONTROLS = (*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127)
+BLOCK_BYTES = 1 << 20
+"""Bytes read (or decompressed) at a time."""
+_BAD_LINES_BEFORE_SPLIT = 8
+
+MAX_FILE_BYTES: int | None = None
+"""Bound on a file's (decompressed) size, None for none: files of any size are streamed. A file
+cut at a bound keeps its lines up to it and counts `too_large`."""
 
 
 def is_gzip(name: str, path: Path) -> bool:
@@ -25,85 +26,76 @@ def is_gzip(name: str, path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def gunzip(source: Path, dest: Path, limit: int | None = None) -> str | None:
-    """Decompress `source` (one or more gzip members) into `dest`, keeping what could be read:
-    the problem found (`bad_gzip` for a corrupt or truncated stream, `too_large` when the output
-    reached `limit`, default MAX_FILE_BYTES, where it stops), or None."""
-    bound = MAX_FILE_BYTES if limit is None else limit
-    written = 0
+def gunzip(stored: Iterator[bytes], problems: dict[str, int]) -> Iterator[bytes]:
+    """Decompress one or more gzip members; a corrupt or truncated stream counts `bad_gzip` and
+    keeps what could be read. Zero padding after the last member is allowed."""
     decoder = zlib.decompressobj(wbits=31)
     pending = False  # a member has started and not ended
-    with source.open("rb") as stream, dest.open("wb") as out:
-        while chunk := stream.read(_CHUNK):
-            while pending or chunk.strip(b"\0"):  # zero padding may follow the last member
-                try:
-                    data = decoder.decompress(chunk, _CHUNK)
-                except zlib.error:
-                    return "bad_gzip"
-                pending = True
-                if written + len(data) > bound:
-                    head = data[: bound - written]
-                    if written == 0 or b"\n" in head:  # else the cut falls in an earlier chunk
-                        head = head[: head.rfind(b"\n") + 1]
-                    out.write(head)
-                    return "too_large"
-                written += len(data)
-                out.write(data)
-                if decoder.eof:
-                    chunk = decoder.unused_data
-                    decoder = zlib.decompressobj(wbits=31)
-                    pending = False
-                elif decoder.unconsumed_tail:
-                    chunk = decoder.unconsumed_tail
-                elif len(data) == _CHUNK:
-                    chunk = b""  # more output may be waiting inside the decoder
-                else:
-                    break
-    return "bad_gzip" if pending else None
-
-
-def copy_head(source: Path, dest: Path, limit: int) -> None:
-    """Copy the first `limit` bytes of `source` to `dest`, cut after the last newline in them."""
-    remaining = limit
-    tail = b""
-    with source.open("rb") as stream, dest.open("wb") as out:
-        while remaining > 0 and (chunk := stream.read(min(_CHUNK, remaining))):
-            remaining -= len(chunk)
-            out.write(tail)
-            tail = chunk
-        cut = tail.rfind(b"\n")
-        out.write(tail if cut < 0 else tail[: cut + 1])
-
-
-def is_binary(path: Path) -> bool:
-    """Whether the first SAMPLE_BYTES of `path` look binary: more than one byte in ten is a
-    control character (NUL included) that text logs do not hold."""
-    with path.open("rb") as handle:
-        data = handle.read(SAMPLE_BYTES)
-    controls = sum(data.count(bytes([code])) for code in _CONTROLS)
-    return controls * 10 > len(data)
-
-
-def sample_lines(path: Path) -> list[str]:
-    """The complete lines in the first SAMPLE_BYTES of `path`, decoded leniently."""
-    with path.open("rb") as handle:
-        data = handle.read(SAMPLE_BYTES + 1)
-    lines = data[:SAMPLE_BYTES].split(b"\n")
-    if len(data) > SAMPLE_BYTES and len(lines) > 1:
-        lines.pop()
-    return [line.rstrip(b"\r").decode("utf-8", "replace") for line in lines]
-
-
-def transcode(source: Path, dest: Path) -> int:
-    """Copy `source` to `dest` as valid UTF-8, replacing undecodable bytes with U+FFFD; the number
-    of lines that needed it."""
-    bad = 0
-    with source.open("rb") as handle, dest.open("wb") as out:
-        for raw in handle:
+    for chunk in stored:
+        while pending or chunk.strip(b"\0"):
             try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                bad += 1
-                raw = raw.decode("utf-8", "replace").encode("utf-8")
-            out.write(raw)
-    return bad
+                data = decoder.decompress(chunk, BLOCK_BYTES)
+            except zlib.error:
+                problems["bad_gzip"] = 1
+                return
+            pending = True
+            if data:
+                yield data
+            if decoder.eof:
+                chunk = decoder.unused_data
+                decoder = zlib.decompressobj(wbits=31)
+                pending = False
+            elif decoder.unconsumed_tail:
+                chunk = decoder.unconsumed_tail
+            elif len(data) == BLOCK_BYTES:
+                chunk = b""  # more output may be waiting inside the decoder
+            else:
+                break
+    if pending:
+        problems["bad_gzip"] = 1
+
+
+def char_boundary(data: bytes) -> bytes:
+    """`data` without a UTF-8 sequence cut at its end."""
+    back = len(data)
+    while back > 0 and len(data) - back < 3 and (data[back - 1] & 0xC0) == 0x80:
+        back -= 1
+    if back > 0 and data[back - 1] >= 0xC0:
+        lead = data[back - 1]
+        need = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if len(data) - (back - 1) < need:
+            return data[: back - 1]
+    return data
+
+
+def repair(data: bytes) -> tuple[str, int]:
+    """`data` decoded with U+FFFD for bytes that are not UTF-8; the number of lines repaired."""
+    parts: list[str] = []
+    bad = start = 0
+    while True:
+        try:
+            parts.append(data[start:].decode("utf-8"))
+            return "".join(parts), bad
+        except UnicodeDecodeError as error:
+            at = start + error.start
+        newline = data.rfind(b"\n", start, at)
+        line_start = start if newline < 0 else newline + 1
+        line_end = data.find(b"\n", at)
+        line_end = len(data) if line_end < 0 else line_end
+        parts.append(data[start:line_start].decode("utf-8"))
+        parts.append(data[line_start:line_end].decode("utf-8", "replace"))
+        bad += 1
+        start = line_end
+        if start >= len(data):
+            return "".join(parts), bad
+        if bad >= _BAD_LINES_BEFORE_SPLIT:
+            break
+    for line in data[start:].split(b"\n"):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            parts.append(line.decode("utf-8", "replace"))
+            bad += 1
+        parts.append("\n")
+    parts.pop()
+    return "".join(parts), bad

@@ -123,10 +123,10 @@ def test_duplicate_ids_and_bands_on_charts() -> None:
 
 def test_yaml_syntax_error() -> None:
     assert error_text("title: [x\npanels: []\n") == (
-        "d.yaml:2:7: invalid YAML: expected ',' or ']', but got ':' "
+        "d.yaml:1:8: invalid YAML: expected ',' or ']', but got ':' "
         "(while parsing a flow sequence)\n"
-        "  panels: []\n"
-        "        ^"
+        "  title: [x\n"
+        "         ^"
     )
 
 

@@ -106,13 +106,13 @@ def test_range_order_text_panel_rules_and_type_options() -> None:
     )
     assert error_of(text) == (
         "4 problems:\n"
-        "d.yaml:12:16: sections[0].panels[0].query: a text panel has no query; use 'text'\n"
-        '          query: "*"\n'
-        "                 ^~~\n"
         "d.yaml:9:9: missing required key 'text' in sections[0].panels[0]; "
         "a text panel shows Markdown\n"
         "        - id: notes\n"
         "          ^~~~~~~~~\n"
+        "d.yaml:12:16: sections[0].panels[0].query: a text panel has no query; use 'text'\n"
+        '          query: "*"\n'
+        "                 ^~~\n"
         "d.yaml:16:16: sections[0].panels[1].bands: 'bands' applies to single_value panels only; "
         "remove 'bands' or set type: single_value\n"
         "          bands: [{color: red}]\n"
@@ -139,12 +139,12 @@ def test_unknown_keys_in_nested_models_suggest() -> None:
 def test_unknown_theme_and_empty_dashboard() -> None:
     assert error_of("title: T\ntheme: defualt\n") == (
         "2 problems:\n"
-        "d.yaml:2:8: theme: unknown theme 'defualt'; did you mean 'default'?\n"
-        "  theme: defualt\n"
-        "         ^~~~~~~\n"
         "d.yaml:1:1: the dashboard has no panels; add a 'panels' or a 'sections' list\n"
         "  title: T\n"
-        "  ^~~~~~~~"
+        "  ^~~~~~~~\n"
+        "d.yaml:2:8: theme: unknown theme 'defualt'; did you mean 'default'?\n"
+        "  theme: defualt\n"
+        "         ^~~~~~~"
     )
 
 

@@ -106,49 +106,82 @@ def _change_text(change: int) -> str:
     return "±0" if change == 0 else (f"+{change:,}" if change > 0 else f"−{-change:,}")
 
 
-def test_index_lists_latest_values_bands_and_changes(week_site: Path) -> None:
+def test_index_has_a_card_per_dashboard_with_tiles_bands_changes_and_links(
+    week_site: Path,
+) -> None:
     soup = soup_of(week_site / "index.html")
-    row = soup.select_one("tr#dashboard-twistlock-overview")
-    assert row.select_one("a.latest")["href"] == "twistlock-overview/latest/index.html"
-    assert row.select_one("a.run")["href"] == "twistlock-overview/2026-11-20/index.html"
-    assert row.select_one("a.history")["href"] == "twistlock-overview/index.html"
-    assert row.select_one("a.history").get_text() == "3 runs"
+    card = soup.select_one("article.card#dashboard-twistlock-overview")
+    assert card.select_one("a.latest")["href"] == "twistlock-overview/latest/index.html"
+    assert card.select_one("a.run")["href"] == "twistlock-overview/2026-11-20/index.html"
+    assert card.select_one("a.history")["href"] == "twistlock-overview/index.html"
+    assert card.select_one("a.history").get_text() == "3 runs"
+    assert card.select_one(".status").get_text(strip=True) == "ok"
+    files = {a.get_text(): a["href"] for a in card.select(".card-links a.file")}
+    assert files == {
+        "HTML": "twistlock-overview/2026-11-20/index.html",
+        "JSON": "twistlock-overview/2026-11-20/summary.json",
+        "History": "twistlock-overview/index.html",
+    }
+    csvs = [a["href"] for a in card.select(".csvs a")]
+    assert csvs == [f"twistlock-overview/2026-11-20/{i}.csv" for i in PANEL_IDS]
+    for href in csvs:
+        assert (week_site / href).is_file()
     now, before = values(week_site, "2026-11-20"), values(week_site, "2026-11-19")
     doc = {p["id"]: p for p in summary(week_site, "2026-11-20")["panels"]}
-    items = row.select("ul.values li")
-    assert [li["data-panel"] for li in items] == SINGLE
-    for li in items:
+    tiles = card.select("ul.tiles li.tile")
+    assert [li["data-panel"] for li in tiles] == SINGLE
+    for li in tiles:
         panel = doc[li["data-panel"]]
-        shown = li.select_one("span.value")
-        text = f"{panel['value']:,}"
+        assert li.select_one(".tile-title").get_text() == panel["title"]
+        assert li.select_one(".value").get_text() == f"{panel['value']:,}"
         if panel["band"]:
-            text += f" · {panel['band']['label']}"
-            assert f"band-{panel['band']['color']}" in shown["class"]
-        assert shown.get_text() == text
+            assert li.select_one(".band-label").get_text() == panel["band"]["label"]
+            assert f"band-{panel['band']['color']}" in li["class"]
+        else:
+            assert "band-none" in li["class"] and li.select_one(".band-label") is None
         change = now[panel["id"]] - before[panel["id"]]
-        assert li.select_one("span.change").get_text() == _change_text(change)
+        arrow = "=" if change == 0 else ("▲" if change > 0 else "▼")
+        assert li.select_one(".change").get_text() == f"{arrow} {_change_text(change)}"
+        # A trend line of the runs on the site, oldest first.
+        series = [
+            values(week_site, d)[panel["id"]] for d in ("2026-11-14", "2026-11-19", "2026-11-20")
+        ]
+        label = f"{panel['title']}: " + ", ".join(f"{v:,}" for v in series)
+        assert li.select_one("svg.sparkline")["aria-label"] == label
 
 
-def test_history_has_a_trend_per_single_value_and_every_run(week_site: Path) -> None:
+def test_history_has_a_chart_per_single_value_and_every_run(week_site: Path) -> None:
     soup = soup_of(week_site / "twistlock-overview" / "index.html")
     dates = [tr["id"] for tr in soup.select("table#runs tbody tr")]
     assert dates == ["run-2026-11-20", "run-2026-11-19", "run-2026-11-14"]
     links = [a["href"] for a in soup.select("table#runs tbody tr td:first-child a")]
     assert links == [f"{d}/index.html" for d in ("2026-11-20", "2026-11-19", "2026-11-14")]
-    trends = soup.select("table#trends tbody tr")
-    assert len(trends) == len(SINGLE)
-    first = trends[0]
-    series = [
-        values(week_site, d)["violations-24h"] for d in ("2026-11-14", "2026-11-19", "2026-11-20")
+    trends = soup.select("#trends figure.trend")
+    assert [f["data-panel"] for f in trends] == SINGLE
+    days = ("2026-11-14", "2026-11-19", "2026-11-20")
+    series = [values(week_site, d)["violations-24h"] for d in days]
+    chart = trends[0].select_one("svg.trend-chart")
+    assert chart["aria-label"] == "Violations (last 24 hours): " + ", ".join(
+        f"{d}: {v:,}" for d, v in zip(days, series, strict=True)
+    )
+    dots = chart.select("circle.dot")
+    assert [dot.select_one("title").get_text().split(":")[0] for dot in dots] == list(days)
+    ys = [float(dot["cy"]) for dot in dots]
+    # Higher values are drawn higher (smaller y); the x axis follows the dates (a gap of days).
+    assert sorted(range(3), key=lambda i: -ys[i]) == sorted(range(3), key=lambda i: series[i])
+    xs = [float(dot["cx"]) for dot in dots]
+    assert (xs[1] - xs[0]) == pytest.approx(5 * (xs[2] - xs[1]))
+    # The bands are drawn behind, with their labels; the axes have labels.
+    assert [g["class"] for g in chart.select("g.band")] == [
+        ["band", "band-green"],
+        ["band", "band-orange"],
+        ["band", "band-red"],
     ]
-    svg = first.select_one("svg.sparkline")
-    assert svg["aria-label"] == "Violations (last 24 hours): " + ", ".join(f"{v:,}" for v in series)
-    points = svg.select_one("polyline")["points"].split()
-    assert len(points) == 3
-    ys = [float(p.split(",")[1]) for p in points]
-    # Higher values are drawn higher (smaller y).
-    order = sorted(range(3), key=lambda i: series[i])
-    assert sorted(range(3), key=lambda i: -ys[i]) == order or len(set(series)) < 3
+    assert [t.get_text() for t in chart.select("g.band text")] == ["low", "elevated", "high"]
+    assert chart.select("g.tick text")[0].get_text() == "0"
+    assert [t.get_text() for t in chart.select("g.dates text")] == ["Nov 14", "Nov 19", "Nov 20"]
+    # The two other values have no bands.
+    assert trends[1].select("g.band") == []
 
 
 def test_feed_is_atom_with_run_dates_and_relative_links(week_site: Path) -> None:
@@ -300,8 +333,8 @@ def test_pages_escape_dashboard_text(sample_snapshot: Path, tmp_path: Path, cli:
         assert soup.find("script") is None and soup.find("img") is None
     index = soup_of(site / "index.html")
     assert index.select_one("a.latest").get_text() == "<script>alert(1)</script> & co"
-    assert (
-        index.select_one("li[data-panel=n]").get_text().startswith("<img src=x onerror=alert(2)>: ")
+    assert index.select_one("li[data-panel=n] .tile-title").get_text() == (
+        "<img src=x onerror=alert(2)>"
     )
     feed = etree.parse(site / "feed.xml").getroot()
     assert (
@@ -367,10 +400,12 @@ def test_the_readme_week_example(tmp_path: Path, cli: Any) -> None:
         history = soup_of(site / board.stem / "index.html")
         rows = [tr["id"] for tr in history.select("table#runs tbody tr")]
         assert rows == [f"run-{day}" for day in reversed(days)]
-        for svg in history.select("svg.sparkline"):
-            assert len(svg.select_one("polyline")["points"].split()) == 7
+        charts = history.select("svg.trend-chart")
+        assert charts
+        for svg in charts:
+            assert len(svg.select("circle.dot")) == 7
     index = soup_of(site / "index.html")
-    assert [tr["id"] for tr in index.select("table#dashboards tbody tr")] == [
+    assert [card["id"] for card in index.select("article.card")] == [
         f"dashboard-{board.stem}" for board in boards
     ]
 
@@ -457,3 +492,19 @@ def test_several_dates_in_one_publish(
     assert tree(site / "twistlock-overview" / "latest") == tree(
         site / "twistlock-overview" / "2026-11-20"
     )
+
+
+@pytest.mark.browser
+def test_site_pages_in_chromium_under_the_csp(week_site: Path, tmp_path: Path) -> None:
+    """The index and a history page load from files with the network off: no CSP violation or
+    other console message, every card and chart in the DOM as written."""
+    from tests.browser import load_page
+
+    for page, selector, count in (
+        (week_site / "index.html", "article.card", 1),
+        (week_site / "twistlock-overview" / "index.html", "svg.trend-chart", len(SINGLE)),
+    ):
+        dom, console = load_page(page, tmp_path)
+        assert console == []
+        assert len(dom.select(selector)) == count
+        assert dom.find("script") is None

@@ -10,6 +10,9 @@ the query (one or more lines), then sections:
   the metadata columns other than `_raw` are not compared (they are tested elsewhere). In a time
   column an ISO string stands for its epoch milliseconds.
 - `--- error`: the whole expected error message (with its caret lines).
+- `--- lookup <name>`: a lookup table the query may name (`lookup ... from <name>`): CSV lines.
+- `--- rule <name>`: a field extraction rule: a `scope: ...` line (optional) and a `parse: ...`
+  line.
 
 Expected rows are written by hand from the spec, never by running the code.
 """
@@ -44,6 +47,8 @@ class Case:
     lines: list[dict[str, Any]] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = None
     error: str | None = None
+    lookups: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _line(text: str) -> dict[str, Any]:
@@ -71,6 +76,11 @@ def _finish(case: Case, section: str, body: list[str]) -> None:
         case.rows = [json.loads(text) for text in body if text.strip()]
     elif section == "error":
         case.error = "\n".join(body)
+    elif section.startswith("lookup "):
+        case.lookups[section.removeprefix("lookup ").strip()] = "\n".join(body) + "\n"
+    elif section.startswith("rule "):
+        parts = dict(line.split(": ", 1) for line in body if line.strip())
+        case.rules[section.removeprefix("rule ").strip()] = parts
     else:
         raise ValueError(f"{case.where}: unknown section '{section}'")
 

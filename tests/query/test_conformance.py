@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reportgen.engine import Result
-from reportgen.errors import ReportgenError
+from reportgen.engine import Result, run_query
+from reportgen.engine.content import Content
+from reportgen.engine.duckdb import DuckDBEngine
+from reportgen.engine.lookups import LookupCatalog
+from reportgen.errors import ReportgenError, Span
+from reportgen.query.rules import parse_rule
+from reportgen.snapshot.sources_content import LookupFile
 from reportgen.timerange import Window
 from tests.query.conformance import METADATA, Case, all_cases, at, typed
-from tests.query.conftest import log_table, run
+from tests.query.conftest import log_table
 
 CASES = all_cases()
 
@@ -37,16 +43,30 @@ def expected_rows(case: Case, result: Result) -> list[list[tuple[str, Any]]]:
     return out
 
 
+def engine_of(case: Case, folder: Path) -> DuckDBEngine:
+    """The case's log table, with its lookup tables as files mapped in a sources.yaml and its
+    field extraction rules."""
+    engine = DuckDBEngine(log_table(case.lines))
+    files = []
+    for number, (name, csv) in enumerate(case.lookups.items()):
+        (folder / f"table{number}.csv").write_text(csv, encoding="utf-8")
+        where = Span("sources.yaml", number + 1, 1, 0, 0)
+        files.append(LookupFile(name, f"table{number}.csv", folder, where, ""))
+    rules = [parse_rule(name, r.get("scope"), r["parse"]) for name, r in case.rules.items()]
+    engine.content = Content(LookupCatalog(files), tuple(rules))
+    return engine
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.where} {c.title}" for c in CASES])
-def test_conformance(case: Case) -> None:
-    con = log_table(case.lines)
+def test_conformance(case: Case, tmp_path: Path) -> None:
+    engine = engine_of(case, tmp_path)
     window = Window(case.window[0], case.window[1], case.tz)
     if case.error is not None:
         with pytest.raises(ReportgenError) as caught:
-            run(con, case.query, window)
+            run_query(engine, case.query, window)
         assert str(caught.value) == case.error
         return
-    result = run(con, case.query, window)
+    result = run_query(engine, case.query, window)
     assert actual_rows(result) == expected_rows(case, result)
 
 

@@ -104,21 +104,21 @@ def test_out_of_scope_operators_say_so() -> None:
 
 
 def test_several_independent_problems_are_reported_together() -> None:
-    text = message("* | cout | limit 0 | lookup a")
+    text = message("* | cout | limit 0 | join a")
     assert text == (
         "unknown operator 'cout' at column 5; did you mean 'count'?\n"
-        "  * | cout | limit 0 | lookup a\n"
+        "  * | cout | limit 0 | join a\n"
         "      ^~~~\n"
         "limit must be between 1 and 10000 at column 18\n"
-        "  * | cout | limit 0 | lookup a\n"
+        "  * | cout | limit 0 | join a\n"
         "                   ^\n"
-        "operator 'lookup' is out of scope: reportgen runs queries over a log snapshot only; "
+        "operator 'join' is out of scope: reportgen runs queries over a log snapshot only; "
         "see 'Out of scope' in docs/query-language.md\n"
-        "  * | cout | limit 0 | lookup a\n"
-        "                       ^~~~~~"
+        "  * | cout | limit 0 | join a\n"
+        "                       ^~~~"
     )
     with pytest.raises(QuerySyntaxError) as caught:
-        parse_query("* | cout | limit 0 | lookup a")
+        parse_query("* | cout | limit 0 | join a")
     assert len(caught.value.errors) == 3
 
 

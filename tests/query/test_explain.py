@@ -22,7 +22,10 @@ def test_explain_shows_tokens_ast_plan_and_sql() -> None:
     assert sections == ["== tokens ==", "== AST ==", "== plan ==", "== SQL =="]
     assert "scope: BARE('error')" in text
     assert "stage 1: WORD('parse')@9 STRING('\"u=*;\"')@15 WORD('as')@22 WORD('user')@25" in text
-    assert "  Parse\n    pattern: 'u=*;'\n    names: ['user']" in text
+    assert (
+        "  Parse\n    patterns:\n      AnchorPattern\n        pattern: 'u=*;'\n"
+        "        names: ['user']" in text
+    )
     assert "   new:    user:string" in text
     assert "2. Aggregate [aggregate]\n   fields: user:string, _count:number" in text
     assert "result: user:string, _count:number" in text

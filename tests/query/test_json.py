@@ -28,10 +28,10 @@ def test_conformance_10_keys_are_case_sensitive_and_missing_keys_drop_the_row() 
     assert fields((DOC,), '* | json "SessionId" nodrop', "SessionId") == [(None,)]
 
 
-def test_default_name_is_the_last_key() -> None:
+def test_default_name_is_the_path_as_written() -> None:
     result = run(log_table(raws(DOC)), '* | json "meta.type", "module"')
-    assert [n for n in result.names if not n.startswith("_")] == ["type", "module"]
-    assert [result.records()[0][n] for n in ("type", "module")] == ["timestamps", "stream"]
+    assert [n for n in result.names if not n.startswith("_")] == ["meta.type", "module"]
+    assert [result.records()[0][n] for n in ("meta.type", "module")] == ["timestamps", "stream"]
 
 
 def test_scalars_as_text_and_objects_and_arrays_as_compact_json() -> None:
@@ -70,14 +70,12 @@ def test_names_must_match_the_paths() -> None:
     )
 
 
-def test_an_index_path_needs_a_name() -> None:
-    with pytest.raises(QuerySyntaxError) as caught:
-        parse_query('* | json "a[0]"')
-    assert str(caught.value) == (
-        "this JSON path needs a name at column 10; name it with 'as'\n"
-        '  * | json "a[0]"\n'
-        "           ^~~~~~"
-    )
+def test_a_path_without_as_names_its_field_as_written() -> None:
+    con = log_table(raws('{"a": [{"b": "x"}], "c d": 1}'))
+    query = """* | json "a[0].b", "['c d']" | where %a[0].b = "x" | fields %"a[0].b", %"c d" """
+    result = run(con, query)
+    assert result.names[2:4] == ["a[0].b", "c d"]
+    assert result.rows[0][2:4] == ("x", "1")
 
 
 def test_invalid_path() -> None:

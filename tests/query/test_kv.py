@@ -71,8 +71,14 @@ def test_errors() -> None:
         '2 keys but 1 name after \'as\' at column 20\n  * | kv "a", "b" as x\n'
         "                     ^"
     )
-    with pytest.raises(QuerySyntaxError, match="needs exactly one capturing group"):
-        parse_query('* | keyvalue regex "(\\w+)=(\\w+)" "a"')
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query('* | keyvalue regex "(\\w+)(=)(\\w+)" "a"')
+    assert str(caught.value) == (
+        "'keyvalue regex' needs one capturing group (the value) or two (key, value) at "
+        'column 20; write one group for the value, e.g. "=(.*?),", or two: "(\\w+)=(\\S+)"\n'
+        '  * | keyvalue regex "(\\w+)(=)(\\w+)" "a"\n'
+        "                     ^~~~~~~~~~~~~~~"
+    )
     with pytest.raises(QuerySyntaxError, match="2 keys but 1 name after 'as'"):
         parse_query('* | kv auto keys "a", "b" as x')
 

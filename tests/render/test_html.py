@@ -183,7 +183,7 @@ def test_unknown_type_empty_result_and_missing_result() -> None:
     ]
     soup = BeautifulSoup(render_html(make_report(views)), "html.parser")
     assert "unsupported panel type 'donut'" in panel(soup, "pie").get_text()
-    assert panel(soup, "empty").select_one(".no-data").get_text() == "No data"
+    assert panel(soup, "empty").select_one(".no-data").get_text() == "No data in this range"
     assert "no result" in panel(soup, "none").select_one(".error-message").get_text()
     assert panel(soup, "x-2").select_one(".panel-title").get_text() == "Dup 2"
     assert soup.find("script") is None  # no chart, no script at all

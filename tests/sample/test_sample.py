@@ -97,7 +97,7 @@ def go_lines(files: dict[str, list[str]], host: str | None = None) -> list[str]:
 
 def test_layout_and_sources(sample: tuple[SampleInfo, dict[str, list[str]]]) -> None:
     info, files = sample
-    expected = {"sources.yaml", "syslog-relay/var/log/remote/twistlock.log"}
+    expected = {"syslog-relay/var/log/remote/twistlock.log"}
     expected |= {f"twistlock-console/var/lib/twistlock/log/console.log{s}" for s in ("", ".1.gz")}
     for host in HOSTS:
         logs = f"{host}/var/lib/twistlock/log/defender.log"
@@ -105,7 +105,8 @@ def test_layout_and_sources(sample: tuple[SampleInfo, dict[str, list[str]]]) -> 
         expected.add(f"{host}/var/log/syslog.1.gz")
     assert set(info.files) == expected
     assert list(info.files) == sorted(info.files)
-    assert all(files[rel] for rel in info.files if rel != "sources.yaml")
+    assert all(files[rel] for rel in info.files)
+    assert info.sources == "sources.yaml" and (info.out / info.sources).is_file()
     assert not list(info.out.rglob("*.tmp"))
     assert (info.start, info.end) == (END - timedelta(days=7), END)
     assert info.lines == sum(len(lines) for lines in files.values())
@@ -259,7 +260,7 @@ def test_hosts_and_arguments(tmp_path: Path) -> None:
     assert host_names(6)[3:] == [CTO, "prod-web-3", "prod-web-4"]
     one = write_sample(tmp_path / "one", lines=1500, hosts=1, days=1)
     assert {rel.split("/")[0] for rel in one.files} == {
-        "prod-web-1", "syslog-relay", "twistlock-console", "sources.yaml",
+        "prod-web-1", "syslog-relay", "twistlock-console",
     }  # fmt: skip
     assert one.start == END - timedelta(days=1)
     for lines, hosts, days in ((0, 4, 7), (100, 0, 7), (100, 4, 0)):

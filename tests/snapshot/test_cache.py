@@ -49,11 +49,15 @@ def test_second_open_is_cached_and_changes_invalidate(tmp_path: Path) -> None:
     assert rows(root, None)[0] is False
 
 
-def test_key_covers_mtime_even_when_bytes_and_size_are_equal(tmp_path: Path) -> None:
+def test_identity_covers_mtime_even_when_bytes_and_size_are_equal(tmp_path: Path) -> None:
     root = snapshot(tmp_path / "s")
+    cache = tmp_path / "cache"
     before = snapshot_key([root], None)
+    assert rows(root, cache)[0] is False
     os.utime(root / "h" / "a.log", ns=(1, 1))
-    assert snapshot_key([root], None) != before
+    assert snapshot_key([root], None) == before  # the same entry, the file loaded again
+    assert rows(root, cache)[0] is False
+    assert rows(root, cache)[0] is True
 
 
 def test_old_entries_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +75,7 @@ def test_a_damaged_entry_is_rebuilt(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     rows(root, cache)
     (entry,) = (cache / "ingest").iterdir()
-    (entry / "info.json").write_text("{not json")
+    (entry / "logs.duckdb").write_bytes(b"not a database" * 100)
     assert rows(root, cache)[0] is False
     assert rows(root, cache)[0] is True
 
@@ -106,3 +110,69 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text.endswith(" lines/s)\x1b[K\r\x1b[K")
     monkeypatch.setenv("CI", "true")
     assert terminal_progress(Tty()) is None
+
+
+GOLOG = " INFO 2026-11-{day:02d}T10:00:{second:02d}.000 a.go:1  {text} {second}\n"
+
+
+def golog(day: int, text: str, count: int = 3) -> str:
+    return "".join(GOLOG.format(day=day, second=s, text=text) for s in range(count))
+
+
+def everything(path: Path, cache: Path | None) -> tuple[bool, list[tuple[object, ...]], int]:
+    """Whether the open was cached, every row (sorted), and the lines read by this open."""
+    loaded: list[int] = [0]
+    opened = open_snapshot(
+        [path], None, cache, progress=lambda files, size, lines: loaded.append(lines)
+    )
+    try:
+        found = opened.con.execute("SELECT * FROM logs ORDER BY ALL").fetchall()
+        assert opened.info.rows == len(found)
+        return opened.cached, found, loaded[-1]
+    finally:
+        opened.close()
+
+
+def test_a_new_file_is_the_only_one_loaded_and_rotation_is_recognised(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    logs = root / "web-1" / "log"
+    logs.mkdir(parents=True)
+    (logs / "defender.log").write_text(golog(1, "day one", 5))
+    (logs / "other.log").write_text(golog(1, "other", 4))
+    cache = tmp_path / "cache"
+    assert everything(root, cache)[0::2] == (False, 9)
+    # The next day: defender.log rotated to defender.log.1, a new defender.log; other.log gone.
+    (logs / "defender.log").rename(logs / "defender.log.1")
+    (logs / "defender.log").write_text(golog(2, "day two", 2))
+    (logs / "other.log").unlink()
+    cached, found, read = everything(root, cache)
+    assert (cached, read) == (False, 2)  # only the new file was read
+    cold = everything(root, None)[1]
+    assert found == cold
+    assert [(row[5], row[6]) for row in found].count(
+        ("web-1/log/defender.log.1", "defender.log.1")
+    ) == 5
+    assert everything(root, cache)[0::2] == (True, 0)
+
+
+def test_a_changed_file_is_loaded_again_and_the_result_is_a_cold_ingest(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    (root / "h" / "a.log").write_text(golog(1, "a", 3))
+    (root / "h" / "b.log").write_text(golog(1, "b", 3))
+    cache = tmp_path / "cache"
+    everything(root, cache)
+    (root / "h" / "b.log").write_text(golog(1, "b changed", 4))
+    cached, found, read = everything(root, cache)
+    assert (cached, read) == (False, 4)
+    assert found == everything(root, None)[1]
+
+
+def test_an_entry_of_another_cache_format_is_never_read(tmp_path: Path) -> None:
+    root = snapshot(tmp_path / "s")
+    cache = tmp_path / "cache"
+    old = cache / "ingest" / "0123456789abcdef0123456789abcdef"
+    old.mkdir(parents=True)
+    (old / "info.json").write_text("{}")
+    assert rows(root, cache)[0] is False
+    assert [path.name for path in (cache / "ingest").iterdir()] == [snapshot_key([root], None)]

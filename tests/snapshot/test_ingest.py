@@ -45,7 +45,7 @@ def test_continuation_lines_join_the_previous_record(tmp_path: Path) -> None:
     con = duckdb.connect()
     info = ingest(con, [tmp_path / "s"])
     assert table(con, "_messagetime, _raw, _messagecount") == [
-        (MTIME, "  orphan continuation at the top", 1),
+        (at(1), "  orphan continuation at the top", 1),
         (at(1), " ERRO 2022-05-03T13:12:01.000 a.go:1  panic: boom\n"
          "\tgoroutine 1 [running]:\n    main.main()", 2),
         (at(2), " INFO 2022-05-03T13:12:02.000 a.go:2  next", 5),
@@ -109,7 +109,9 @@ def test_long_lines_are_truncated_at_the_configured_bound(tmp_path: Path) -> Non
     assert info.problems == {"long_line": 1}
 
 
-def test_bad_timestamps_keep_the_previous_time(tmp_path: Path) -> None:
+def test_bad_timestamps_take_the_previous_time_or_the_next_at_the_start(tmp_path: Path) -> None:
+    # Issue 11: a bad first time used to take the file's mtime (now), which moved the default
+    # --at to today; it takes the next readable record's time instead.
     text = (
         "Feb 30 10:00:00 h app: no such day, before any good line\n"
         "Jul 30 18:51:32 h app: good\n"
@@ -119,8 +121,17 @@ def test_bad_timestamps_keep_the_previous_time(tmp_path: Path) -> None:
     con = duckdb.connect()
     info = ingest(con, [tmp_path / "syslog"])
     good = datetime(2021, 7, 30, 18, 51, 32, tzinfo=UTC)
-    assert table(con, "_messagetime") == [(MTIME,), (good,), (good,)]
+    assert table(con, "_messagetime") == [(good,), (good,), (good,)]
     assert info.problems == {"bad_timestamp": 2}
+    assert (info.start, info.end) == (good, good)
+
+
+def test_only_a_file_without_any_readable_time_takes_its_mtime(tmp_path: Path) -> None:
+    write(tmp_path / "s" / "none.log", "no time here\nnor here\n")
+    con = duckdb.connect()
+    info = ingest(con, [tmp_path / "s"])
+    assert table(con, "_messagetime") == [(MTIME,), (MTIME,)]
+    assert (info.start, info.end, info.problems) == (MTIME, MTIME, {"bad_timestamp": 2})
 
 
 def test_leap_day_takes_the_latest_leap_year(tmp_path: Path) -> None:
@@ -147,7 +158,7 @@ def test_files_of_several_formats_keep_name_and_line_order(tmp_path: Path) -> No
         ("a.log", 1), ("a.log", 3), ("b.log", 1), ("b.log", 3), ("c.log", 1), ("c.log", 2),
         ("d.log", 1), ("d.log", 3), ("e.log", 1), ("e.log", 3), ("f[1].log", 1),
     ]  # fmt: skip
-    assert got[4][2] == MTIME
+    assert got[4][2] == got[5][2] == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert got[10][2] == at(9)
 
 
@@ -160,8 +171,11 @@ def test_table_schema_and_custom_name(tmp_path: Path) -> None:
         (name, "TIMESTAMP WITH TIME ZONE" if kind == "TIMESTAMPTZ" else kind)
         for name, kind in LOG_COLUMNS
     ]
+    # The log table is a view over a table of records and a table of files (see storage.py).
     tables = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
-    assert tables == [("my logs",)]
+    assert tables == [("my logs__files",), ("my logs__records",)]
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert views == [("my logs",)]
 
 
 def test_empty_snapshot(tmp_path: Path) -> None:
@@ -197,7 +211,7 @@ def test_connection_settings_and_temp_tables_are_left_alone(tmp_path: Path, sett
     ingest(con, [tmp_path / "a.log"])
     value = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     assert value == (setting,)
-    assert table(con, "count(*)", "duckdb_tables()") == [(1,)]
+    assert table(con, "count(*)", "duckdb_tables()") == [(2,)]  # records and files
 
 
 def test_same_input_twice_and_a_gz_name_that_is_not_gzip(tmp_path: Path) -> None:
@@ -221,7 +235,10 @@ def test_a_failed_ingest_leaves_the_previous_table(
     with pytest.raises(SnapshotError, match=r"cannot parse a\.log as plain: Parser Error"):
         ingest(con, [tmp_path / "a.log"])
     assert table(con, "_raw") == [("2024-01-02T03:04:05Z x",)]
-    assert table(con, "table_name", "duckdb_tables()") == [("logs",)]
+    assert sorted(table(con, "table_name", "duckdb_tables()")) == [
+        ("logs__files",),
+        ("logs__records",),
+    ]
 
 
 def test_ingest_inside_an_open_transaction(tmp_path: Path) -> None:

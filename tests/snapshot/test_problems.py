@@ -139,7 +139,7 @@ def test_inspect_a_tarball_and_a_single_gz_file(tmp_path: Path, cli: Any) -> Non
     (source / "web-1" / "syslog").write_text("Jan  2 03:04:05 web-1 app[1]: hello\n")
     archive = tmp_path / "snap.tgz"
     with tarfile.open(archive, "w:gz") as tar:
-        tar.add(source / "web-1", arcname="web-1")
+        tar.add(source, arcname="snap")  # tar czf snap.tgz -C tmp snap: one top-level folder
     single = tmp_path / "defender.log.2.gz"
     single.write_bytes(gzip.compress(b" INFO 2026-01-02T03:04:06.000 a.go:1  hi\n"))
     ran = cli("snapshot", "inspect", "--logs", archive, "--logs", single, "-o", "json")
@@ -149,3 +149,23 @@ def test_inspect_a_tarball_and_a_single_gz_file(tmp_path: Path, cli: Any) -> Non
         ("defender.log.2.gz", "golog", 1, ["defender"]),
         ("web-1/syslog", "rfc3164", 1, ["web-1"]),
     ]
+
+
+def test_a_bad_first_time_takes_the_next_one_and_says_so(tmp_path: Path) -> None:
+    # Issue 11: the file's mtime (now) used to move the default --at to today.
+    from reportgen.session import open_session
+    from reportgen.snapshot.report import problem_warnings
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "a.log").write_text(
+        "garbage before any time\n2026-01-02T03:04:05Z first readable\n"
+    )
+    session = open_session([tmp_path / "s"], cache=False)
+    try:
+        assert session.at.isoformat() == "2026-01-02T03:05:00+00:00"
+        assert problem_warnings(session.snapshot) == [
+            "a.log: 1 record(s) without a readable time; took the previous record's "
+            "(the next one's before the first readable time)"
+        ]
+    finally:
+        session.close()

@@ -156,7 +156,7 @@ def test_all_problems_are_listed_at_once() -> None:
         ('sources:\n  - files: "*"\n    host:\n', "snap/sources.yaml:3:10: 'host' must be a "
          "string"),
         ("sources:\n  - files: a\n  bad: [\n", "snap/sources.yaml:3:3: invalid YAML: expected "
-         "<block end>, but found '?'"),
+         "<block end>, but found '?' (while parsing a block collection)"),
     ],
 )  # fmt: skip
 def test_errors_name_file_line_and_column(text: str, expected: str) -> None:

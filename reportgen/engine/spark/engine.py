@@ -19,6 +19,7 @@ from reportgen.engine.spark.messages import first_line
 from reportgen.engine.spark.session import start_session
 from reportgen.errors import ExecutionError
 from reportgen.query.sql.spark import SparkDialect
+from reportgen.snapshot.ingest import Keep
 from reportgen.snapshot.model import SnapshotInfo
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ class SparkEngine(Engine):
 
     @classmethod
     def open(
-        cls, paths: Sequence[Path | str], sources: Path | None, options: SparkOptions
+        cls,
+        paths: Sequence[Path | str],
+        sources: Path | None,
+        options: SparkOptions,
+        keep: Keep | None = None,
     ) -> SparkEngine:
         """Start or reach Spark as `options` say and ingest the snapshot `paths` there."""
         from pyspark.sql import SparkSession

@@ -98,7 +98,8 @@ def gather(
                 SparkFile(index, item.name, key, item.size, mtime, digest, item.single)
             )
     if found is not None:
-        inputs.problems.update(found.problems)
+        for skipped in found.skipped:
+            inputs.problems[skipped.problem] = inputs.problems.get(skipped.problem, 0) + 1
     inputs.files.sort(key=lambda item: (item.name, item.root))
     return inputs
 

@@ -27,7 +27,7 @@ from reportgen.snapshot.discover import InputFile
 from reportgen.snapshot.formats import DETECT_LINES, detect
 from reportgen.snapshot.ingest import EXCLUDED, YEAR_GRACE, default_host
 from reportgen.snapshot.model import FileInfo, SnapshotInfo, add_problems, snapshot_digest
-from reportgen.snapshot.textio import SAMPLE_BYTES
+from reportgen.snapshot.reader import SAMPLE_BYTES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -16,6 +16,7 @@ from reportgen.query.operators import (
     fillmissing,
     json,
     kv,
+    lookup,
     outlier,
     parse,
     rows,
@@ -41,6 +42,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     fillmissing,  # fillmissing
     compare,  # compare timeshift, withtime
     outlier,  # outlier
+    lookup,  # lookup
 )
 
 OPERATORS: tuple[Operator, ...] = (

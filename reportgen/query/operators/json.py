@@ -78,16 +78,9 @@ def parse_json(stream: Stream, first: Token) -> Stage:
     source = source or source_option(stream)
     names = as_names(stream, len(paths), "JSON path")
     nodrop = stream.accept_word("nodrop") is not None
-    converted: list[str] = []
-    for index, token in enumerate(paths):
-        path, last = _json_path(stream, token)
-        converted.append(path)
-        if not names or len(names) < len(paths):
-            if last is None:
-                hint = "name it with 'as'"
-                raise stream.error_at(token.span, "this JSON path needs a name", hint)
-            if index >= len(names):
-                names.append(Name(last, token.span))
+    converted = [_json_path(stream, token) for token in paths]
+    if not names:
+        names = [Name(_default_name(token.value), token.span) for token in paths]
     return Json(tuple(converted), tuple(names), source, nodrop, stream.span_from(first.span.start))
 
 
@@ -117,13 +110,20 @@ def _parse_auto(stream: Stream, first: Token, source: Name | None) -> Stage:
     return JsonAuto(source, maxdepth, extractarrays, key_texts, tuple(names), span)
 
 
-def _json_path(stream: Stream, token: Token) -> tuple[str, str | None]:
-    """`a.b[0]`, `['k y']`, `a[*].b` -> an engine path and the last key (None: an index)."""
+def _default_name(path: str) -> str:
+    """The field a path without `as` fills: the path as written (`a.b` -> `a.b`, reachable as
+    `%"a.b"`), or the key of a lone `['k y']`."""
+    text = path.strip().removeprefix("$").removeprefix(".")
+    lone = re.fullmatch(r"\[\s*'((?:[^'\\]|\\.)*)'\s*\]", text)
+    return re.sub(r"\\(.)", r"\1", lone.group(1)) if lone else text
+
+
+def _json_path(stream: Stream, token: Token) -> str:
+    """`a.b[0]`, `['k y']`, `a[*].b` -> an engine path."""
     text = token.value.strip()
     text = text[1:] if text.startswith("$") else text
     position = 0
     parts: list[str] = []
-    last: str | None = None
     while position < len(text):
         match = _PATH_PART.match(text, position)
         if match is None or match.end() == position:
@@ -131,15 +131,14 @@ def _json_path(stream: Stream, token: Token) -> tuple[str, str | None]:
             raise stream.error_at(span, f"invalid JSON path '{token.value}'")
         key, index, quoted = match.groups()
         if key is not None or quoted is not None:
-            last = key if key is not None else re.sub(r"\\(.)", r"\1", quoted or "")
-            parts.append('."' + last.replace('"', '\\"') + '"')
+            name = key if key is not None else re.sub(r"\\(.)", r"\1", quoted or "")
+            parts.append('."' + name.replace('"', '\\"') + '"')
         else:
-            last = None
             parts.append(f"[{index}]")
         position = match.end()
     if not parts:
         raise stream.error_at(token.span, "empty JSON path")
-    return "$" + "".join(parts), last
+    return "$" + "".join(parts)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -190,8 +189,18 @@ def auto_fields(stage: JsonAuto, fullkeys: Sequence[str]) -> list[tuple[str, lis
     return chosen(list(out.values()), stage.keys)
 
 
+def name_path(name: str) -> list[str]:
+    """The JSON path of a flattened name the data did not show (`users[2].address.street`)."""
+    path = "$"
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", name):
+        path += (
+            f"[{index}]" if index else '."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        )
+    return [path]
+
+
 def plan_json_auto(planner: Planner, stage: JsonAuto, prev: Step) -> Step | PendingPivot:
-    return plan_auto(planner, stage, prev, auto_fields, sanitize=False)
+    return plan_auto(planner, stage, prev, auto_fields, sanitize=False, infer=name_path)
 
 
 # --- SQL --------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ BEFORE_KEY = r"(?:^|[^A-Za-z0-9_.\-])"
 @dataclass(frozen=True)
 class KeyValue:
     """`kv "k1", ... [as ...]` and `keyvalue regex "re" keys "k1", ...` (§4.5); `regex` is the
-    value pattern of regex mode (one capturing group), None for inference."""
+    pattern of regex mode (one capturing group, the value; or two, key and value), None for
+    inference."""
 
     keys: tuple[str, ...]
     names: tuple[Name, ...]
@@ -83,15 +84,16 @@ def parse_kv(stream: Stream, first: Token) -> Stage:
         pattern = strings(stream, "a quoted regular expression after 'regex'")[0]
         found, problems = scan_groups(pattern.text[1:-1])
         unnamed = [p for p in problems if p.message.startswith("unnamed")]
-        if len(unnamed) + len(found) != 1:
-            hint = 'write one group for the value, e.g. "=(.*?),"'
-            message = "'keyvalue regex' needs exactly one capturing group (the value)"
+        if len(unnamed) + len(found) not in (1, 2):
+            hint = 'write one group for the value, e.g. "=(.*?),", or two: "(\\w+)=(\\S+)"'
+            message = "'keyvalue regex' needs one capturing group (the value) or two (key, value)"
             raise stream.error_at(pattern.span, message, hint)
         regex = RegexLiteral(pattern.value, pattern.span)
     else:
         stream.accept_word("infer")
     stream.accept_word("keys")
     key_tokens = strings(stream, "the quoted keys to extract")
+    _refuse_empty_keys(stream, key_tokens)
     source = source or source_option(stream)
     names = as_names(stream, len(key_tokens), "key") or [
         Name(field_name(t.value), t.span) for t in key_tokens
@@ -114,11 +116,19 @@ def _parse_auto(stream: Stream, first: Token, source: Name | None) -> Stage:
             delim = strings(stream, "a quoted delimiter after 'delim'")[0].value
         elif stream.accept_word("keys") is not None:
             keys = strings(stream, "the quoted keys after 'keys'")
+            _refuse_empty_keys(stream, keys)
             names = as_names(stream, len(keys), "key")
         else:
             break
     span = stream.span_from(first.span.start)
     return KvAuto(source, delim, tuple(t.value for t in keys), tuple(names), span)
+
+
+def _refuse_empty_keys(stream: Stream, keys: list[Token]) -> None:
+    """An empty key names no field (and would be an empty column name in SQL)."""
+    for token in keys:
+        if not token.value:
+            raise stream.error_at(token.span, "a key cannot be empty", 'e.g. kv "user"')
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -139,7 +149,7 @@ def auto_fields(stage: KvAuto, keys: Sequence[str]) -> list[tuple[str, list[str]
 
 
 def plan_kv_auto(planner: Planner, stage: KvAuto, prev: Step) -> Step | PendingPivot:
-    return plan_auto(planner, stage, prev, auto_fields, sanitize=True)
+    return plan_auto(planner, stage, prev, auto_fields, sanitize=True, infer=lambda name: [name])
 
 
 # --- SQL --------------------------------------------------------------------------------------
@@ -157,6 +167,15 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         if node.regex is None:
             regex = gen.string(r"(?:^|[^A-Za-z0-9_.\-])" + re.escape(key) + _VALUE)
             value = " || ".join(f"regexp_extract({INPUT}, {regex}, {i})" for i in (1, 2, 3))
+        elif _groups(node.regex.pattern) == 2:
+            # the value of the first pair whose key group is exactly the key
+            regex = gen.regex(node.regex.pattern)
+            keys = f"regexp_extract_all({INPUT}, {regex}, 1)"
+            at = gen.dialect.list_position(keys, gen.string(key))
+            value = gen.dialect.list_element(f"regexp_extract_all({INPUT}, {regex}, 2)", at)
+            found.append(f"({at} IS NOT NULL)")
+            captures.append(Capture(name.key, found[-1], value))
+            continue
         else:
             value_regex = gen.regex_text(node.regex.pattern)
             regex = gen.string(re.escape(key) + "(?s:.*?)(?:" + value_regex + ")")
@@ -166,6 +185,12 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         captures.append(Capture(name.key, hit, value))
     matched = "(" + " OR ".join(found) + ")"
     return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
+
+
+def _groups(pattern: str) -> int:
+    """How many capturing groups a `keyvalue regex` pattern has (checked when parsed)."""
+    found, problems = scan_groups(pattern)
+    return len(found) + sum(1 for p in problems if p.message.startswith("unnamed"))
 
 
 def _separator(stage: KvAuto) -> str:

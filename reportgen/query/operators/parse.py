@@ -1,12 +1,5 @@
-"""`parse "pattern" as a, b` (spec §4.1) and `parse regex` / `extract` (§4.3).
-
-An anchor pattern's literal segments sit around its unescaped stars:
-`"User=*: severity=*:"` -> ("User=", ": severity=", ":"). Each star captures lazily up to the
-next literal; a star that ends the pattern captures the rest of the input. The SQL finds each
-literal after the previous one with `instr` instead of running a regex: for an anchor pattern
-this is exactly the leftmost, lazy match of the spec (a later start or a later occurrence of a
-literal can only push the next literal further right), and several times faster than RE2
-submatch extraction.
+"""`parse "pattern" as a, b` (spec §4.1) and `parse regex` / `extract` (§4.3). Anchor
+patterns and their SQL are in `anchors.py`.
 """
 
 from __future__ import annotations
@@ -15,7 +8,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reportgen.errors import Span
+from reportgen.errors import Span, suggestion
+from reportgen.query.operators.anchors import anchor_positions, split_anchor
 from reportgen.query.operators.base import Operator
 from reportgen.query.operators.parsing import (
     INPUT,
@@ -27,7 +21,7 @@ from reportgen.query.operators.parsing import (
     source_option,
     strings,
 )
-from reportgen.query.plan.schema import RESCUED
+from reportgen.query.plan.schema import METADATA_KEYS, RESCUED
 from reportgen.query.problems import semantic, span_of
 from reportgen.query.regex import scan_groups
 from reportgen.query.syntax.nodes import Name, RegexLiteral, Stage
@@ -39,19 +33,40 @@ if TYPE_CHECKING:
     from reportgen.query.plan.steps import Step
     from reportgen.query.planner import Planner
 
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "*": "*"}
+# how the docs spell the metadata a named group may set (for suggestions)
+METADATA_NAMES = (
+    "_sourceHost", "_sourceCategory", "_sourceName", "_source", "_collector", "_raw",
+    "_messageTime", "_receiptTime", "_size", "_messageCount", "_format",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
-class Parse:
-    """`parse [field=f] "pattern" as a, b [nodrop]` (§4.1); `pattern` is the raw literal text."""
+class AnchorPattern:
+    """One `"pattern" as a, b` of a `parse`; `pattern` is the raw literal text."""
 
     pattern: str
     pattern_span: Span
     names: tuple[Name, ...]
+
+
+@dataclass(frozen=True)
+class Parse:
+    """`parse [field=f] "pattern" as a, b [, "pattern2" as c ...] [nodrop]` (§4.1). Several
+    patterns are matched independently against the input, each from its start; without
+    `nodrop` a row must match them all."""
+
+    patterns: tuple[AnchorPattern, ...]
     source: Name | None
     nodrop: bool
     span: Span
+
+    @property
+    def pattern(self) -> str:
+        return self.patterns[0].pattern
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        return tuple(name for item in self.patterns for name in item.names)
 
 
 @dataclass(frozen=True)
@@ -72,87 +87,6 @@ class ParseRegex:
         return tuple(name for names in self.groups for name in names)
 
 
-# --- anchor patterns --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Anchor:
-    segments: tuple[str, ...]  # literal text around the stars (len = stars + 1)
-
-    @property
-    def stars(self) -> int:
-        return len(self.segments) - 1
-
-    @property
-    def has_literal(self) -> bool:
-        return any(self.segments)
-
-    @property
-    def double_star(self) -> bool:
-        """`**`: two stars with nothing between them (invalid)."""
-        return any(not segment for segment in self.segments[1:-1])
-
-
-def split_anchor(raw: str) -> Anchor:
-    """Split the raw text of a pattern literal at its unescaped stars, unescaping the literals:
-    `\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\*`; any other backslash stays as written."""
-    segments: list[str] = []
-    current: list[str] = []
-    index = 0
-    while index < len(raw):
-        char = raw[index]
-        if char == "\\" and index + 1 < len(raw):
-            following = raw[index + 1]
-            current.append(_ESCAPES.get(following, "\\" + following))
-            index += 2
-            continue
-        if char == "*":
-            segments.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        index += 1
-    segments.append("".join(current))
-    return Anchor(tuple(segments))
-
-
-def anchor_positions(
-    gen: SqlGenerator, segments: tuple[str, ...]
-) -> tuple[list[str], list[str], str]:
-    """SQL for an anchor pattern split into literal `segments` around its stars.
-
-    Returns the position columns to add one after another (`__rg_p<k>`: 1-based start of
-    literal k, NULL once a literal is missing), the capture expression of each star, and the
-    "matched" condition. A trailing star captures the rest of the input.
-    """
-    s = INPUT
-    found: list[str] = []
-    captures: list[str] = []
-    last = len(segments) - 1
-    for index, segment in enumerate(segments):
-        if index == last and not segment and index > 0:
-            captures.append(f"substr({s}, {_after(index - 1, segments)})")
-            break
-        if index == 0:
-            where = (
-                f"nullif(instr({s}, {gen.string(segment)}), 0)"
-                if segment
-                else f"(CASE WHEN {s} IS NOT NULL THEN 1 END)"
-            )
-        else:
-            start = _after(index - 1, segments)
-            where = f"{start} - 1 + nullif(instr(substr({s}, {start}), {gen.string(segment)}), 0)"
-            captures.append(f"substr({s}, {start}, __rg_p{index} - ({start}))")
-        found.append(f"{where} AS __rg_p{index}")
-    matched_at = len(found) - 1
-    return found, captures, f"(__rg_p{matched_at} IS NOT NULL)"
-
-
-def _after(index: int, segments: tuple[str, ...]) -> str:
-    """First position after literal `index`."""
-    return f"__rg_p{index} + {len(segments[index])}"
-
-
 # --- parse "pattern" --------------------------------------------------------------------------
 
 
@@ -167,17 +101,35 @@ def parse_parse(stream: Stream, first: Token) -> Stage:
     if stream.accept_word("field"):
         stream.expect_op("=", "'field'")
         source = stream.name("the field to parse after 'field='")
+    patterns = [_anchor_pattern(stream, "after 'parse'")]
+    while (comma := stream.peek()) is not None and comma.is_op(","):
+        stream.pos += 1
+        patterns.append(_anchor_pattern(stream, "after ','"))
+    nodrop = stream.accept_word("nodrop") is not None
+    names = [name for item in patterns for name in item.names]
+    stream.no_duplicates(names)
+    span = stream.span_from(first.span.start)
+    return Parse(tuple(patterns), source, nodrop, span)
+
+
+def _anchor_pattern(stream: Stream, where: str) -> AnchorPattern:
+    """`"pattern" as a, b` or `as (a, b)`; the names stop before a `,` and another pattern."""
     pattern = stream.peek()
     if pattern is None or pattern.kind is not Kind.STRING:
-        raise stream.error("expected a quoted pattern after 'parse'")
+        raise stream.error(f"expected a quoted pattern {where}")
     stream.pos += 1
     raw = pattern.text[1:-1]
     stream.expect_word("as", "the parse pattern")
     parenthesised = stream.accept_op("(") is not None
-    names = stream.names("a field name")
+    names = [stream.name("a field name")]
+    while (comma := stream.peek()) is not None and comma.is_op(","):
+        following = stream.peek(1)
+        if following is not None and following.kind is Kind.STRING and not parenthesised:
+            break
+        stream.pos += 1
+        names.append(stream.name("a field name"))
     if parenthesised:
         stream.expect_op(")", "the field names")
-    nodrop = stream.accept_word("nodrop") is not None
     anchor = split_anchor(raw)
     if anchor.double_star:
         raise stream.error_at(pattern.span, "'**' in a parse pattern")
@@ -186,9 +138,7 @@ def parse_parse(stream: Stream, first: Token) -> Stage:
         plural = "s" if len(names) != 1 else ""
         message = f"parse pattern has {stars} but {len(names)} name{plural} after 'as'"
         raise stream.error_at(pattern.span, message)
-    stream.no_duplicates(names)
-    span = stream.span_from(first.span.start)
-    return Parse(raw, pattern.span, tuple(names), source, nodrop, span)
+    return AnchorPattern(raw, pattern.span, tuple(names))
 
 
 def plan_parse(planner: Planner, stage: Parse, prev: Step) -> Step:
@@ -209,12 +159,19 @@ def parse_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     earlier nodrop parse (§4.2)."""
     assert prev is not None and isinstance(step.node, Parse)
     node = step.node
-    found, captures, matched = anchor_positions(gen, split_anchor(node.pattern).segments)
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    for position in found:
-        inner = f"SELECT *, {position} FROM ({inner})"
-    pairs = zip(node.names, captures, strict=True)
-    captured = [Capture(name.key, matched, capture) for name, capture in pairs]
+    captured: list[Capture] = []
+    conditions: list[str] = []
+    for number, item in enumerate(node.patterns):
+        segments = split_anchor(item.pattern).segments
+        prefix = f"__rg_p{number}_" if number else "__rg_p"
+        found, captures, matched = anchor_positions(gen, segments, prefix)
+        for position in found:
+            inner = f"SELECT *, {position} FROM ({inner})"
+        pairs = zip(item.names, captures, strict=True)
+        captured += [Capture(name.key, matched, capture) for name, capture in pairs]
+        conditions.append(matched)
+    matched = conditions[0] if len(conditions) == 1 else "(" + " AND ".join(conditions) + ")"
     return extraction_sql(gen, step, prev, inner, captured, matched, node.nodrop)
 
 
@@ -247,6 +204,10 @@ def parse_regex(stream: Stream, first: Token) -> Stage:
             span = span_of(stream.text, start, start + len(group.name) + 4)
             if group.name.lower() in seen:
                 raise stream.error_at(span, f"duplicate group name '{group.name}'")
+            if group.name.startswith("_") and group.name.lower() not in METADATA_KEYS:
+                message = f"group name '{group.name}' starts with '_' but is no metadata field"
+                hint = suggestion(group.name, METADATA_NAMES) or "names start with a letter"
+                raise stream.error_at(span, message, hint)
             seen.add(group.name.lower())
             names.append(Name(group.name, span))
         regexes.append(RegexLiteral(token.value, token.span))
@@ -287,7 +248,7 @@ def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         hit = f"coalesce({d.find(INPUT, regex)}, false)"
         found.append(hit)
         for index, name in enumerate(names, start=1):
-            captures.append(Capture(name.key, hit, f"regexp_extract({INPUT}, {regex}, {index})"))
+            captures.append(Capture(name.key, hit, d.regex_group(INPUT, regex, index)))
     matched = "(" + " AND ".join(found) + ")"
     return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.query.operators.rows import retyped
-from reportgen.query.plan.schema import RESCUED, Field
+from reportgen.query.plan.schema import KEEP, RESCUED, Field, Schema
 from reportgen.query.plan.steps import PendingPivot
 from reportgen.query.problems import semantic, span_of
 from reportgen.query.syntax.nodes import Name
@@ -78,16 +78,21 @@ def as_names(stream: Stream, wanted: int, noun: str) -> list[Name]:
 # --- planning ---------------------------------------------------------------------------------
 
 
+def string_field(planner: Planner, schema: Schema, name: str) -> Field:
+    """A string field named `name` (an existing field of that name keeps its spelling)."""
+    existing = schema.get(name.lower())
+    display = existing.name if existing else name
+    return Field(name.lower(), display, "string", planner.cols.col(name.lower()))
+
+
 def put_strings(planner: Planner, prev: Step, names: Sequence[Name]) -> Step:
     """`prev` with a string field per name (an existing field keeps its spelling)."""
     schema = prev.schema
     ordering = prev.ordering
     for name in names:
-        existing = schema.get(name.key)
-        display = existing.name if existing else name.text
-        column = planner.cols.col(name.key)
-        schema = schema.put(Field(name.key, display, "string", column))
-        ordering = retyped(ordering, column, "string")
+        field = string_field(planner, schema, name.text)
+        schema = schema.put(field)
+        ordering = retyped(ordering, field.col, "string")
     return dataclasses.replace(
         prev, schema=schema, ordering=ordering, condition=None, pivot=None, computed=()
     )
@@ -155,15 +160,19 @@ def extraction_sql(
         columns.append(
             f"CASE WHEN {capture.found} THEN {capture.value} ELSE {otherwise} END AS {field.col}"
         )
+    kept = f"({matched} OR {RESCUED})" if rescued_before else matched
+    marking = KEEP in step.schema.internal  # a field extraction rule: mark, never drop
     for column in step.schema.internal:
         if column == RESCUED and nodrop:
             flag = f"({RESCUED} OR {matched})" if rescued_before else matched
             columns.append(f"{flag} AS {RESCUED}")
+        elif column == KEEP and not nodrop:
+            columns.append(f"({KEEP} AND coalesce({kept}, false)) AS {KEEP}")
         else:
             columns.append(column)
     sql = f"SELECT {', '.join(columns)}\n  FROM ({inner})"
-    if not nodrop:
-        sql += f"\n  WHERE {matched} OR {RESCUED}" if rescued_before else f"\n  WHERE {matched}"
+    if not nodrop and not marking:
+        sql += f"\n  WHERE {kept}"
     return sql
 
 
@@ -183,15 +192,17 @@ def computed_columns(step: Step, values: dict[str, list[str]]) -> str:
 # --- fields from the data (`json auto`, `kv auto`) ----------------------------------------------
 
 Discover = Callable[[Any, Sequence[str]], list[tuple[str, list[str]]]]
+Infer = Callable[[str], list[str]]
 
 
 def plan_auto(
-    planner: Planner, stage: Any, prev: Step, discover: Discover, sanitize: bool
+    planner: Planner, stage: Any, prev: Step, discover: Discover, sanitize: bool, infer: Infer
 ) -> Step | PendingPivot:
     """Fields come from the data: first a query for the keys (a pending step), then the plan
     with one string field per key (`discover` maps the keys found to (name, sources) pairs;
     `as` renames the listed `keys`; `sanitize`: key characters other than letters, digits and
-    `_` become `_`)."""
+    `_` become `_`). A name the rest of the query uses that no key gave is a field too, read
+    with the sources `infer` gives for it (so null where the data lacks it)."""
     source = planner.field(prev.schema, stage.source) if stage.source else prev.schema.get("_raw")
     if source is None:
         if stage.source is None:
@@ -207,23 +218,21 @@ def plan_auto(
         (field_name(key) if sanitize else key).lower(): name
         for key, name in zip(stage.keys, stage.names, strict=False)
     }
-    for name, sources in discover(stage, found_keys):
+    fields = discover(stage, found_keys)
+    given = {name.lower() for name, _ in fields} | {target.key for target in renames.values()}
+    for used in planner.inferred.get(planner.index, ()):
+        if used.key not in given and schema.get(used.key) is None:
+            fields.append((used.text, infer(used.text)))
+    for name, sources in fields:
         target = renames.get(name.lower())
-        display = target.text if target else name
-        existing = schema.get(display.lower())
-        field = Field(
-            display.lower(),
-            existing.name if existing else display,
-            "string",
-            planner.cols.col(display.lower()),
-        )
+        field = string_field(planner, schema, target.text if target else name)
         schema = schema.put(field)
         ordering = retyped(ordering, field.col, "string")
         computed.extend((field.key, item) for item in sources)
     return dataclasses.replace(
         prev,
         node=stage,
-        schema=schema,
+        schema=dataclasses.replace(schema, open_at=planner.index),
         ordering=ordering,
         condition=None,
         pivot=None,

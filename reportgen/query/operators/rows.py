@@ -84,6 +84,19 @@ class Assign:
     span: Span
 
 
+def expression_compiler(planner: Planner, prev: Step) -> ExprCompiler:
+    """Expressions over the fields of `prev`, names and lookup tables found by the planner."""
+    return ExprCompiler(
+        planner.text,
+        prev.schema,
+        planner.errors,
+        planner.tz,
+        planner.field,
+        planner.table,
+        dialect=planner.dialect,
+    )
+
+
 def retyped(ordering: tuple[OrderTerm, ...], column: str, kind: FieldType) -> tuple[OrderTerm, ...]:
     """The row order after `column` changed type (text compares by code point, numbers not)."""
     return tuple(
@@ -101,7 +114,7 @@ def parse_where(stream: Stream, first: Token) -> Where:
 
 
 def plan_where(planner: Planner, stage: Where, prev: Step) -> Step:
-    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz, planner.dialect)
+    compiler = expression_compiler(planner, prev)
     condition = compiler.condition(stage.condition)
     return dataclasses.replace(prev, node=stage, condition=condition, pivot=None)
 
@@ -275,7 +288,7 @@ def parse_assignment(stream: Stream, first: Token) -> Assign:
 
 
 def plan_assign(planner: Planner, stage: Assign, prev: Step) -> Step:
-    compiler = ExprCompiler(planner.text, prev.schema, planner.errors, planner.tz, planner.dialect)
+    compiler = expression_compiler(planner, prev)
     sql, kind = compiler.value(stage.expr)
     field_type: FieldType = "string" if kind == "null" else kind
     if kind == "null":

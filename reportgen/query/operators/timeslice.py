@@ -5,7 +5,9 @@ in the report zone: days and weeks (and hours that make whole days: `24h` = `1d`
 midnight (weeks start on Monday); shorter widths use the spec's formula
 `t - ((local(t) mod W) + W) mod W`, i.e. the zone offset at `t`. `N buckets` picks the smallest
 width of a fixed ladder giving at most N buckets over the query range; without an argument the
-whole range is one bucket.
+whole range is one bucket. `__timeslice_end` (spec §6.2) is where the bucket ends: the start of
+the next one (a day a DST change makes 23 or 25 hours long ends at the next local midnight), or the
+end of the range.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from reportgen.errors import Span
 from reportgen.query.operators.base import Operator
 from reportgen.query.plan.schema import TS, Field
 from reportgen.query.problems import semantic
+from reportgen.query.sql.dialect import UTC_NAMES
 from reportgen.query.syntax.nodes import Name
 from reportgen.query.syntax.stream import Stream
 from reportgen.query.syntax.tokens import Kind, Token
@@ -42,6 +45,8 @@ LADDER = (
     7 * DAY,
 )
 WIDTH = re.compile(r"(\d+)([smhdw])")
+END = "__timeslice_end"
+_START = "__rg_slice"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ def plan_timeslice(planner: Planner, stage: Timeslice, prev: Step) -> Step:
     if stage.alias is not None:
         key, display = stage.alias.key, stage.alias.text
     schema = prev.schema.put(Field(key, display, "time", planner.cols.col(key)))
+    schema = schema.put(Field(END, END, "time", planner.cols.col(END)))
     return dataclasses.replace(prev, node=stage, schema=schema, condition=None, pivot=None)
 
 
@@ -132,11 +138,27 @@ def timeslice_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     width = width_ms(node, gen.window)
     if width is None:
         bucket = gen.dialect.epoch_ms(gen.dialect.window_bound("start"))
+        end = gen.dialect.epoch_ms(gen.dialect.window_bound("end"))
     else:
         bucket = gen.bucket_sql(TS, width)
-    columns = [f"{bucket} AS {f.col}" if f.key == key else f.col for f in step.schema.fields]
+        end = _end_sql(gen, width)
+    computed = {key: _START, END: end}
+    columns = [
+        f"{computed[f.key]} AS {f.col}" if f.key in computed else f.col for f in step.schema.fields
+    ]
     columns += list(step.schema.internal)
-    return f"SELECT {', '.join(columns)}\n  FROM {gen.source}"
+    inner = f"SELECT *, {bucket} AS {_START} FROM {gen.source}"
+    return f"SELECT {', '.join(columns)}\n  FROM ({inner})"
+
+
+def _end_sql(gen: SqlGenerator, width: int) -> str:
+    """The start of the next bucket. Widths of whole days follow local midnight, so in a zone
+    with DST a day may last 23 or 25 hours: the end is the bucket of an instant half a width
+    into the next one."""
+    if width % DAY or gen.tz.lower() in UTC_NAMES:
+        return f"({_START} + {width})"
+    inside_next = gen.dialect.from_epoch_ms(f"({_START} + {width + width // 2})")
+    return gen.bucket_sql(inside_next, width)
 
 
 OPERATORS = (Operator(Timeslice, plan_timeslice, timeslice_sql, ("timeslice",), parse_timeslice),)

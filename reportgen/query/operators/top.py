@@ -1,7 +1,9 @@
-"""Ranking: `top N f1, f2 [by count]` (spec §8.2) and `topk(N, f) [by g]` (§8.2).
+"""Ranking: `top N f1, f2 [by count]`, `top N f1, f2 by g` (spec §8.2) and `topk(N, f) [by g]`.
 
-`top` is `count by f1, f2 | sort by _count | limit N`. `topk` works in the current row order: it
-keeps the N rows with the highest values per group and adds `_rank`.
+`top` is `count by f1, f2 | sort by _count | limit N`; `top N f by g` ranks the groups by the
+largest value of `g` instead (`max(g) as g by f | sort by g | limit N`: after an aggregation each
+group has one `g`, and `by _messagetime` gives the most recent first). `topk` works in the current
+row order: it keeps the N rows with the highest values per group and adds `_rank`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from reportgen.errors import Span
 from reportgen.query.operators.aggregate import aggregate_sql, plan_grouping
+from reportgen.query.operators.aggregate_calls import number_sql
 from reportgen.query.operators.base import Operator
 from reportgen.query.operators.ordered import ROW, numbered, partition, select_columns
-from reportgen.query.plan.schema import Field, OrderTerm
-from reportgen.query.problems import span_of
+from reportgen.query.plan.schema import Field, FieldType, OrderTerm
+from reportgen.query.problems import semantic
 from reportgen.query.syntax.nodes import Name
 from reportgen.query.syntax.stream import Stream
 from reportgen.query.syntax.tokens import Token
@@ -31,11 +34,13 @@ RANK = "_rank"
 
 @dataclass(frozen=True)
 class Top:
-    """`top N f1, f2 [by count]` = count by f1, f2 | sort by _count | limit N (§8.2)."""
+    """`top N f1, f2 [by count]` = count by f1, f2 | sort by _count | limit N (§8.2);
+    `top N f1 by g` ranks by the largest `g` of each group."""
 
     count: int
     fields: tuple[Name, ...]
     span: Span
+    by: Name | None = None
 
 
 @dataclass(frozen=True)
@@ -54,23 +59,50 @@ class Topk:
 def parse_top(stream: Stream, first: Token) -> Top:
     count, _ = stream.integer("the number of rows after 'top'")
     fields = stream.names("a field after the number")
-    if (by := stream.accept_word("by")) is not None:
-        what = stream.name("'count' after 'by'")
-        if what.key != "count":
-            raise stream.later(
-                span_of(stream.text, by.span.start, what.span.end), f"'top ... by {what.text}'"
-            )
+    by = stream.name("a field or 'count' after 'by'") if stream.accept_word("by") else None
     stream.no_duplicates(fields)
-    return Top(count, tuple(fields), stream.span_from(first.span.start))
+    return Top(count, tuple(fields), stream.span_from(first.span.start), by)
+
+
+def _ranked_by(stage: Top, prev: Step) -> Name | None:
+    """The field `top` ranks by; None for counting (`by count` counts unless a field is named
+    `count`, as after `count as count`)."""
+    if stage.by is None or (stage.by.key == "count" and prev.schema.get("count") is None):
+        return None
+    return stage.by
 
 
 def plan_top(planner: Planner, stage: Top, prev: Step) -> Step:
-    return plan_grouping(planner, stage, prev, stage.fields, (), counted=True)
+    ranked = _ranked_by(stage, prev)
+    if ranked is None:
+        return plan_grouping(planner, stage, prev, stage.fields, (), counted=True)
+    found = planner.field(prev.schema, ranked)
+    step = plan_grouping(planner, stage, prev, stage.fields, (), counted=False)
+    kind: FieldType = "time" if found is not None and found.type == "time" else "number"
+    display = found.name if found is not None else ranked.text
+    out = Field(ranked.key, display, kind, planner.cols.col(ranked.key))
+    if any(f.key == out.key for f in step.schema.fields):
+        message = f"duplicate output name '{out.name}'"
+        planner.errors.append(semantic(planner.text, ranked.span, message))
+    schema = dataclasses.replace(step.schema, fields=(*step.schema.fields, out))
+    ordering = (OrderTerm(out.col, True, False), *step.ordering)
+    return dataclasses.replace(step, schema=schema, ordering=ordering)
 
 
 def top_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
-    assert isinstance(step.node, Top)
-    inner = aggregate_sql(gen, step, prev)
+    assert isinstance(step.node, Top) and prev is not None
+    ranked = _ranked_by(step.node, prev)
+    if ranked is None:
+        inner = aggregate_sql(gen, step, prev)
+    else:
+        source = prev.schema.get(ranked.key)
+        assert source is not None
+        value = source.col if source.type in ("number", "time") else number_sql(gen.dialect, source)
+        keys = [k.col for k in step.keys]
+        columns = [*keys, f"max({value}) AS {step.schema.fields[-1].col}"]
+        inner = f"SELECT {', '.join(columns)}\n  FROM {gen.source}"
+        if keys:
+            inner += f"\n  GROUP BY {', '.join(keys)}"
     order = gen.order_sql(step.ordering)
     return f"SELECT * FROM (\n  {inner}\n  )\n  ORDER BY {order}\n  LIMIT {step.node.count}"
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-FieldType = Literal["string", "number", "time", "bool"]
+FieldType = Literal["string", "number", "time", "bool", "link"]  # link: tourl's `[text](url)`
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ TS = "__rg_ts"
 SOURCE_NAME = "__rg_sn"
 LINE = "__rg_mc"
 RESCUED = "__rg_rescued"
+# In a field extraction rule, extraction stages clear this flag instead of dropping a row.
+KEEP = "__rg_keep"
 
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -67,10 +69,13 @@ class OrderTerm:
 
 @dataclass(frozen=True)
 class Schema:
-    """The row shape after a stage: fields in order, plus internal columns."""
+    """The row shape after a stage: fields in order, plus internal columns. `open_at` is the
+    index of a `json auto`/`kv auto` stage whose data may hold fields no one listed: a name
+    the query uses later is one of them (null where the data lacks it), not an error."""
 
     fields: tuple[Field, ...]
     internal: tuple[str, ...] = ()
+    open_at: int | None = None
 
     def get(self, key: str) -> Field | None:
         for item in self.fields:
@@ -102,19 +107,22 @@ class Schema:
 
 
 class ColumnNames:
-    """Hands out SQL identifiers: the key itself when plain, else a unique `__rg_f<n>_...`,
-    quoted by `quote` (the dialect's)."""
+    """Hands out SQL identifiers, quoted by `quote` (the dialect's): the key itself when plain,
+    else a unique `__rg_f<n>_...`; with a `prefix`, always `<prefix><n>_...` (the private
+    columns of a field extraction rule)."""
 
-    def __init__(self, quote: Callable[[str], str]) -> None:
+    def __init__(self, quote: Callable[[str], str], prefix: str = "") -> None:
         self._used: dict[str, str] = {}
         self._quote = quote
+        self.prefix = prefix
 
     def col(self, key: str) -> str:
         if key in self._used:
             return self._used[key]
-        if _PLAIN.fullmatch(key) and not key.startswith("__rg_"):
+        if _PLAIN.fullmatch(key) and not key.startswith("__rg_") and not self.prefix:
             ident = key
         else:
-            ident = f"__rg_f{len(self._used)}_" + re.sub(r"[^a-z0-9_]", "_", key)[:24]
+            head = self.prefix or "__rg_f"
+            ident = f"{head}{len(self._used)}_" + re.sub(r"[^a-z0-9_]", "_", key)[:24]
         self._used[key] = self._quote(ident)
         return self._used[key]

@@ -23,7 +23,9 @@ from reportgen.query.plan.schema import (
 from reportgen.query.syntax.nodes import ScopeNode, Stage
 
 if TYPE_CHECKING:
+    from reportgen.query.operators.lookup import LookupJoin
     from reportgen.query.operators.transpose import Pivot
+    from reportgen.query.rules import RulesPlan
 
 Phase = Literal["messages", "aggregate"]
 NEWEST_FIRST = (
@@ -43,6 +45,7 @@ class Step:
     phase: Phase
     condition: str | None = None  # `where`: the compiled condition
     pivot: Pivot | None = None  # `transpose`: rows, columns, dynamic columns
+    join: LookupJoin | None = None  # `lookup`: the table, its keys and outputs
     keys: tuple[Field, ...] = ()  # aggregation: the group keys (input columns)
     # computed fields: (key, SQL value) of an expression stage, (key, JSON path) of `json auto`
     computed: tuple[tuple[str, str], ...] = ()
@@ -65,6 +68,7 @@ class Plan:
     kind: Phase
     warnings: tuple[str, ...]
     pending: PendingPivot | None = None
+    rules: RulesPlan | None = None  # field extraction rules, run in the search step
 
     @property
     def output(self) -> tuple[Field, ...]:

@@ -15,6 +15,7 @@ import zoneinfo
 
 from reportgen.errors import suggestion
 from reportgen.query.problems import semantic
+from reportgen.query.sql.dialect import OFFSET_DIRECTIVE
 from reportgen.query.sql.values import Compiler, Typed, number_sql, text_sql
 from reportgen.query.syntax.nodes import Call, Literal
 
@@ -33,7 +34,8 @@ _LETTERS: dict[str, dict[int, str]] = {
     "E": {1: "%a", 4: "%A"},
     "D": {1: "%-j", 3: "%j"},
     "Z": {1: "%z"},
-    "X": {1: "%z"},
+    # ISO 8601 offsets, `Z` for UTC: not strftime; format_date_sql prints them
+    "X": {1: "%X1", 2: "%X2", 3: "%X3"},
 }
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
@@ -67,21 +69,38 @@ _READS = {
     "%j": r"\d{3}",
     "%-j": r"\d{1,3}",
     "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "%X1": r"(?:Z|[+-]\d{2})",
+    "%X2": r"(?:Z|[+-]\d{4})",
+    "%X3": r"(?:Z|[+-]\d{2}:\d{2})",
     "%%": "%",
 }
 
 
+def _reads(piece: str) -> str:
+    return _READS.get(piece, re.escape(piece))
+
+
 def prefix_regex(pattern: str) -> str:
     """An RE2 pattern matching a date of the strftime `pattern` at the start of a text."""
-    pieces = re.split(r"(%-?[A-Za-z%])", pattern)
+    pieces = re.split(r"(%X[123]|%-?[A-Za-z%])", pattern)
     return (
         "^(?:"
         + "".join(
-            _READS.get(piece, re.escape(piece)) if index % 2 else re.escape(piece)
-            for index, piece in enumerate(pieces)
+            _reads(piece) if index % 2 else re.escape(piece) for index, piece in enumerate(pieces)
         )
         + ")"
     )
+
+
+def utc_offset_regex(pattern: str) -> str | None:
+    """For a pattern whose first offset is an ISO one (letter X): an RE2 pattern matching the
+    text up to that offset (group 1) and a `Z` there, which engines that read `Z` only as a
+    `+hh` offset write `+00` (the zone can only be given once, so only the first offset
+    counts); None for other patterns."""
+    pieces = OFFSET_DIRECTIVE.split(pattern, maxsplit=1)
+    if len(pieces) == 1 or not pieces[1].startswith("%X"):
+        return None
+    return "^(" + prefix_regex(pieces[0])[1:] + ")Z"
 
 
 def strftime_pattern(java: str) -> str:
@@ -166,4 +185,7 @@ def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
         return "CAST(NULL AS BIGINT)", "number"
     # the text must start with the date; what follows it is ignored
     text = text_sql(c.dialect, *args[0])
-    return c.dialect.parse_date(text, pattern, prefix_regex(pattern), zone), "number"
+    parsed = c.dialect.parse_date(
+        text, pattern, prefix_regex(pattern), zone, utc_offset_regex(pattern)
+    )
+    return parsed, "number"

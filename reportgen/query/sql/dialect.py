@@ -24,6 +24,9 @@ DAY_MS = 86_400_000
 TIME_BUCKET_ORIGIN_MS = 946_857_600_000  # 2000-01-03T00:00:00Z, a Monday
 _STRING = re.compile(r"'(?:[^']|'')*'")
 UTC_NAMES = {"utc", "etc/utc", "gmt", "etc/gmt", "z", "zulu", "universal", "etc/universal"}
+_INT64_TOP = 9223372036854775808  # 2^63
+OFFSET_DIRECTIVE = re.compile(r"(%z|%X[123])")
+"""The zone offsets of a strftime pattern as dates.py writes it (`%X1`... are Java's `X`...)."""
 _GROUP_REF = re.compile(r"\\\$|\$\{([A-Za-z][A-Za-z0-9_]*)\}|\$(\d)|\\")
 
 
@@ -107,6 +110,14 @@ class Dialect:
         """Whether the regex text `regex` (this engine's flavour) matches all of `subject`."""
         return f"regexp_full_match({subject}, {self.string(regex)})"
 
+    def regex_group(self, subject: str, pattern: str, index: int) -> str:
+        """Group `index` of the first match of the regex literal `pattern`; NULL when there is
+        no match or the group takes no part in it (§4.3). `regexp_extract` gives both as "":
+        only the rarer empty result pays for a second look."""
+        first = f"nullif(regexp_extract({subject}, {pattern}, {index}), '')"
+        every = f"regexp_extract_all({subject}, {pattern}, {index})"
+        return f"coalesce({first}, list_extract({every}, 1))"
+
     def replace_all(self, subject: str, pattern: str, replacement: str) -> str:
         """Every match of regex literal `pattern` replaced by the replacement literal."""
         return f"regexp_replace({subject}, {pattern}, {replacement}, 'g')"
@@ -143,11 +154,36 @@ class Dialect:
         """A text compared by code point (not by a collation)."""
         return f'{text} COLLATE "binary"'
 
+    def url_decode(self, text: str) -> str:
+        """Java's URLDecoder (`+` is a space); NULL for a text it rejects."""
+        return f"try(url_decode(replace({text}, '+', ' ')))"
+
+    def url_encode(self, text: str) -> str:
+        """Java's URLEncoder (a space is `+`)."""
+        return f"replace(url_encode({text}), '%20', '+')"
+
+    def base64_decode(self, text: str) -> str:
+        """The UTF-8 text of base64; NULL when either is invalid."""
+        return f"try(decode(from_base64({text})))"
+
+    def base64_encode(self, text: str) -> str:
+        """The base64 of a text's UTF-8 bytes (one line)."""
+        return f"to_base64(encode({text}))"
+
     # --- numbers --------------------------------------------------------------------------------
 
     def math(self, name: str, x: str) -> str:
         """A one-argument math function (`floor`, `ceil`, `cbrt`, `isinf`...) of a DOUBLE."""
         return f"{name}({x})"
+
+    def hex_to_long(self, digits: str) -> str:
+        """1 to 16 hex digits as a BIGINT, two's complement (`FFFFFFFFFFFFFFFF` is -1)."""
+        unsigned = f"TRY_CAST('0x' || {digits} AS UBIGINT)"
+        return (
+            f"CASE WHEN {unsigned} >= {_INT64_TOP} "
+            f"THEN CAST({unsigned} - {_INT64_TOP} AS BIGINT) - {_INT64_TOP - 1} - 1 "
+            f"ELSE CAST({unsigned} AS BIGINT) END"
+        )
 
     def to_long(self, x: str) -> str:
         """A number truncated toward zero, as BIGINT."""
@@ -203,23 +239,68 @@ class Dialect:
         return f"epoch_ms(time_bucket(INTERVAL '{days} days', {column}, {zone}))"
 
     def format_date(self, ms: str, strftime: str, zone: str) -> str:
-        """The text of epoch ms `ms` in `zone` by a strftime pattern (`%z`: the zone offset)."""
+        """The text of epoch ms `ms` in `zone` by a strftime pattern, whose zone offsets
+        (`%z`: `+0000`; `%X1`, `%X2`, `%X3`: Java's `X`, `XX`, `XXX`) are printed as Java
+        prints them."""
         instant = self.from_epoch_ms(ms)
-        local = f"timezone({self.string(zone)}, {instant})"
-        if "%z" not in strftime:
-            return f"strftime({local}, {self.string(strftime)})"
-        # the zone offset at that instant, as +HHMM (strftime of a local time has no zone)
-        seconds = f"CAST(epoch({local}) - epoch({instant}) AS BIGINT)"
+        local = self.wall_clock(instant, zone)
+        pieces = OFFSET_DIRECTIVE.split(strftime)
+        if len(pieces) == 1:
+            return self.strftime(local, strftime)
+        # the zone offset at that instant (strftime of a local time has no zone)
+        seconds = self.offset_seconds(local, instant)
         parts = [
-            f"strftime({local}, {self.string(piece)})" if piece else "''"
-            for piece in strftime.split("%z")
+            self.offset_text(seconds, piece)
+            if index % 2
+            else (self.strftime(local, piece) if piece else "''")
+            for index, piece in enumerate(pieces)
         ]
-        return f"({f' || {_offset_sql(seconds)} || '.join(parts)})"
+        return self.concat(parts)
 
-    def parse_date(self, text: str, strftime: str, prefix_regex: str, zone: str) -> str:
+    def wall_clock(self, instant: str, zone: str) -> str:
+        """The wall-clock time in `zone` of a timestamp."""
+        return f"timezone({self.string(zone)}, {instant})"
+
+    def strftime(self, local: str, pattern: str) -> str:
+        """A wall-clock time by a strftime pattern without zone offsets."""
+        return f"strftime({local}, {self.string(pattern)})"
+
+    def offset_seconds(self, local: str, instant: str) -> str:
+        """The zone offset, in seconds, of the wall-clock time `local` of `instant`."""
+        return f"CAST(epoch({local}) - epoch({instant}) AS BIGINT)"
+
+    def concat(self, parts: Sequence[str]) -> str:
+        """Texts joined (any null makes null)."""
+        return f"({' || '.join(parts)})"
+
+    def int_div(self, x: str, divisor: int | str) -> str:
+        """Integer division (toward zero) of a non-negative integer."""
+        return f"{x} // {divisor}"
+
+    def offset_text(self, seconds: str, marker: str) -> str:
+        """An offset of `seconds` as Java prints it: `%z` -> `+0000`; `%X1` -> `-05`, `%X2` ->
+        `-0500`, `%X3` -> `-05:00`, and `Z` for UTC (SimpleDateFormat drops the minutes with
+        one X)."""
+        sign = f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END)"
+        hours = f"lpad({self.text(self.int_div(f'abs({seconds})', 3600))}, 2, '0')"
+        minutes = f"lpad({self.text(self.int_div(f'abs({seconds}) % 3600', 60))}, 2, '0')"
+        if marker == "%z":
+            return f"({sign} || {hours} || {minutes})"
+        text = {"%X1": hours, "%X2": f"{hours} || {minutes}", "%X3": f"{hours} || ':' || {minutes}"}
+        return f"(CASE WHEN {seconds} = 0 THEN 'Z' ELSE {sign} || {text[marker]} END)"
+
+    def parse_date(
+        self, text: str, strftime: str, prefix_regex: str, zone: str, utc_regex: str | None = None
+    ) -> str:
         """Epoch ms of the date at the start of `text` (strftime pattern, matched by the regex
-        text `prefix_regex`); NULL when it does not fit. Without `%z` the time is in `zone`."""
+        text `prefix_regex`); NULL when it does not fit. Without an offset in the pattern the
+        time is in `zone`. `utc_regex` (see dates.utc_offset_regex) finds a `Z` written where
+        the pattern's first offset is an ISO one (Java's `X`), which strptime reads as `+00`."""
         prefix = f"regexp_extract({text}, {self.string(prefix_regex)})"
+        if OFFSET_DIRECTIVE.search(strftime):
+            if utc_regex is not None:
+                prefix = f"regexp_replace({prefix}, {self.string(utc_regex)}, '\\1+00')"
+            strftime = re.sub(r"%X[123]", "%z", strftime)
         parsed = f"try_strptime({prefix}, {self.string(strftime)})"
         if "%z" in strftime:
             return f"epoch_ms({parsed})"
@@ -262,6 +343,14 @@ class Dialect:
     def list_at(self, items: str, index: int) -> str:
         """Element `index` (1-based; negative from the end) of a list; NULL when missing."""
         return f"{items}[{index}]" if index > 0 else f"list_extract({items}, {index})"
+
+    def list_position(self, items: str, value: str) -> str:
+        """The 1-based position of the first element equal to `value`; NULL when none is."""
+        return f"list_position({items}, {value})"
+
+    def list_element(self, items: str, index: str) -> str:
+        """Element `index` (1-based, an SQL number) of a list; NULL when missing."""
+        return f"list_extract({items}, {index})"
 
     def list_size(self, items: str) -> str:
         return f"len({items})"
@@ -327,15 +416,6 @@ class Dialect:
         text = self.binary(term.col) if term.text else term.col
         direction = "DESC" if term.descending else "ASC"
         return f"{text} {direction} NULLS LAST"
-
-
-def _offset_sql(seconds: str) -> str:
-    """A zone offset in seconds as `+HHMM`."""
-    return (
-        f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END || "
-        f"lpad(CAST(abs({seconds}) // 3600 AS VARCHAR), 2, '0') || "
-        f"lpad(CAST(abs({seconds}) % 3600 // 60 AS VARCHAR), 2, '0'))"
-    )
 
 
 DUCKDB = Dialect()

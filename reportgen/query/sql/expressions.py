@@ -9,13 +9,20 @@ about types.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
-from reportgen.query.plan.schema import FieldType, Schema
+from reportgen.query.plan.lookups import LookupTable
+from reportgen.query.plan.schema import Field, FieldType, Schema
 from reportgen.query.problems import semantic, unknown_field
+from reportgen.query.sql.conversions import is_numeric_sql
 from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.sql.functions import arith_sql, compile_call
+from reportgen.query.sql.ip import CONDITIONS as IP_CONDITIONS
+from reportgen.query.sql.ip import compare_cidr_sql
+from reportgen.query.sql.ip import condition_sql as ip_condition_sql
+from reportgen.query.sql.lookups import contains_sql, match_pairs
 from reportgen.query.sql.values import text_number_sql
 from reportgen.query.syntax.catalog import BOOLEAN_FUNCTIONS
 from reportgen.query.syntax.nodes import (
@@ -28,8 +35,10 @@ from reportgen.query.syntax.nodes import (
     Literal,
     Logical,
     Matches,
+    Name,
     Negation,
     RegexLiteral,
+    TableRef,
     Ternary,
 )
 
@@ -65,12 +74,16 @@ class ExprCompiler:
         schema: Schema,
         errors: list[QueryError],
         tz: str = "UTC",
+        resolve: Callable[[Schema, Name], Field | None] | None = None,
+        tables: Callable[[TableRef], LookupTable | None] | None = None,
         dialect: Dialect = DUCKDB,
     ) -> None:
         self.text = text
         self.schema = schema
         self.errors = errors
         self.tz = tz  # formatDate/parseDate default zone
+        self.resolve = resolve  # the planner's name lookup (records unknown names itself)
+        self.tables = tables  # the planner's lookup tables (`lookupContains`)
         self.dialect = dialect
 
     def _text(self, sql: str, kind: ValueType) -> str:
@@ -101,10 +114,12 @@ class ExprCompiler:
 
     def value(self, expr: Expr) -> tuple[str, ValueType]:
         if isinstance(expr, FieldRef):
-            found = self.schema.get(expr.name.key)
-            if found is None:
+            if self.resolve is not None:
+                found = self.resolve(self.schema, expr.name)
+            elif (found := self.schema.get(expr.name.key)) is None:
                 known = self.schema.names
                 self.errors.append(unknown_field(self.text, expr.span, expr.name.text, known))
+            if found is None:
                 return "NULL", "null"
             return found.col, found.type
         if isinstance(expr, Literal):
@@ -114,6 +129,10 @@ class ExprCompiler:
             return literal_sql(expr.value, self.dialect)
         if isinstance(expr, RegexLiteral):
             message = "a regular expression is only valid after 'matches'"
+            self.errors.append(semantic(self.text, expr.span, message))
+            return "NULL", "null"
+        if isinstance(expr, TableRef):
+            message = "a lookup table is only valid first in lookupContains()"
             self.errors.append(semantic(self.text, expr.span, message))
             return "NULL", "null"
         if isinstance(expr, Arith):
@@ -198,6 +217,8 @@ class ExprCompiler:
 
     def _call(self, expr: Call) -> str:
         name = expr.name.key
+        if name == "lookupcontains":
+            return self._lookup_contains(expr)
         args = [self.value(arg) for arg in expr.args]
         if name == "contains":
             (left, left_type), (right, right_type) = args
@@ -205,6 +226,12 @@ class ExprCompiler:
                 return "FALSE"
             a, b = self._text(left, left_type), self._text(right, right_type)
             return f"coalesce(CASE WHEN {b} = '' THEN {a} = '' ELSE contains({a}, {b}) END, false)"
+        if name in IP_CONDITIONS:
+            return ip_condition_sql(self.dialect, name, args[0])
+        if name == "comparecidrprefix":
+            return compare_cidr_sql(self.dialect, *args)
+        if name == "isnumeric":
+            return is_numeric_sql(self.dialect, args[0])
         sql, kind = args[0]
         if kind == "null":
             return "TRUE"
@@ -225,3 +252,42 @@ class ExprCompiler:
         if kind == "bool":
             return f"CAST({sql} AS INTEGER)"
         return text_number_sql(self.dialect, sql)
+
+    def _lookup_contains(self, expr: Call) -> str:
+        """`lookupContains(PATH, field=column [AND field2=column2])`."""
+        ref, condition = expr.args
+        if not isinstance(ref, TableRef):
+            message = 'lookupContains() takes a lookup table first, e.g. path://"/Library/t"'
+            self.errors.append(semantic(self.text, ref.span, message))
+            return "FALSE"
+        table = self.tables(ref) if self.tables is not None else None
+        pairs = _equalities(condition)
+        if pairs is None:
+            message = "lookupContains() matches with field=column pairs joined by AND"
+            self.errors.append(semantic(self.text, condition.span, message))
+            return "FALSE"
+        if table is None:
+            return "FALSE"
+        resolve = self.resolve or (lambda schema, name: schema.get(name.key))
+        keys = match_pairs(self.text, self.schema, table, pairs, resolve, self.errors)
+        return contains_sql(self.dialect, table.name, keys)
+
+
+def _equalities(expr: Expr) -> list[tuple[Name, Name]] | None:
+    """`a=b AND c=d` as name pairs; None for anything else."""
+    if isinstance(expr, Logical) and expr.op == "and":
+        pairs: list[tuple[Name, Name]] = []
+        for item in expr.items:
+            found = _equalities(item)
+            if found is None:
+                return None
+            pairs += found
+        return pairs
+    if (
+        isinstance(expr, Compare)
+        and expr.op == "="
+        and isinstance(expr.left, FieldRef)
+        and isinstance(expr.right, FieldRef)
+    ):
+        return [(expr.left.name, expr.right.name)]
+    return None

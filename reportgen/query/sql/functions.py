@@ -13,8 +13,16 @@ from collections.abc import Callable
 
 from reportgen.query.problems import semantic
 from reportgen.query.regex import group_names
+from reportgen.query.sql.conversions import (
+    QUERY_TIMES,
+    TEXT_FUNCTIONS,
+    query_time_sql,
+    text_function_sql,
+    to_url_sql,
+)
 from reportgen.query.sql.dates import format_date_sql, parse_date_sql
 from reportgen.query.sql.dialect import Dialect
+from reportgen.query.sql.ip import cidr_prefix_sql, ipv4_number_sql, mask_sql
 from reportgen.query.sql.values import Compiler, Typed, number_sql, text_sql
 from reportgen.query.syntax.nodes import Call, Literal, RegexLiteral
 
@@ -63,7 +71,24 @@ def compile_call(c: Compiler, call: Call) -> Typed:
         return _format(c, call)
     if name == "now":
         return d.epoch_ms(d.param("end")), "number"
+    if name in QUERY_TIMES:
+        return query_time_sql(d, name, d.param("start"), d.param("end"))
     args = [c.value(arg) for arg in call.args]
+    if name in TEXT_FUNCTIONS:
+        return text_function_sql(d, name, args[0])
+    if name == "tourl":
+        if len(args) == 3:
+            message = 'tourl() takes a prefix and a suffix together ("" for none)'
+            c.errors.append(semantic(c.text, call.span, message))
+        return to_url_sql(d, args)
+    if name == "ipv4tonumber":
+        return ipv4_number_sql(d, args[0]), "number"
+    if name == "getcidrprefix":
+        return cidr_prefix_sql(d, args[0], args[1])
+    if name == "maskfromcidr":
+        return mask_sql(d, args[0])
+    if name == "haversine":
+        return _haversine([number_sql(d, *arg) for arg in args]), "number"
     if name == "formatdate":
         return format_date_sql(c, call, args)
     if name == "parsedate":
@@ -94,6 +119,17 @@ def compile_call(c: Compiler, call: Call) -> Typed:
     if name in _MATH:
         return _MATH[name](number_sql(d, *args[0])), "number"
     return d.math(name, number_sql(d, *args[0])), "number"  # floor, ceil, cbrt
+
+
+def _haversine(args: list[str]) -> str:
+    """haversine(lat1, lon1, lat2, lon2): the great-circle distance in km (Earth radius
+    6371 km)."""
+    lat1, lon1, lat2, lon2 = (f"radians({arg})" for arg in args)
+    inner = (
+        f"pow(sin(({lat2} - {lat1}) / 2), 2) + "
+        f"cos({lat1}) * cos({lat2}) * pow(sin(({lon2} - {lon1}) / 2), 2)"
+    )
+    return f"(2 * 6371 * asin(sqrt({inner})))"
 
 
 def _substring(d: Dialect, args: list[Typed]) -> Typed:

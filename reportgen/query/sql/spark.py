@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from reportgen.query.sql.dialect import DAY_MS, TIME_BUCKET_ORIGIN_MS, Dialect
+from reportgen.query.sql.dialect import DAY_MS, OFFSET_DIRECTIVE, TIME_BUCKET_ORIGIN_MS, Dialect
 
 # strftime directive (the intermediate form of date patterns, see dates.py) -> Java letters
 _JAVA_LETTERS = {
@@ -50,8 +50,11 @@ _JAVA_LETTERS = {
     "%-j": "D",
     "%j": "DDD",
     "%z": "Z",
+    "%X1": "X",
+    "%X2": "XX",
+    "%X3": "XXX",
 }
-_DIRECTIVE = re.compile(r"%-?[A-Za-z%]")
+_DIRECTIVE = re.compile(r"%X[123]|%-?[A-Za-z%]")
 _NAMED_REF = re.compile(r"(?<!\\)\$\{([A-Za-z][A-Za-z0-9_]*)\}")
 _JSON_KEY = re.compile(r'\.(?:"((?:[^"\\]|\\.)*)"|([^."\[]+))|\[(\d+|\*)\]')
 _SAFE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -133,6 +136,11 @@ class SparkDialect(Dialect):
         anchored = "^(?:" + regex + ")\\z"
         return f"rlike({subject}, {self.string(anchored)})"
 
+    def regex_group(self, subject: str, pattern: str, index: int) -> str:
+        # regexp_instr of a group is 0 when it takes no part in the match (or nothing matches)
+        found = f"regexp_instr({subject}, {pattern}, {index}) > 0"
+        return f"CASE WHEN {found} THEN regexp_extract({subject}, {pattern}, {index}) END"
+
     def replace_all(self, subject: str, pattern: str, replacement: str) -> str:
         return f"regexp_replace({subject}, {pattern}, {replacement})"
 
@@ -152,6 +160,19 @@ class SparkDialect(Dialect):
     def like(self, subject: str, pattern: str, case_insensitive: bool = False) -> str:
         return f"{subject} {'ILIKE' if case_insensitive else 'LIKE'} {pattern}"  # escape: `\`
 
+    def url_decode(self, text: str) -> str:
+        return f"try_url_decode({text})"  # Java's URLDecoder: `+` is a space
+
+    def url_encode(self, text: str) -> str:
+        return f"url_encode({text})"  # Java's URLEncoder
+
+    def base64_decode(self, text: str) -> str:
+        # bytes as a string are not checked until validated: invalid UTF-8 gives NULL
+        return f"try_validate_utf8(CAST(try_to_binary({text}, 'base64') AS STRING))"
+
+    def base64_encode(self, text: str) -> str:
+        return f"base64(encode({text}, 'UTF-8'))"
+
     def binary(self, text: str) -> str:
         return text  # strings compare by their UTF-8 bytes: code point order
 
@@ -161,6 +182,9 @@ class SparkDialect(Dialect):
         if name == "isinf":
             return f"(abs({x}) = CAST('Infinity' AS DOUBLE))"
         return f"{name}({x})"
+
+    def hex_to_long(self, digits: str) -> str:
+        return f"CAST(conv({digits}, 16, -10) AS BIGINT)"  # a negative base: signed
 
     def to_long(self, x: str) -> str:
         return f"try_cast({x} AS BIGINT)"
@@ -201,26 +225,28 @@ class SparkDialect(Dialect):
         start = f"{TIME_BUCKET_ORIGIN_MS} + ({day} - pmod({day}, {days})) * {DAY_MS}"
         return f"unix_millis(to_utc_timestamp(timestamp_millis({start}), {self.string(tz)}))"
 
-    def format_date(self, ms: str, strftime: str, zone: str) -> str:
-        instant = self.from_epoch_ms(ms)
-        local = f"from_utc_timestamp({instant}, {self.string(zone)})"
-        if "%z" not in strftime:
-            return f"date_format({local}, {self.string(java_date_pattern(strftime))})"
-        seconds = f"CAST((unix_millis({local}) - unix_millis({instant})) / 1000 AS BIGINT)"
-        offset = (
-            f"format_string('%s%02d%02d', CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END, "
-            f"abs({seconds}) div 3600, abs({seconds}) % 3600 div 60)"
-        )
-        parts = [
-            f"date_format({local}, {self.string(java_date_pattern(piece))})" if piece else "''"
-            for piece in strftime.split("%z")
-        ]
-        return f"concat({f', {offset}, '.join(parts)})"
+    def wall_clock(self, instant: str, zone: str) -> str:
+        return f"from_utc_timestamp({instant}, {self.string(zone)})"
 
-    def parse_date(self, text: str, strftime: str, prefix_regex: str, zone: str) -> str:
+    def strftime(self, local: str, pattern: str) -> str:
+        return f"date_format({local}, {self.string(java_date_pattern(pattern))})"
+
+    def offset_seconds(self, local: str, instant: str) -> str:
+        return f"CAST((unix_millis({local}) - unix_millis({instant})) / 1000 AS BIGINT)"
+
+    def concat(self, parts: Sequence[str]) -> str:
+        return f"concat({', '.join(parts)})"
+
+    def int_div(self, x: str, divisor: int | str) -> str:
+        return f"{x} div {divisor}"
+
+    def parse_date(
+        self, text: str, strftime: str, prefix_regex: str, zone: str, utc_regex: str | None = None
+    ) -> str:
+        # Java's patterns read offsets themselves (`X` also reads `Z`): utc_regex is not needed
         prefix = f"regexp_extract({text}, {self.string(prefix_regex)}, 0)"
         parsed = f"try_to_timestamp({prefix}, {self.string(java_date_pattern(strftime))})"
-        if "%z" in strftime:
+        if OFFSET_DIRECTIVE.search(strftime):
             return f"unix_millis({parsed})"
         return f"unix_millis(to_utc_timestamp({parsed}, {self.string(zone)}))"
 
@@ -254,6 +280,12 @@ class SparkDialect(Dialect):
         )
 
     def list_at(self, items: str, index: int) -> str:
+        return f"try_element_at({items}, {index})"
+
+    def list_position(self, items: str, value: str) -> str:
+        return f"nullif(array_position({items}, {value}), 0)"
+
+    def list_element(self, items: str, index: str) -> str:
         return f"try_element_at({items}, {index})"
 
     def list_size(self, items: str) -> str:

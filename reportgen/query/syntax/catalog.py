@@ -17,7 +17,7 @@ AGGREGATES = _words(
 )
 
 OUT_OF_SCOPE = _words(
-    """logreduce logcompare join lookup geoip geo save threatip details
+    """logreduce logcompare join geoip geo save threatip details
     transaction bin filter merge"""
 )
 
@@ -70,23 +70,46 @@ SUPPORTED_FUNCTIONS: dict[str, tuple[int, int]] = {
     "now": (0, 0),
     "formatdate": (1, 3),
     "parsedate": (2, 3),
+    "querystarttime": (0, 0),
+    "queryendtime": (0, 0),
+    "querytimerange": (0, 0),
+    "urldecode": _ONE,
+    "urlencode": _ONE,
+    "base64decode": _ONE,
+    "base64encode": _ONE,
+    "hextodec": _ONE,
+    "dectohex": _ONE,
+    "isnumeric": _ONE,
+    "isvalidip": _ONE,
+    "isprivateip": _ONE,
+    "ispublicip": _ONE,
+    "isreservedip": _ONE,
+    "ipv4tonumber": _ONE,
+    "getcidrprefix": (2, 2),
+    "comparecidrprefix": (3, 3),
+    "maskfromcidr": _ONE,
+    "haversine": (4, 4),
+    "tourl": (2, 4),
+    "lookupcontains": (2, 2),
 }
 # Functions that are conditions (true/false, never null).
-BOOLEAN_FUNCTIONS = frozenset({"isnull", "isempty", "isblank", "contains", "isnan", "isinfinity"})
+BOOLEAN_FUNCTIONS = frozenset(
+    {
+        "isnull", "isempty", "isblank", "contains", "isnan", "isinfinity", "isnumeric",
+        "isvalidip", "isprivateip", "ispublicip", "isreservedip", "comparecidrprefix",
+        "lookupcontains",
+    }
+)  # fmt: skip
 
 # How the docs spell the function names (suggestions show these).
 _SPELLED = """isNull isEmpty isBlank toLowerCase toUpperCase toLong toString toDegrees
     toRadians isNaN isInfinity formatDate parseDate urlDecode urlEncode base64Decode
-    base64Encode isValidIP isPrivateIP isPublicIP isNumeric hexToDecimal decimalToHex
+    base64Encode isValidIP isPrivateIP isPublicIP isReservedIP isNumeric hexToDec decToHex
     queryEndTime queryStartTime queryTimeRange maskFromCIDR compareCIDRPrefix getCIDRPrefix
-    ipv4ToNumber"""
+    ipv4ToNumber lookupContains"""
 SPELLINGS = {name.lower(): name for name in _SPELLED.split()}
 
-LATER_FUNCTIONS = _words(
-    """urldecode urlencode base64decode base64encode isvalidip isprivateip ispublicip
-    isnumeric hextodecimal decimaltohex luhn haversine queryendtime querystarttime querytimerange
-    maskfromcidr comparecidrprefix getcidrprefix ipv4tonumber"""
-)
+LATER_FUNCTIONS = _words("luhn hash jsonarraycontains jsonarraysize")
 
 # Fields that `_field=value` may test in the scope (§2.3): every metadata column of the log table
 # except the times and `_raw` (keywords search `_raw`).

@@ -23,6 +23,7 @@ from reportgen.query.syntax.nodes import (
     Name,
     Negation,
     RegexLiteral,
+    TableRef,
     Ternary,
     Value,
 )
@@ -263,6 +264,12 @@ def _call(stream: Stream, token: Token) -> Expr:
         raise stream.error_at(token.span, f"unknown function '{token.text}'", hint)
     stream.expect_op("(", token.text)
     args: list[Expr] = []
+    if lower == "lookupcontains":  # lookupContains(PATH, field=column [AND ...])
+        token_path = stream.peek()
+        if token_path is not None and token_path.kind is Kind.PATH:
+            stream.pos += 1
+            args.append(TableRef(token_path.text, token_path.span))
+            stream.expect_op(",", "the lookup table")
     if not stream.accept_op(")"):
         args.append(_ternary(stream))
         while stream.accept_op(","):

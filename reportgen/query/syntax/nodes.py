@@ -8,6 +8,7 @@ back at it. The pipe stages' nodes live with their operators (`reportgen.query.o
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
@@ -59,6 +60,22 @@ class MetaMatch:
 
 
 @dataclass(frozen=True)
+class FieldMatch:
+    """`field=value` / `field!=value` on a name that is not metadata: a field of the log table
+    (sources.yaml `fields`) or of a field extraction rule when one has that name (tested as
+    metadata is, §2.3), else the keyword phrase `phrase` (planning decides, see
+    `restrict.resolve_fields`)."""
+
+    field: Name
+    value: str
+    quoted: bool
+    negated: bool
+    span: Span
+    phrase: Keyword
+    written: str  # the term as the query writes it (`foo = bar`), for the warning
+
+
+@dataclass(frozen=True)
 class ScopeAnd:
     items: tuple[ScopeNode, ...]
     span: Span
@@ -76,8 +93,8 @@ class ScopeNot:
     span: Span
 
 
-ScopeNode = ScopeAll | Keyword | MetaMatch | ScopeAnd | ScopeOr | ScopeNot
-SCOPE_TYPES = (ScopeAll, Keyword, MetaMatch, ScopeAnd, ScopeOr, ScopeNot)
+ScopeNode = ScopeAll | Keyword | MetaMatch | FieldMatch | ScopeAnd | ScopeOr | ScopeNot
+SCOPE_TYPES = (ScopeAll, Keyword, MetaMatch, FieldMatch, ScopeAnd, ScopeOr, ScopeNot)
 
 # --- expressions (§5.1) -----------------------------------------------------------------------
 
@@ -100,6 +117,24 @@ class Literal:
 class RegexLiteral:
     pattern: str
     span: Span
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A lookup table as the query names it (`path://"/Library/..."`, a URL, a path)."""
+
+    path: str
+    span: Span
+
+    @property
+    def key(self) -> str:
+        """The table's identity: a `path://"..."` without its wrapper, else the text."""
+        text = self.path.strip()
+        if text.lower().startswith("path://"):
+            text = text[len("path://") :]
+            if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+                text = re.sub(r'\\(["\\])', r"\1", text[1:-1])
+        return text
 
 
 @dataclass(frozen=True)
@@ -170,6 +205,7 @@ Expr = (
     FieldRef
     | Literal
     | RegexLiteral
+    | TableRef
     | Compare
     | Matches
     | InList

@@ -14,6 +14,7 @@ from reportgen.query.problems import span_of, syntax
 from reportgen.query.syntax import keywords
 from reportgen.query.syntax.catalog import SCOPE_FIELDS
 from reportgen.query.syntax.nodes import (
+    FieldMatch,
     Keyword,
     MetaMatch,
     Name,
@@ -23,7 +24,8 @@ from reportgen.query.syntax.nodes import (
     ScopeNot,
     ScopeOr,
 )
-from reportgen.query.syntax.tokens import skip_string, unescape
+from reportgen.query.syntax.tokens import unescape
+from reportgen.query.syntax.unquoted import skip_string
 
 _META = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=)(?!=)\s*")
 
@@ -118,15 +120,14 @@ class ScopeLexer:
                 return ScopeToken("bare", "", span_of(text, start, index), None)
         field, op = match.group(1), match.group(2)
         span = span_of(text, start, stop)
-        if field.lower() not in SCOPE_FIELDS:
-            phrase = f"{field}{op}{value}"
-            self.warnings.append(
-                f"'{field}' is not a metadata field; '{text[start:stop]}' is searched as the "
-                "keyword phrase " + repr(phrase)
-            )
-            node = Keyword(phrase, quoted, span)
-            return ScopeToken("bare", text[start:stop], span, self._checked(node))
         name = Name(field, span_of(text, match.start(1), match.end(1)))
+        if field.lower() not in SCOPE_FIELDS:
+            phrase = Keyword(f"{field}{op}{value}", quoted, span)
+            if not field.startswith("_"):  # maybe a field: the plan knows (FieldMatch)
+                found = FieldMatch(name, value, quoted, op == "!=", span, phrase, text[start:stop])
+                return ScopeToken("meta", text[start:stop], span, found)
+            self.warnings.append(phrase_warning(field, text[start:stop], phrase.text))
+            return ScopeToken("bare", text[start:stop], span, self._checked(phrase))
         meta = MetaMatch(name, value, quoted, op == "!=", span)
         return ScopeToken("meta", text[start:stop], span, meta)
 
@@ -135,6 +136,14 @@ class ScopeLexer:
         if warning:
             self.warnings.append(warning)
         return node
+
+
+def phrase_warning(field: str, written: str, phrase: str) -> str:
+    """What a `field=value` on no known field means (spec §2.1 [deviation])."""
+    return (
+        f"'{field}' is not a metadata field; '{written}' is searched as the keyword phrase "
+        + repr(phrase)
+    )
 
 
 class ScopeParser:

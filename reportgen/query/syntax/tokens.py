@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from reportgen.errors import QuerySyntaxError, Span
 from reportgen.query.problems import span_of, syntax
+from reportgen.query.syntax.unquoted import escaped_name_end, path_end, skip_string
 
 DOUBLE_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'}
 SINGLE_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"}
@@ -26,6 +27,7 @@ class Kind(enum.Enum):
     FIELD = "field"  # %"escaped field name"
     REGEX = "regex"  # /.../ where an operand is expected
     CHAR = "char"  # '...' (one-character options of csv/split)
+    PATH = "path"  # a lookup table: path://"/Library/...", https://x/t.csv, /shared/t
     OP = "op"  # punctuation and comparison operators
     PIPE = "pipe"
 
@@ -74,20 +76,6 @@ def control_characters(text: str) -> list[QuerySyntaxError]:
         for i, c in enumerate(text)
         if (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127
     ]
-
-
-def skip_string(text: str, start: int) -> int:
-    """Index just past the string literal opening at `start` (-1 when it is not closed)."""
-    index = start + 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == '"':
-            return index + 1
-        index += 1
-    return -1
 
 
 def unescape(raw: str) -> str:
@@ -178,6 +166,9 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
         char = text[index]
         if char.isspace():
             index += 1
+        elif (end := path_end(text, index, tokens[-1] if tokens else None)) > index:
+            add(Kind.PATH, index, end)
+            index = end
         elif text.startswith("//", index) or text.startswith("/*", index):
             end = _comment_end(text, index)
             if end < 0:
@@ -192,6 +183,9 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
                 break
             kind = Kind.STRING if char == '"' else Kind.FIELD
             add(kind, index, end, unescape(text[quote + 1 : end - 1]))
+            index = end
+        elif char == "%" and (end := escaped_name_end(text, index)) > index:
+            add(Kind.FIELD, index, end, text[index + 1 : end])
             index = end
         elif char == "'":
             end = _char_end(text, index)

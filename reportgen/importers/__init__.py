@@ -1,0 +1,1 @@
+"""Importers: dashboards from other tools turned into reportgen dashboard YAML."""

@@ -1,0 +1,59 @@
+"""`FilePlan`: how to load one file, decided from its metadata before reading it, and (once
+loaded) what it held."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class FilePlan:
+    """How to load one file, and (once loaded) what it held. `limit` is the local time (in
+    `tz`) that year-less lines must not pass; `format` is `auto` until the file is sampled."""
+
+    fid: int
+    name: str
+    path: Path
+    gz: bool
+    size: int
+    format: str
+    tz: str
+    mtime: datetime
+    limit: datetime
+    host: str | None
+    default_host: str
+    category: str
+    source: str
+    collector: str | None
+    cut: int = 1 << 20
+    multiline: str = "auto"
+    start: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, int] = field(default_factory=dict)
+    lines: int = 0
+    records: int = 0
+    first_time: datetime | None = None
+    last_time: datetime | None = None
+    sha256: str = ""
+    file: int = -1
+    """The file's id in the tables (`_file`): its fid, or its id in the ingest cache."""
+
+    def file_row(self, fields: tuple[str, ...]) -> dict[str, Any]:
+        """The parameters of `sql.file_row_sql`: the file's row of the files table."""
+        values: dict[str, Any] = {
+            "file": self.file, "mtime": self.mtime, "host": self.host,
+            "dhost": self.default_host, "category": self.category, "sourcename": self.name,
+            "source": self.source, "collector": self.collector, "format": self.format,
+        }  # fmt: skip
+        values.update({f"f{i}": self.fields.get(name) for i, name in enumerate(fields)})
+        return values
+
+    def span(self, low: datetime | None, high: datetime | None) -> None:
+        """Widen the file's time span by `[low, high]`."""
+        if low is not None:
+            self.first_time = low if self.first_time is None else min(self.first_time, low)
+        if high is not None:
+            self.last_time = high if self.last_time is None else max(self.last_time, high)
