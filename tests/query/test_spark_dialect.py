@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from reportgen.query.regex import capture_groups, java_pattern, participation_pattern
 from reportgen.query.sql.spark import SparkDialect, java_date_pattern, spark_json_path
 from tests.spark import SPARK
 
@@ -78,3 +79,42 @@ def test_texts_are_exact_inside_expressions(spark: Any, text: str) -> None:
     literal = DIALECT.string(text)
     (row,) = spark.sql(f"SELECT concat({literal}, '|', {literal}), length({literal})").collect()
     assert list(row) == [f"{text}|{text}", len(text)]
+
+
+def test_group_names_java_refuses_are_renamed_with_their_references() -> None:
+    assert java_pattern(r"(?<user>\w+)") == r"(?<user>\w+)"
+    renamed = java_pattern(r"(?<_sourceHost>\S+) \k<_sourceHost> [(?<_x>)] \(?<_y>")
+    assert renamed == r"(?<rgGroup1>\S+) \k<rgGroup1> [(?<_x>)] \(?<_y>"
+    assert java_pattern(r"(a)(?<src_ip>\d+)") == r"(a)(?<rgGroup2>\d+)"
+
+
+def test_capture_groups_are_numbered_by_their_opening_parenthesis() -> None:
+    found = capture_groups(r"(a(b)[(]\()(?:c)(?<d>e)(?=f)")
+    assert [(g.start, g.end, g.name) for g in found] == [(0, 10, None), (2, 4, None), (16, 22, "d")]
+
+
+@SPARK
+@pytest.mark.parametrize(
+    ("pattern", "text", "took"),
+    [
+        ("a(?<x>z)?b", "ab", [False]),
+        ("a(?<x>z)?b", "azb", [True]),
+        ("a(?<x>z*)b", "ab", [True]),
+        ("(?:n=(?<n>\\d+)|s=(?<s>\\w+))", "s=x", [False, True]),
+        ("(?<x>a|b)(?<y>c)?", "bc", [True, True]),
+        ("(?<x>)", "anything", [True]),  # an empty match at the start: the look ahead tells
+    ],
+)
+def test_participation_pattern_tells_a_group_that_took_no_part(
+    spark: Any, pattern: str, text: str, took: list[bool]
+) -> None:
+    for number, expected in enumerate(took, start=1):
+        test, behind, ahead = participation_pattern(pattern, number)
+        literal, subject = DIALECT.string(test), DIALECT.string(text)
+        (row,) = spark.sql(
+            f"SELECT regexp_extract({subject}, {literal}, {behind}) || "
+            f"regexp_extract({subject}, {literal}, {ahead}), "
+            f"regexp_extract({subject}, {literal}, 0) = regexp_extract({subject}, "
+            f"{DIALECT.string(pattern)}, 0)"
+        ).collect()
+        assert (row[0] != "", row[1]) == (expected, True)

@@ -18,6 +18,7 @@ from reportgen.engine.spark.ingest import ingest
 from reportgen.engine.spark.messages import first_line
 from reportgen.engine.spark.session import start_session
 from reportgen.errors import ExecutionError
+from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.sql.spark import SparkDialect
 from reportgen.snapshot.ingest import Keep
 from reportgen.snapshot.model import SnapshotInfo
@@ -92,6 +93,17 @@ class SparkEngine(Engine):
                 raise
             raise ExecutionError(f"query failed: {first_line(error)}") from error
 
+    def load_table(self, name: str, width: int, rows: Sequence[Sequence[str]]) -> None:
+        """A temporary view of a DataFrame made on the driver (the rows travel once)."""
+        schema = ", ".join([f"{ROW} BIGINT", *(f"{column_name(i)} STRING" for i in range(width))])
+        data = [(number, *row) for number, row in enumerate(rows, start=1)]
+        try:
+            self.spark.createDataFrame(data, schema).createOrReplaceTempView(name)
+        except Exception as error:
+            if not _is_spark_error(error):
+                raise
+            raise ExecutionError(f"cannot load lookup table: {first_line(error)}") from error
+
     def columns(self, table: str = LOG_TABLE) -> tuple[str, ...]:
         try:
             return tuple(self.spark.table(table).columns)
@@ -103,6 +115,7 @@ class SparkEngine(Engine):
     def regex_error(self, pattern: str) -> str | None:
         """Java's own reason (`Unclosed group near index 7`), asked of the driver's JVM in
         local and cluster mode, of the server through a query with Spark Connect."""
+        pattern = SPARK.regex_text(pattern)
         jvm = _jvm(self.spark)
         if jvm is not None:
             try:

@@ -233,10 +233,8 @@ def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     found: list[str] = []
     d = gen.dialect
     if node.multi:
-        regex = gen.regex(node.regexes[0].pattern)
-        lists = [
-            f"regexp_extract_all({INPUT}, {regex}, {i})" for i in range(1, 1 + len(node.groups[0]))
-        ]
+        pattern = node.regexes[0].pattern
+        lists = [d.regex_group_all(INPUT, pattern, i) for i in range(1, 1 + len(node.groups[0]))]
         inner = f"SELECT *, coalesce({d.list_size(lists[0])} > 0, false) AS __rg_m FROM ({inner})"
         inner = d.explode_lists(inner, lists, [f"__rg_c{i}" for i in range(len(lists))])
         captures = [
@@ -248,7 +246,7 @@ def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         hit = f"coalesce({d.find(INPUT, regex)}, false)"
         found.append(hit)
         for index, name in enumerate(names, start=1):
-            captures.append(Capture(name.key, hit, d.regex_group(INPUT, regex, index)))
+            captures.append(Capture(name.key, hit, d.regex_group(INPUT, literal.pattern, index)))
     matched = "(" + " AND ".join(found) + ")"
     return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
 

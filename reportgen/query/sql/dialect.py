@@ -110,13 +110,19 @@ class Dialect:
         """Whether the regex text `regex` (this engine's flavour) matches all of `subject`."""
         return f"regexp_full_match({subject}, {self.string(regex)})"
 
-    def regex_group(self, subject: str, pattern: str, index: int) -> str:
-        """Group `index` of the first match of the regex literal `pattern`; NULL when there is
-        no match or the group takes no part in it (§4.3). `regexp_extract` gives both as "":
-        only the rarer empty result pays for a second look."""
+    def regex_group(self, subject: str, java: str, index: int) -> str:
+        """Group `index` of the first match of the Java regex `java`; NULL when there is no
+        match or the group takes no part in it (§4.3). `regexp_extract` gives both as "": only
+        the rarer empty result pays for a second look."""
+        pattern = self.regex(java)
         first = f"nullif(regexp_extract({subject}, {pattern}, {index}), '')"
         every = f"regexp_extract_all({subject}, {pattern}, {index})"
         return f"coalesce({first}, list_extract({every}, 1))"
+
+    def regex_group_all(self, subject: str, java: str, index: int) -> str:
+        """The list of group `index` of every match of the Java regex `java`, NULL where the
+        group takes no part in a match."""
+        return f"regexp_extract_all({subject}, {self.regex(java)}, {index})"
 
     def replace_all(self, subject: str, pattern: str, replacement: str) -> str:
         """Every match of regex literal `pattern` replaced by the replacement literal."""

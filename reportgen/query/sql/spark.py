@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from reportgen.query.regex import java_pattern, participation_pattern
 from reportgen.query.sql.dialect import DAY_MS, OFFSET_DIRECTIVE, TIME_BUCKET_ORIGIN_MS, Dialect
 
 # strftime directive (the intermediate form of date patterns, see dates.py) -> Java letters
@@ -127,7 +128,7 @@ class SparkDialect(Dialect):
     # --- regular expressions --------------------------------------------------------------------
 
     def regex_text(self, java: str) -> str:
-        return java
+        return java_pattern(java)
 
     def find(self, subject: str, pattern: str) -> str:
         return f"rlike({subject}, {pattern})"
@@ -136,10 +137,23 @@ class SparkDialect(Dialect):
         anchored = "^(?:" + regex + ")\\z"
         return f"rlike({subject}, {self.string(anchored)})"
 
-    def regex_group(self, subject: str, pattern: str, index: int) -> str:
-        # regexp_instr of a group is 0 when it takes no part in the match (or nothing matches)
-        found = f"regexp_instr({subject}, {pattern}, {index}) > 0"
-        return f"CASE WHEN {found} THEN regexp_extract({subject}, {pattern}, {index}) END"
+    def regex_group(self, subject: str, java: str, index: int) -> str:
+        # Spark gives "" for a group that takes no part: a second pattern tells (see
+        # participation_pattern), only when the value is ""
+        pattern = self.regex(java)
+        value = f"regexp_extract({subject}, {pattern}, {index})"
+        test, behind, ahead = participation_pattern(self.regex_text(java), index)
+        took = " || ".join(
+            f"regexp_extract({subject}, {self.string(test)}, {n})" for n in (behind, ahead)
+        )
+        return f"CASE WHEN {value} <> '' THEN {value} WHEN {took} <> '' THEN '' END"
+
+    def regex_group_all(self, subject: str, java: str, index: int) -> str:
+        values = f"regexp_extract_all({subject}, {self.regex(java)}, {index})"
+        test, behind, ahead = participation_pattern(self.regex_text(java), index)
+        took = [f"regexp_extract_all({subject}, {self.string(test)}, {n})" for n in (behind, ahead)]
+        flags = f"zip_with({took[0]}, {took[1]}, (a, b) -> a || b)"
+        return f"zip_with({values}, {flags}, (v, f) -> CASE WHEN f <> '' THEN v END)"
 
     def replace_all(self, subject: str, pattern: str, replacement: str) -> str:
         return f"regexp_replace({subject}, {pattern}, {replacement})"
@@ -283,7 +297,7 @@ class SparkDialect(Dialect):
         return f"try_element_at({items}, {index})"
 
     def list_position(self, items: str, value: str) -> str:
-        return f"nullif(array_position({items}, {value}), 0)"
+        return f"CAST(nullif(array_position({items}, {value}), 0) AS INT)"
 
     def list_element(self, items: str, index: str) -> str:
         return f"try_element_at({items}, {index})"
