@@ -65,8 +65,10 @@ def open_engine(
 
         local = [Path(path) for path in paths]
         opened = DuckDBEngine.open(local, sources, cache, progress, keep)
-    opened.content = content
     try:
+        if opened.uri_sources:  # read by Spark: their rules and tables join the others'
+            content = load_content(paths, sources, opened.uri_sources)
+        opened.content = content
         check_rules(content, extra_fields(opened, LOG_TABLE), opened.regex_error)
     except BaseException:
         opened.close()

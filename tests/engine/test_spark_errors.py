@@ -84,10 +84,10 @@ def test_an_unknown_engine_in_sources_yaml_points_at_it(tmp_path: Path, cli: Any
     )
 
 
-def test_an_unreachable_spark_connect_server_is_named(cli: Any) -> None:
+def test_an_unreachable_spark_connect_server_is_named(cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     url = f"sc://127.0.0.1:{_closed_port()}"
-    ran = cli("query", "* | count", "--engine", "spark", "--spark-remote", url)
+    ran = cli("query", "* | count", "--logs", tmp_path, "--engine", "spark", "--spark-remote", url)
     assert (ran.code, ran.err) == (
         2,
         f"error: cannot reach the Spark Connect server at {url}: Connection refused; check the "
@@ -95,11 +95,11 @@ def test_an_unreachable_spark_connect_server_is_named(cli: Any) -> None:
     )
 
 
-def test_a_connect_token_never_shows(cli: Any) -> None:
+def test_a_connect_token_never_shows(cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     port = _closed_port()
     url = f"sc://127.0.0.1:{port}/;token=dapiSECRET;x-databricks-cluster-id=0123"
-    ran = cli("query", "* | count", "--engine", "spark", "--spark-remote", url)
+    ran = cli("query", "* | count", "--logs", tmp_path, "--engine", "spark", "--spark-remote", url)
     assert ran.code == 2
     assert ran.err.startswith(
         f"error: cannot reach the Spark Connect server at sc://127.0.0.1:{port}:"
@@ -110,7 +110,9 @@ def test_a_connect_token_never_shows(cli: Any) -> None:
 def test_java_missing(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-java"))
-    ran = cli("query", "* | count", "--engine", "spark", "--spark-master", "local[1]")
+    ran = cli(
+        "query", "* | count", "--logs", tmp_path, "--engine", "spark", "--spark-master", "local[1]"
+    )
     assert (ran.code, ran.err) == (
         2,
         "error: Java is missing: Spark needs a Java 17+ runtime on this machine; install a Java "

@@ -2,12 +2,16 @@
 
 One snapshot holds every line format, time zones from sources.yaml, year-less syslog across a
 new year, continuation lines and Go panics, CRLF, blank, long and non-UTF-8 lines, `.gz`
-members, empty, binary and excluded files, fields and the multiline rules; a tarball and a
-single file are roots of their own. The DuckDB ingest is the reference.
+members, empty, binary and excluded files, fields and the multiline rules, bad bytes (NUL
+blocks, CR-only line endings, UTF-16, byte order marks), records without a time before the
+first that has one, and entries discovery skips (links out of the snapshot, a pipe); a
+tarball, a tarball of one folder and a single file are roots of their own. The DuckDB ingest is
+the reference.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
@@ -98,6 +102,31 @@ FILES: dict[str, str | bytes] = {
     "bad/empty.log": "",
     "rotated/app.log.1.gz": gzip.compress(b"2024-12-30T10:00:00Z rotated\n"),
     "rotated/app.log.2.gz": gzip.compress(b""),
+    # bad bytes lose no good lines (the reader's rules, reportgen.snapshot.reader)
+    "bytes/crash.log": (
+        b"2024-12-31T10:00:00Z before\n"
+        + b"\0" * 500
+        + b"2024-12-31T10:00:01Z rescued\n"
+        + b"\0\x01\x02" * 40
+        + b"\n\n  \n"
+        + b"\0" * 30
+        + b"\xff\xfe\n"
+        + b"2024-12-31T10:00:02Z after caf\xe9\n"
+        + b"\0\x01" * 9
+        + b"x\0y\n"
+    ),
+    "bytes/nul-in-text.log": b"2024-12-31T10:00:00Z one \0 nul\n",
+    "bytes/mac.log": b"2024-12-31T10:00:00Z one\r2024-12-31T10:00:01Z two\r  more\r",
+    "bytes/utf16le.log": codecs.BOM_UTF16_LE
+    + "2024-12-31T10:00:00Z café ✓\r\n2024-12-31T10:00:01Z two\r\n".encode("utf-16-le"),
+    "bytes/utf16be.log": codecs.BOM_UTF16_BE + "2024-12-31T10:00:00Z big end\n".encode("utf-16-be"),
+    "bytes/bom8.log": codecs.BOM_UTF8 + b"2024-12-31T10:00:00Z bom\n",
+    "bytes/only-bom.log": codecs.BOM_UTF8,
+    "bytes/latin1.log.gz": gzip.compress(b"2024-12-31T10:00:00Z gr\xfc\xdfe\n\xe2\x82 cut\n"),
+    "bytes/plain-named.log.gz": b"2024-12-31T10:00:00Z not gzip at all\n",
+    "plain/first-bad.log": "no time yet\n2024-12-31T10:00:05Z second\nno time either\n",
+    "plain/never.log": "no time\nat all\n",
+    "_underscore/_app.log": "2024-12-31T10:00:00Z a name Spark hides by default\n",
 }
 
 
@@ -122,7 +151,25 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         tar.addfile(member, io.BytesIO(data))
     single = root / "prod-web-1.log.1.gz"
     _write(single, gzip.compress(b" WARN 2024-12-31T09:00:00.000 x.go:1  single file\n"))
-    return [folder, archive, single]
+    # entries discovery skips, each a file of the snapshot with its problem
+    (root / "outside.log").write_text("2024-12-31T10:00:00Z outside\n")
+    (folder / "links").mkdir()
+    (folder / "links" / "out.log").symlink_to(root / "outside.log")
+    (folder / "links" / "dangling.log").symlink_to(root / "missing.log")
+    os.mkfifo(folder / "links" / "pipe.log")
+    # a tarball of one folder reads as that folder, its sources.yaml included; a member
+    # followed by another of its name is dropped (`duplicate`)
+    nested = root / "nested.tgz"
+    with tarfile.open(nested, "w:gz") as tar:
+        for name, data in (
+            ("site/sources.yaml", b"sources:\n  - files: '*'\n    category: nested\n"),
+            ("site/web.log", b"2024-12-31T12:00:00Z first copy\n"),
+            ("site/web.log", b"2024-12-31T12:00:01Z second copy\n"),
+        ):
+            member = tarfile.TarInfo(name)
+            member.size, member.mtime = len(data), int(MTIME.timestamp())
+            tar.addfile(member, io.BytesIO(data))
+    return [folder, archive, single, nested]
 
 
 ORDERED = ", ".join(name for name, _ in LOG_COLUMNS) + ", cluster"
@@ -175,3 +222,30 @@ def test_a_truncated_gzip_is_dropped_whole(spark: Any, tmp_path: Path) -> None:
         ("cut.log.1.gz", "", 0, {"bad_gzip": 1}),
         ("ok.log", "plain", 1, {}),
     ]
+
+
+def test_pruned_files_are_left_out_alike(spark: Any, snapshot: list[Path]) -> None:
+    """Files no query's scope can match are not read, on Spark as on DuckDB (the same plans,
+    tested by reportgen.engine.prune)."""
+    from reportgen.engine.prune import keep_files
+    from reportgen.engine.spark.files import gather
+    from reportgen.engine.spark.ingest import ingest as spark_ingest
+    from reportgen.query import parse_query
+    from reportgen.query.restrict import effective_scope
+
+    scopes = [effective_scope(parse_query(text)) for text in ("_sourceCategory=paris", "error")]
+    assert keep_files(scopes) is None  # a keyword alone may match any file
+    keep = keep_files([effective_scope(parse_query("_sourceCategory=paris OR _collector=c1"))])
+    assert keep is not None
+    expected = ingest(duckdb.connect(), snapshot, keep=keep)
+    work = snapshot[0].parent / "work-pruned"
+    work.mkdir(exist_ok=True)
+    info, frames = spark_ingest(spark, gather(spark, snapshot, None, work), "pruned_logs", keep)
+    for frame in frames:
+        frame.unpersist()
+    assert info.files == expected.files
+    assert {f.name for f in info.files if f.format not in ("pruned", "excluded", "")} == {
+        "forced/odd.log",
+        "paris/local.log",
+    }
+    assert (info.rows, info.problems) == (expected.rows, expected.problems)

@@ -58,7 +58,8 @@ class SparkEngine(Engine):
         options: SparkOptions,
         keep: Keep | None = None,
     ) -> SparkEngine:
-        """Start or reach Spark as `options` say and ingest the snapshot `paths` there."""
+        """Start or reach Spark as `options` say and ingest the snapshot `paths` there (`keep`
+        prunes files as on DuckDB, see reportgen.engine.prune)."""
         from pyspark.sql import SparkSession
 
         shared = SparkSession.getActiveSession()
@@ -77,12 +78,14 @@ class SparkEngine(Engine):
 
         try:
             inputs = gather(spark, paths, sources, Path(workdir.name))
-            info, frames = ingest(spark, inputs)
+            info, frames = ingest(spark, inputs, keep=keep)
             cached.extend(frames)
         except BaseException:
             close()
             raise
-        return cls(spark, info, closer=close)
+        opened = cls(spark, info, closer=close)
+        opened.uri_sources = tuple(inputs.uri_sources)
+        return opened
 
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
         try:

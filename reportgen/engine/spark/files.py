@@ -1,63 +1,78 @@
 """Which files a Spark ingest reads: local snapshots through reportgen.snapshot's discovery
-(folders, tar archives, single files, sources.yaml), Hadoop URIs (`s3a://`, `hdfs://`,
-`abfss://`, `file://`) through Spark's own listing.
+(folders, tar archives, a tarball of one folder read as that folder, single files, sources.yaml,
+the entries it skips), Hadoop URIs (`s3a://`, `hdfs://`, `abfss://`, `file://`) through Spark's
+own listing.
 
-Every input file becomes a `SparkFile`: its name relative to its root (the key of sources.yaml
-globs and `_sourcename`), where Spark reads it, its size and modification time. Spark reports a
-file's path in its own form (`file:/a/b%20c.log`, percent-encoded); `spark_key` is the decoded
-form both sides are matched on.
+Every input file becomes a `SparkFile`: an `InputFile` as the DuckDB ingest plans it (its name
+relative to its root is the key of sources.yaml globs and `_sourcename`), where Spark reads it,
+whether it is gzip and its digest. Spark reports a file's path in its own form
+(`file:/a/b%20c.log`, percent-encoded); `spark_key` is the decoded form both sides match on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from reportgen.engine.options import is_uri
 from reportgen.engine.spark.messages import first_line
 from reportgen.errors import SnapshotError
-from reportgen.snapshot.discover import SOURCES_FILE, discover, is_tar
-from reportgen.snapshot.model import file_sha256
+from reportgen.snapshot.discover import SOURCES_FILE, Discovery, InputFile, Skipped, discover
+from reportgen.snapshot.ingest import file_digest, source_rules
 from reportgen.snapshot.sources import Sources
 from reportgen.snapshot.sources_check import load_sources, parse_sources
+from reportgen.snapshot.sources_content import LookupFile
+from reportgen.snapshot.tarsafe import is_tar
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 _GLOB = re.compile(r"([*?\[\]{}\\])")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HIDDEN = r"^\."
+"""Names Spark's listing skips (`ignoredPathSegmentRegex`, Spark 4.3+): hidden ones, as the
+snapshot's discovery does; by default Spark also skips names starting with `_`."""
+MAX_LOOKUP_BYTES = 100 << 20
 
 
 @dataclass(frozen=True)
 class SparkFile:
-    """One input file. `key` matches Spark's (decoded) path of it; `single`: its root is the
-    file itself."""
+    """One input file: `item` as discovery gives it (a URI file's `path` is its URI), `read`
+    the URI Spark reads it from, `key` Spark's decoded path of it, `gz` whether it is gzip
+    (None for a local file: its first bytes tell), `digest` its sha256 (a URI file's: of its
+    size and time)."""
 
-    root: int
-    name: str
+    item: InputFile
+    read: str
     key: str
-    size: int
-    mtime: datetime
+    gz: bool | None
     digest: str
-    single: bool = False
 
 
 @dataclass
 class Inputs:
-    """The files of all roots (sorted by name, then root), the URIs Spark reads, each root's
-    sources.yaml rules and the entries skipped while walking."""
+    """The files of all roots (sorted by name, then root), each root's sources.yaml rules, the
+    entries skipped while walking and the sources.yaml files of URI roots (their field
+    extraction rules and lookup tables, which only Spark can read)."""
 
     roots: list[Path | str]
-    reads: list[str] = field(default_factory=list)
     files: list[SparkFile] = field(default_factory=list)
     rules: list[Sources] = field(default_factory=list)
-    problems: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    uri_sources: list[Sources] = field(default_factory=list)
+
+    def discovery(self) -> Discovery:
+        """The files as a Discovery (for `with_skipped`)."""
+        return Discovery(
+            [Path(str(root)) for root in self.roots],
+            [spark_file.item for spark_file in self.files],
+            skipped=list(self.skipped),
+        )
 
 
 def spark_key(path: str) -> str:
@@ -74,41 +89,40 @@ def local_uri(path: Path) -> str:
 def gather(
     spark: SparkSession, paths: Sequence[Path | str], sources: Path | None, workdir: Path
 ) -> Inputs:
-    """The files of the snapshot `paths`; tar archives are extracted under `workdir`."""
+    """The files of the snapshot `paths`; tar archives are extracted (and lookup tables of URI
+    roots copied) under `workdir`."""
     explicit = load_sources(sources) if sources is not None else None
     inputs = Inputs(list(paths))
-    locals_ = [(index, Path(p)) for index, p in enumerate(paths) if not is_uri(p)]
-    found = discover([path for _, path in locals_], workdir) if locals_ else None
+    local = [(index, Path(path)) for index, path in enumerate(paths) if not is_uri(path)]
+    found = discover([path for _, path in local], workdir) if local else None
+    rules = source_rules(found, explicit) if found is not None else []
     for index, path in enumerate(paths):
         if is_uri(path):
-            _gather_uri(spark, inputs, index, str(path), explicit)
+            _gather_uri(spark, inputs, index, str(path), explicit, workdir)
             continue
         assert found is not None
-        position = next(i for i, (root, _) in enumerate(locals_) if root == index)
-        local = Path(path)
-        read = workdir / f"tar{position}" if is_tar(local) and not local.is_dir() else local
-        inputs.reads.append(local_uri(read))
-        own = found.sources[position]
-        inputs.rules.append(explicit or (load_sources(own) if own is not None else Sources()))
+        position = next(i for i, (root, _) in enumerate(local) if root == index)
+        inputs.rules.append(rules[position])
         for item in (f for f in found.files if f.root == position):
-            mtime = _EPOCH + timedelta(microseconds=item.mtime_ns // 1000)
+            item = InputFile(index, item.name, item.path, item.size, item.mtime_ns, item.single)
             key = spark_key("file:" + str(item.path.absolute()))
-            digest = file_sha256(item.path)
-            inputs.files.append(
-                SparkFile(index, item.name, key, item.size, mtime, digest, item.single)
-            )
-    if found is not None:
-        for skipped in found.skipped:
-            inputs.problems[skipped.problem] = inputs.problems.get(skipped.problem, 0) + 1
-    inputs.files.sort(key=lambda item: (item.name, item.root))
+            digest = file_digest(item)
+            inputs.files.append(SparkFile(item, local_uri(item.path), key, None, digest))
+        for skipped in (s for s in found.skipped if s.root == position):
+            inputs.skipped.append(Skipped(index, skipped.name, skipped.size, skipped.problem))
+    inputs.files.sort(key=lambda spark_file: (spark_file.item.name, spark_file.item.root))
     return inputs
 
 
 def _gather_uri(
-    spark: SparkSession, inputs: Inputs, index: int, uri: str, explicit: Sources | None
+    spark: SparkSession,
+    inputs: Inputs,
+    index: int,
+    uri: str,
+    explicit: Sources | None,
+    workdir: Path,
 ) -> None:
-    """List a URI root with Spark (folders recursively); files Spark skips (names starting
-    with `.` or `_`) are not listed."""
+    """List a URI root with Spark (folders recursively; hidden names are skipped)."""
     if is_tar(Path(uri)):
         raise SnapshotError(
             f"{uri}: tar archives are read on this machine, not by Spark",
@@ -116,7 +130,7 @@ def _gather_uri(
         )
     try:
         listed = (
-            spark.read.format("binaryFile")
+            _reader(spark, "binaryFile")
             .option("recursiveFileLookup", "true")
             .load(uri)
             .selectExpr("path", "length", "unix_micros(modificationTime) AS mtime")
@@ -125,25 +139,82 @@ def _gather_uri(
     except Exception as error:
         raise SnapshotError(f"cannot read {uri} (--logs): {first_line(error)}") from None
     root = spark_key(uri)
-    inputs.reads.append(uri)
-    inputs.rules.append(explicit or _uri_sources(spark, uri))
+    own = _uri_sources(spark, uri, workdir / f"uri{index}")
+    if own.path is not None or own.rules or own.lookups:
+        inputs.uri_sources.append(own)
+    inputs.rules.append(explicit or own)
     for path, size, micros in listed:
         key = spark_key(str(path))
         single = key == root
         name = PurePosixPath(key).name if single else key[len(root) + 1 :]
         if name == SOURCES_FILE:
             continue
-        mtime = _EPOCH + timedelta(microseconds=int(micros))
-        # provenance without reading every byte twice: the name, size and modification time
+        item = InputFile(index, name, Path(key), int(size), int(micros) * 1000, single)
+        # provenance without reading every byte twice: the size and modification time
         digest = hashlib.sha256(f"{size}:{int(micros)}".encode()).hexdigest()
-        inputs.files.append(SparkFile(index, name, key, int(size), mtime, digest, single))
+        gz = name.lower().endswith(".gz")
+        inputs.files.append(SparkFile(item, str(path), key, gz, digest))
 
 
-def _uri_sources(spark: SparkSession, uri: str) -> Sources:
-    """The sources.yaml in a URI root, read by Spark (none when there is none)."""
+def _uri_sources(spark: SparkSession, uri: str, local: Path) -> Sources:
+    """The sources.yaml in a URI root, read by Spark (none when there is none); the lookup
+    tables it maps are copied under `local`, where the engine loads them from."""
     location = uri.rstrip("/") + "/" + SOURCES_FILE
     try:
-        rows = spark.read.format("text").option("wholetext", "true").load(location).collect()
+        rows = _reader(spark, "text").option("wholetext", "true").load(location).collect()
     except Exception:
         return Sources()
-    return parse_sources(rows[0][0] if rows else "", location)
+    parsed = parse_sources(rows[0][0] if rows else "", location)
+    if not parsed.lookups:
+        return parsed
+    copies: list[LookupFile] = []
+    for item in parsed.lookups:
+        target = local / item.file
+        source = uri.rstrip("/") + "/" + item.file
+        try:
+            (data,) = _reader(spark, "binaryFile").load(source).select("content").first() or (b"",)
+        except Exception as error:
+            raise SnapshotError(
+                f"lookup table '{item.name}': cannot read {source}: {first_line(error)}",
+                item.where,
+                text=item.text,
+            ) from None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(bytes(data)[: MAX_LOOKUP_BYTES + 1])
+        copies.append(LookupFile(item.name, item.file, local, item.where, item.text))
+    return dataclasses.replace(parsed, lookups=tuple(copies))
+
+
+def _reader(spark: SparkSession, source: str) -> Any:
+    """A reader of `source` that reads names starting with `_` (not hidden ones) and skips
+    files it cannot read."""
+    return (
+        spark.read.format(source)
+        .option("ignoredPathSegmentRegex", HIDDEN)
+        .option("ignoreCorruptFiles", "true")
+    )
+
+
+def read_bytes(spark: SparkSession, files: Sequence[tuple[str, bool]]) -> DataFrame:
+    """(path, bin): the bytes of the files (URI, gzip or not) Spark can read, `.gz`
+    decompressed. A gzip file is read whole as text (Spark keeps its bytes as they are), any
+    other as a binary file (so plain text under a `.gz` name is read as it is)."""
+    frames = []
+    gzipped = [uri for uri, gz in files if gz]
+    others = [uri for uri, gz in files if not gz]
+    if gzipped:
+        text = _reader(spark, "text").option("wholetext", "true").load(gzipped)
+        frames.append(
+            text.selectExpr("_metadata.file_path AS path", "CAST(value AS BINARY) AS bin")
+        )
+    if others:
+        binary = _reader(spark, "binaryFile").load(others)
+        frames.append(binary.selectExpr("path", "content AS bin"))
+    if not frames:
+        return spark.sql(
+            "SELECT CAST(NULL AS STRING) AS path, CAST(NULL AS BINARY) AS bin WHERE false"
+        )
+    out: DataFrame = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame)
+    return out

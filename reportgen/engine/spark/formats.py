@@ -6,7 +6,7 @@ share); what differs from DuckDB is the spelling: one `regexp_extract` per captu
 `try_parse_json`/`variant_get` for JSON lines, `to_utc_timestamp` for local times (the session
 zone is UTC, so a parsed wall-clock time is that time in UTC until converted). The stage's rows
 and their `kind` follow reportgen.snapshot.sql exactly: 0 record start with a time, 1 record
-start without one, 2 continuation, 3 blank, 4 the empty piece after the final newline.
+start without one, 2 continuation, 3 blank; 4 marks a row that holds no line.
 """
 
 from __future__ import annotations
@@ -131,8 +131,10 @@ def starts_sql(multiline: str, start: str | None) -> str:
 def stage_sql(
     lines: str, meta: str, format_name: str, tz: str, multiline: str, start: str | None
 ) -> str:
-    """The staged lines (fid, n, line, long, bad_utf8, ts, host, kind) of the files of one
-    format, zone and multiline rule: `lines` holds (path, n, total, raw), `meta` the files."""
+    """The staged lines (fid, n, line, long, bad_utf8, region, ts, host, kind) of the files of
+    one format, zone and multiline rule: `lines` holds (fid, n, raw, bad_utf8, region; see
+    text.lines_sql), `meta` the files. Kind 4 rows hold no line (the start of a binary region
+    that kept none)."""
     fmt = FORMATS[format_name]
     json_line = (
         ", CASE WHEN startswith(line, '{') THEN try_parse_json(line) END AS j"
@@ -141,24 +143,24 @@ def stage_sql(
     )
     blank = "(line = '' OR (lead_ws AND rlike(line, '^[ \\t]*$')))"
     return f"""
-WITH m AS (SELECT fid, path, y0, lim_md, cut FROM {meta}
+WITH m AS (SELECT fid, y0, lim_md, cut FROM {meta}
            WHERE format = {lit(format_name)} AND tz = {lit(tz)}
              AND multiline = {lit(multiline)} AND coalesce(start, '') = {lit(start or "")}),
-crlf AS (SELECT m.fid, m.y0, m.lim_md, m.cut, x.n, x.total,
+crlf AS (SELECT m.fid, m.y0, m.lim_md, m.cut, x.n, x.bad_utf8, x.region,
                 CASE WHEN endswith(x.raw, char(13)) THEN substr(x.raw, 1, length(x.raw) - 1)
                      ELSE x.raw END AS raw
-         FROM {lines} AS x JOIN m ON m.path = x.path),
-l AS (SELECT fid, y0, lim_md, n, total, length(raw) > cut AS long,
+         FROM {lines} AS x JOIN m ON m.fid = x.fid),
+l AS (SELECT fid, y0, lim_md, n, bad_utf8, region, length(raw) > cut AS long,
              CASE WHEN length(raw) > cut THEN substr(raw, 1, cut) ELSE raw END AS line
       FROM crlf),
 w AS (SELECT *, startswith(line, ' ') OR startswith(line, char(9)) AS lead_ws{json_line} FROM l),
 hx AS (SELECT *, {", ".join(extract_columns(fmt))} FROM w),
 dx AS (SELECT *, {", ".join(derive_columns(fmt))} FROM hx),
-tx AS (SELECT fid, n, total, line, long, lead_ws, {header_sql(fmt)} AS hdr,
+tx AS (SELECT fid, n, line, long, bad_utf8, region, lead_ws, {header_sql(fmt)} AS hdr,
               {time_sql(fmt, tz)} AS ts, {host_sql(fmt)} AS host FROM dx)
-SELECT fid, n, line, long, instr(line, {lit(chr(0xFFFD))}) > 0 AS bad_utf8,
+SELECT fid, n, line, coalesce(long, false) AS long, bad_utf8, region,
        CASE WHEN hdr THEN ts END AS ts, CASE WHEN hdr THEN host END AS host,
-       CASE WHEN line = '' AND n = total THEN 4
+       CASE WHEN line IS NULL THEN 4
             WHEN {blank} THEN 3
             WHEN {starts_sql(multiline, start)}
             THEN CASE WHEN hdr AND ts IS NOT NULL THEN 0 ELSE 1 END

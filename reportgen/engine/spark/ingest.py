@@ -1,12 +1,15 @@
 """A snapshot -> the `logs` view on Spark, with the same rows, metadata and problem counts as the
 DuckDB ingest (reportgen.snapshot), computed by Spark where the files are.
 
-The recipe: gather the files (files.py); read every file whole (`.gz` decompressed by Spark) and
-split it into numbered lines, kept cached; bring the first lines of each file to the driver to
-detect its format with reportgen.snapshot.formats.detect (and tell binary files); plan each
-file's metadata exactly as reportgen.snapshot.ingest does; stage the lines per format in Spark
-SQL (formats.py); join continuation lines to their records and fill missing times; cache the
-result as the view `logs`. Only per-file counts and the first lines travel to the driver.
+The recipe: gather the files (files.py) and plan each one exactly as the DuckDB ingest does
+(`reportgen.snapshot.ingest.plan_file`: metadata, exclusion, empty files, pruning); read the
+bytes of every file to load (`.gz` decompressed by Spark) and turn them into text as
+`reportgen.snapshot.reader` does (text.py: byte order marks, UTF-16, CR-only line endings,
+binary regions, bytes that are not UTF-8); bring each file's first non-blank lines to the
+driver to detect its format with reportgen.snapshot.formats.detect; stage the lines per format
+in Spark SQL (formats.py); join continuation lines to their records and fill missing times;
+keep the result as the view `logs`. Only per-file counts and the first lines travel to the
+driver.
 """
 
 from __future__ import annotations
@@ -14,154 +17,72 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from reportgen.engine.spark.files import Inputs, SparkFile, spark_key
+from reportgen.engine.spark.files import Inputs, SparkFile, read_bytes, spark_key
 from reportgen.engine.spark.formats import stage_sql
 from reportgen.engine.spark.messages import first_line
+from reportgen.engine.spark.text import lines_sql, samples_sql, texts_sql
 from reportgen.errors import SnapshotError
 from reportgen.query.sql.spark import SparkDialect
-from reportgen.snapshot.discover import InputFile
-from reportgen.snapshot.formats import DETECT_LINES, detect
-from reportgen.snapshot.ingest import EXCLUDED, YEAR_GRACE, default_host
+from reportgen.snapshot.formats import detect
+from reportgen.snapshot.ingest import PRUNED, Keep, field_names, file_info, plan_file
 from reportgen.snapshot.model import FileInfo, SnapshotInfo, add_problems, snapshot_digest
-from reportgen.snapshot.reader import SAMPLE_BYTES
+from reportgen.snapshot.plan import FilePlan
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 SQL = SparkDialect()
-HEAD_LINES = 2000
-"""Format detection and the binary test look at most this far into a file."""
-_CONTROLS = "[\\x00-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]"
-LINES, META, STAGE = "__rg_lines", "__rg_meta", "__rg_stage"
+BYTES, TEXTS, LINES = "__rg_bytes", "__rg_texts", "__rg_lines"
+META, STAGE = "__rg_meta", "__rg_stage"
 
 
 @dataclass
-class Planned:
-    """One file to load, and what loading it found."""
+class Loading:
+    """One file to load: its plan (filled in as it loads) and where Spark reads it."""
 
-    fid: int
+    plan: FilePlan
     file: SparkFile
-    format: str
-    row: dict[str, Any]
-    problems: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
-    records: int = 0
+    path: str | None = None  # Spark's path of the file; None: Spark could not read it
+    flags: dict[str, int] = field(default_factory=dict)
 
 
-def read_lines(spark: SparkSession, inputs: Inputs) -> DataFrame:
-    """Every line of every file Spark can read: (path, n, total, raw), n from 1; cached."""
-    from pyspark import StorageLevel
-
-    # SQL expressions rather than pyspark.sql.functions: they work on classic and Connect
-    # sessions alike, whichever kind the process started first
-    files = (
-        spark.read.format("text")
-        .option("wholetext", "true")
-        .option("recursiveFileLookup", "true")
-        .option("ignoreCorruptFiles", "true")
-        .load(inputs.reads)
-        .selectExpr("_metadata.file_path AS path", "split(value, '\\n', -1) AS s")
-    )
-    lines = files.selectExpr("path", "size(s) AS total", "posexplode(s) AS (pos, raw)")
-    lines = lines.selectExpr("path", "pos + 1 AS n", "total", "raw")
-    return lines.persist(StorageLevel.MEMORY_AND_DISK)
-
-
-def heads(spark: SparkSession) -> tuple[dict[str, list[str]], dict[str, str | None]]:
-    """Per Spark path: the first DETECT_LINES non-blank lines, and the problem that keeps the
-    file from being loaded (`empty_file`; `binary_file`: more than one character in ten of its
-    first SAMPLE_BYTES is a control character), or None."""
-    rows = spark.sql(
-        f"""SELECT path, regexp_replace(raw, '\\r$', '') AS line FROM (
-              SELECT path, n, raw, row_number() OVER (PARTITION BY path ORDER BY n) AS k
-              FROM {LINES} WHERE n <= {HEAD_LINES} AND NOT rlike(raw, '^\\\\s*$'))
-            WHERE k <= {DETECT_LINES} ORDER BY path, n"""
-    ).collect()
-    found: dict[str, list[str]] = {}
-    for path, line in rows:
-        found.setdefault(str(path), []).append(str(line))
-    controls = f"length(raw) - length(regexp_replace(raw, {SQL.string(_CONTROLS)}, ''))"
-    checks = spark.sql(
-        f"""SELECT path, max(total) = 1 AND max(length(raw)) = 0,
-                   sum({controls}) * 10 > sum(length(raw) + 1)
-            FROM (SELECT path, raw, total,
-                         sum(length(raw) + 1) OVER (PARTITION BY path ORDER BY n) AS c
-                  FROM {LINES} WHERE n <= {HEAD_LINES})
-            WHERE c - length(raw) - 1 < {SAMPLE_BYTES} GROUP BY path"""
-    ).collect()
-    problems = {
-        str(path): "empty_file" if empty else "binary_file" if binary else None
-        for path, empty, binary in checks
-    }
-    return found, problems
-
-
-def plan(
-    inputs: Inputs, read: dict[str, list[str]], checks: dict[str, str | None]
-) -> list[Planned]:
-    """Each file's metadata, as reportgen.snapshot.ingest.plan_file decides it; files with
-    nothing to load get a problem instead (and an empty `format`, or EXCLUDED)."""
-    by_key = {spark_key(path): path for path in checks}
-    planned = []
-    for fid, item in enumerate(inputs.files):
-        rules = inputs.rules[item.root]
-        entry = rules.match(item.name)
-        path = by_key.get(item.key)
-        problems: dict[str, int] = {}
-        fmt = ""
-        if entry is not None and entry.excludes(item.name):
-            fmt = EXCLUDED
-        elif item.size == 0:
-            problems["empty_file"] = 1
-        elif path is None:  # Spark could not read it (ignoreCorruptFiles)
-            problems["bad_gzip" if item.name.lower().endswith(".gz") else "unreadable"] = 1
-        elif (problem := checks[path]) is not None:
-            problems[problem] = 1
+def plan_inputs(inputs: Inputs, keep: Keep | None) -> tuple[dict[int, FileInfo], list[Loading]]:
+    """The FileInfo of each file there is nothing to load from (excluded, empty, pruned) and
+    the files to load, by file id, as the DuckDB ingest plans them."""
+    infos: dict[int, FileInfo] = {}
+    loading: list[Loading] = []
+    for fid, spark_file in enumerate(inputs.files):
+        item = spark_file.item
+        plan = plan_file(fid, item, inputs.rules[item.root], spark_file.gz)
+        if isinstance(plan, FileInfo):
+            infos[fid] = plan
+        elif keep is not None and not keep(plan):
+            infos[fid] = FileInfo(plan.name, PRUNED, 0, 0, plan.size, {})
         else:
-            fmt = entry.format if entry is not None else "auto"
-            fmt = detect(read.get(path, [])) if fmt == "auto" else fmt
-        row = _meta_row(fid, item, inputs, path, fmt) if path and fmt not in ("", EXCLUDED) else {}
-        planned.append(Planned(fid, item, fmt, row, problems))
-    return planned
+            plan.file = fid
+            loading.append(Loading(plan, spark_file))
+    return infos, loading
 
 
-def _meta_row(fid: int, item: SparkFile, inputs: Inputs, path: str, fmt: str) -> dict[str, Any]:
-    rules = inputs.rules[item.root]
-    entry = rules.match(item.name)
-    tz = (entry.timezone if entry is not None else None) or "UTC"
-    limit = (item.mtime.astimezone(ZoneInfo(tz)) + YEAR_GRACE).replace(tzinfo=None)
-    folder = str(PurePosixPath(item.name).parent)
-    host = default_host(InputFile(item.root, item.name, Path(item.name), 0, 0, item.single))
-    fields = dict(entry.fields) if entry is not None else {}
-    return {
-        "fid": fid,
-        "path": path,
-        "format": fmt,
-        "tz": tz,
-        "mtime": _micros(item.mtime),
-        "y0": limit.year,
-        "lim_md": limit.strftime("%m-%d %H:%M:%S"),
-        "host": entry.host if entry is not None else None,
-        "dhost": host,
-        "category": (entry.category if entry is not None else None)
-        or ("" if folder == "." else folder),
-        "sourcename": item.name,
-        "source": (entry.name if entry is not None else None) or PurePosixPath(item.name).name,
-        "collector": entry.collector if entry is not None else None,
-        "cut": rules.max_line_chars,
-        "multiline": entry.multiline if entry is not None else "auto",
-        "start": entry.start if entry is not None else None,
-        **{f"f_{name}": value for name, value in fields.items()},
-    }
-
-
-def _micros(moment: datetime) -> int:
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+def detect_formats(spark: SparkSession, loading: list[Loading]) -> None:
+    """Match the texts Spark read to the files, take each file's flags (`utf16`,
+    `cr_line_endings`) and detect the format of those that ask for it from their first
+    non-blank lines (the only log lines the driver receives)."""
+    by_key = {load.file.key: load for load in loading}
+    for path, utf16, cr, head in spark.sql(samples_sql(TEXTS)).collect():
+        load = by_key.get(spark_key(str(path)))
+        if load is None:
+            continue
+        load.path = str(path)
+        load.flags = {"utf16": int(utf16), "cr_line_endings": int(cr)}
+        if load.plan.format == "auto":
+            load.plan.format = detect(list(head))
+    for load in loading:
+        if load.path is None:  # Spark could not read it (ignoreCorruptFiles)
+            load.plan.problems["bad_gzip" if load.plan.gz else "unreadable"] = 1
+            load.plan.format = ""
 
 
 META_SCHEMA = (
@@ -171,19 +92,36 @@ META_SCHEMA = (
 )
 
 
-def register_meta(spark: SparkSession, planned: list[Planned], fields: tuple[str, ...]) -> None:
+def register_meta(spark: SparkSession, loading: list[Loading], fields: tuple[str, ...]) -> None:
     """The per-file metadata as the view META (a small table, joined by broadcast)."""
-    schema = META_SCHEMA + "".join(f", f_{name} STRING" for name in fields)
-    columns = [part.split()[0] for part in META_SCHEMA.split(", ")]
-    columns += [f"f_{name}" for name in fields]
-    rows = [tuple(p.row.get(c) for c in columns) for p in planned if p.row]
+    schema = META_SCHEMA + "".join(f", f_{index} STRING" for index in range(len(fields)))
+    rows = []
+    for load in loading:
+        plan = load.plan
+        if load.path is None:
+            continue
+        rows.append(
+            (
+                plan.fid, load.path, plan.format, plan.tz, _micros(plan.mtime), plan.limit.year,
+                plan.limit.strftime("%m-%d %H:%M:%S"), plan.host, plan.default_host,
+                plan.category, plan.name, plan.source, plan.collector, plan.cut,
+                plan.multiline, plan.start, *(plan.fields.get(name) for name in fields),
+            )
+        )  # fmt: skip
     spark.createDataFrame(rows, schema).createOrReplaceTempView(META)
 
 
-def stage(spark: SparkSession, planned: list[Planned]) -> DataFrame:
+def _micros(moment: datetime) -> int:
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def stage(spark: SparkSession, loading: list[Loading]) -> DataFrame:
     """The staged lines of every file (see formats.stage_sql), one statement per group."""
     groups = dict.fromkeys(
-        (p.format, p.row["tz"], p.row["multiline"], p.row["start"]) for p in planned if p.row
+        (load.plan.format, load.plan.tz, load.plan.multiline, load.plan.start)
+        for load in loading
+        if load.path is not None
     )
     frames = [spark.sql(stage_sql(LINES, META, *key)) for key in groups]
     if not frames:
@@ -199,25 +137,29 @@ def stage(spark: SparkSession, planned: list[Planned]) -> DataFrame:
 
 
 COUNTS_SQL = f"""
-SELECT fid,
-       count_if(kind < 4), count_if(kind < 2), count_if(kind = 1), count_if(kind = 2),
-       count_if(kind = 3), count_if(long), count_if(bad_utf8),
+SELECT fid, count_if(kind < 4), count_if(kind < 2), count_if(kind = 1), count_if(kind = 3),
+       count_if(long), count_if(bad_utf8), count_if(region),
        coalesce(min(CASE WHEN kind = 2 THEN n END) < min(CASE WHEN kind < 2 THEN n END),
                 min(CASE WHEN kind = 2 THEN n END) IS NOT NULL)
 FROM {STAGE} GROUP BY fid
 """
+"""Per file: lines, record starts, starts without a time, blank lines, long lines, lines that
+were not UTF-8, binary regions, and whether it starts with continuation lines (an orphan
+record). Kind 4 rows are the binary regions' markers, not lines."""
 
 
 def records_sql(fields: tuple[str, ...]) -> str:
     """The `logs` rows: each record start with its continuation lines (the kind-2 lines up to
     the next start; blank lines dropped), lines before the first start as a record of their
-    own, missing times filled from the record before (else the file's modification time)."""
-    extra = "".join(f", m.f_{name} AS {SQL.ident(name)}" for name in fields)
+    own; a record without a time takes the one of the last record before it that has one, else
+    of the next one that has one, else the file's modification time."""
+    extra = "".join(f", m.f_{index} AS {SQL.ident(name)}" for index, name in enumerate(fields))
+    every = "PARTITION BY fid ORDER BY n ROWS BETWEEN"
     return f"""
 WITH owned AS (
   SELECT fid, n, line, kind, ts, host,
-         max(CASE WHEN kind < 2 THEN n END) OVER (
-           PARTITION BY fid ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS owner
+         max(CASE WHEN kind < 2 THEN n END) OVER ({every} UNBOUNDED PRECEDING AND CURRENT ROW)
+           AS owner
   FROM {STAGE} WHERE kind < 3),
 tails AS (
   SELECT fid, coalesce(owner, 0) AS owner, min(n) AS first,
@@ -233,8 +175,10 @@ recs AS (
   SELECT fid, first, tail, CAST(NULL AS TIMESTAMP), CAST(NULL AS STRING) FROM tails
   WHERE owner = 0),
 timed AS (
-  SELECT *, last(ts, true) OVER (
-    PARTITION BY fid ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS filled
+  SELECT *, coalesce(
+      ts,
+      last(ts, true) OVER ({every} UNBOUNDED PRECEDING AND CURRENT ROW),
+      first(ts, true) OVER ({every} CURRENT ROW AND UNBOUNDED FOLLOWING)) AS filled
   FROM recs)
 SELECT coalesce(r.filled, timestamp_micros(m.mtime)) AS _messagetime,
        timestamp_micros(m.mtime) AS _receipttime, r.raw AS _raw,
@@ -246,63 +190,93 @@ FROM timed AS r JOIN {META} AS m ON m.fid = r.fid
 """
 
 
-def ingest(
-    spark: SparkSession, inputs: Inputs, table: str = "logs"
-) -> tuple[SnapshotInfo, list[DataFrame]]:
-    """Load the gathered files into the cached view `table`; the snapshot's description and the
-    cached frames (to release when done)."""
-    from pyspark import StorageLevel
-
-    try:
-        lines = read_lines(spark, inputs)
-        lines.createOrReplaceTempView(LINES)
-        read, checks = heads(spark)
-    except SnapshotError:
-        raise
-    except Exception as error:
-        where = ", ".join(str(root) for root in inputs.roots)
-        raise SnapshotError(f"cannot read {where}: {first_line(error)}") from None
-    planned = plan(inputs, read, checks)
-    fields = tuple(sorted({name for rules in inputs.rules for name in rules.field_names()}))
-    register_meta(spark, planned, fields)
-    staged = stage(spark, planned).persist(StorageLevel.MEMORY_AND_DISK)
-    staged.createOrReplaceTempView(STAGE)
-    by_fid = {p.fid: p for p in planned}
-    for fid, total, starts, bad, _, blank, long, utf8, lead in spark.sql(COUNTS_SQL).collect():
-        item = by_fid[int(fid)]
-        item.lines, item.records = int(total), int(starts) + int(bool(lead))
+def count(spark: SparkSession, loading: list[Loading]) -> None:
+    """Each file's lines, records and problems, as the DuckDB ingest counts them."""
+    by_fid = {load.plan.fid: load for load in loading}
+    for fid, lines, starts, bad, blank, long, utf8, regions, lead in spark.sql(
+        COUNTS_SQL
+    ).collect():
+        plan = by_fid[int(fid)].plan
+        plan.lines, plan.records = int(lines), int(starts) + int(bool(lead))
         found = {
             "bad_timestamp": int(bad) + int(bool(lead)),
             "blank_line": int(blank),
             "long_line": int(long),
             "invalid_utf8": int(utf8),
+            "binary_region": int(regions),
         }
-        add_problems(item.problems, found)
-    # materialised with its lineage cut, so releasing the lines and the stage below does not
+        add_problems(plan.problems, found)
+    for load in loading:
+        plan = load.plan
+        if load.path is None:
+            continue
+        add_problems(plan.problems, load.flags)
+        if plan.lines == 0:  # nothing but binary regions, or a byte order mark alone
+            plan.format = ""
+            if plan.problems.pop("binary_region", 0):
+                plan.problems["binary_file"] = 1
+            else:
+                plan.problems["empty_file"] = 1
+
+
+def ingest(
+    spark: SparkSession, inputs: Inputs, table: str = "logs", keep: Keep | None = None
+) -> tuple[SnapshotInfo, list[DataFrame]]:
+    """Load the gathered files into the view `table` (`keep` prunes files as on DuckDB); the
+    snapshot's description and the cached frames (to release when done)."""
+    from pyspark import StorageLevel
+
+    infos, loading = plan_inputs(inputs, keep)
+    # decode malformed UTF-16 with U+FFFD, as Python's "replace" does, rather than fail
+    spark.conf.set("spark.sql.legacy.codingErrorAction", "true")
+    try:
+        raw = read_bytes(spark, [(load.file.read, load.plan.gz) for load in loading])
+        raw.createOrReplaceTempView(BYTES)
+        texts = spark.sql(texts_sql(BYTES)).persist(StorageLevel.MEMORY_AND_DISK)
+        texts.createOrReplaceTempView(TEXTS)
+        detect_formats(spark, loading)
+    except SnapshotError:
+        raise
+    except Exception as error:
+        where = ", ".join(str(root) for root in inputs.roots)
+        raise SnapshotError(f"cannot read {where}: {first_line(error)}") from None
+    fields = field_names(inputs.rules)
+    register_meta(spark, loading, fields)
+    # the lines with their lineage cut: each format's stage then plans over a small leaf
+    lines = spark.sql(lines_sql(TEXTS, META)).localCheckpoint(eager=True)
+    lines.createOrReplaceTempView(LINES)
+    texts.unpersist()
+    staged = stage(spark, loading).persist(StorageLevel.MEMORY_AND_DISK)
+    staged.createOrReplaceTempView(STAGE)
+    count(spark, loading)
+    # materialised with its lineage cut, so releasing the texts and the stage below does not
     # drop it (Spark would recompute a cached plan built on them at its next use)
     logs = spark.sql(records_sql(fields)).localCheckpoint(eager=True)
     logs.createOrReplaceTempView(table)
-    count, low, high = logs.selectExpr(
+    rows, low, high = logs.selectExpr(
         "count(*)", "unix_micros(min(_messagetime))", "unix_micros(max(_messagetime))"
     ).collect()[0]
     staged.unpersist()
-    lines.unpersist()
-    return _summary(inputs, planned, int(count), low, high), [logs]
+    return _summary(inputs, infos, loading, int(rows), low, high), [logs]
 
 
 def _summary(
-    inputs: Inputs, planned: list[Planned], count: int, low: int | None, high: int | None
+    inputs: Inputs,
+    infos: dict[int, FileInfo],
+    loading: list[Loading],
+    rows: int,
+    low: int | None,
+    high: int | None,
 ) -> SnapshotInfo:
-    files = [
-        FileInfo(p.file.name, p.format, p.lines, p.records, p.file.size, dict(p.problems))
-        for p in planned
-    ]
-    problems = dict(inputs.problems)
+    infos = dict(infos)
+    infos.update({load.plan.fid: file_info(load.plan) for load in loading})
+    files = inputs.discovery().with_skipped([infos[fid] for fid in sorted(infos)])
+    problems: dict[str, int] = {}
     for info in files:
         add_problems(problems, info.problems)
-    digest = snapshot_digest((item.name, item.digest) for item in inputs.files)
+    digest = snapshot_digest((f.item.name, f.digest) for f in inputs.files)
     return SnapshotInfo(
-        inputs.roots, files, count, _from_us(low), _from_us(high),
+        inputs.roots, files, rows, _from_us(low), _from_us(high),
         dict(sorted(problems.items())), digest,
     )  # fmt: skip
 
