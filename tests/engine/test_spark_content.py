@@ -89,9 +89,7 @@ def _query(cli: Any, query: str, logs: Path | str, *engine: str) -> Any:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_rules_and_lookups_answer_alike(
-    spark: Any, snapshot: Path, cli: Any, query: str
-) -> None:
+def test_rules_and_lookups_answer_alike(spark: Any, snapshot: Path, cli: Any, query: str) -> None:
     """`engine: spark` in the sources.yaml that holds the rules and tables picks Spark; the
     rows are DuckDB's, and the same from the folder given as a URI (Spark reads its
     sources.yaml and lookup file itself)."""
