@@ -15,6 +15,7 @@ from reportgen.alerts import AlertRun, Where, read_state, write_state
 from reportgen.alerts.state import dashboard_alerts, summary_section
 from reportgen.dashboard.loader import Dashboard, load_dashboard
 from reportgen.dashboard.model import AbsoluteRange, PanelSpec, TimeRange
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import ReportgenError, UsageError, suggestion
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import iso_time, write_atomic
@@ -58,7 +59,7 @@ class BuildResult:
 def build(
     dashboard_paths: Sequence[Path],
     *,
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     out: Path = Path("out"),
     at: str | None = None,
@@ -69,6 +70,7 @@ def build(
     variables: Mapping[str, str] | None = None,
     fail_on: Sequence[str] = (),
     cache: bool = True,
+    engine: EngineChoice | None = None,
     page_size: str | None = None,
     orientation: str | None = None,
     alert_state: Path | None = None,
@@ -96,7 +98,14 @@ def build(
     earlier = read_state(alert_state) if alert_state is not None else []
     scopes = panel_scopes(dashboards)
     session = open_session(
-        logs, sources, at=at, tz=tz or "UTC", cache=cache, sample=sample, scopes=scopes
+        logs,
+        sources,
+        at=at,
+        tz=tz or "UTC",
+        cache=cache,
+        sample=sample,
+        scopes=scopes,
+        engine=engine,
     )
     said = [warning for dashboard in dashboards for warning in dashboard.warnings]
     result = BuildResult(warnings=said + quiet_warnings(session))

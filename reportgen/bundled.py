@@ -52,8 +52,8 @@ SAMPLE_WORD = "sample"
 
 
 def resolve_logs(
-    logs: Sequence[Path], *, sample: bool = False, fallback: bool = True
-) -> tuple[list[Path], bool]:
+    logs: Sequence[Path | str], *, sample: bool = False, fallback: bool = True
+) -> tuple[list[Path | str], bool]:
     """The snapshot paths to read and whether they are the bundled sample.
 
     The sample is read when asked for (`sample`, or `--logs sample`), or when no `--logs` is

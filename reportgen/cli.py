@@ -29,9 +29,60 @@ def _no_cache_option(command: F) -> F:
     )(command)
 
 
+def _engine_options(command: F) -> F:
+    command = click.option(
+        "--spark-conf",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A Spark setting (repeatable), e.g. spark.executor.memory=4g.",
+    )(command)
+    command = click.option(
+        "--spark-remote",
+        envvar="REPORTGEN_SPARK_REMOTE",
+        default=None,
+        metavar="sc://HOST:PORT",
+        help="Spark Connect server (Databricks, Spark 4); wins over --spark-master.",
+    )(command)
+    command = click.option(
+        "--spark-master",
+        envvar="REPORTGEN_SPARK_MASTER",
+        default=None,
+        metavar="URL",
+        help="Spark master: local[N], spark://host:7077, yarn, k8s://... (default: local[*], "
+        "or spark-submit's --master).",
+    )(command)
+    command = click.option(
+        "--engine",
+        default=None,
+        metavar="duckdb|spark",
+        help="Engine (default: sources.yaml's engine:, else $REPORTGEN_ENGINE, else duckdb).",
+    )(command)
+    return command
+
+
+def _engine_choice(
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
+) -> Any:
+    """The engine options as an EngineChoice (bad values fail before any work)."""
+    from reportgen.engine.options import (
+        EngineChoice,
+        SparkOptions,
+        check_engine,
+        parse_spark_conf,
+    )
+
+    name = check_engine(engine, "--engine") if engine else None
+    spark = SparkOptions(spark_master, spark_remote or None, parse_spark_conf(spark_conf))
+    return EngineChoice(name, spark)
+
+
 LOGS_HELP = (
-    "Snapshot: a folder, tarball or file (repeatable); 'sample' is the bundled sample, which "
-    "build, query and inspect also read without --logs unless $CI is set."
+    "Snapshot: a folder, tarball or file, or on Spark a URI such as s3a://bucket/logs/ "
+    "(repeatable); 'sample' is the bundled sample, which build, query and inspect also read "
+    "without --logs unless $CI is set."
 )
 
 
@@ -42,6 +93,7 @@ def _sample_option(command: F) -> F:
 
 
 def _snapshot_options(command: F) -> F:
+    command = _engine_options(command)
     command = _no_cache_option(command)
     command = click.option(
         "--tz",
@@ -64,7 +116,6 @@ def _snapshot_options(command: F) -> F:
     )(command)
     command = click.option(
         "--logs",
-        type=click.Path(path_type=Path),
         multiple=True,
         metavar="PATH",
         help=LOGS_HELP,
@@ -155,7 +206,7 @@ def cli() -> None:
 )
 def build(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -169,6 +220,10 @@ def build(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
     alert_state: Path | None,
     site_url: str | None,
     sample: bool,
@@ -180,6 +235,7 @@ def build(
     from reportgen.gates import parse_fail_on
 
     gates = parse_fail_on(fail_on)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     delivery = delivery_of(alerting)
     result = run_build(
         dashboards,
@@ -196,6 +252,7 @@ def build(
         variables=parse_assignments(variables),
         fail_on=gates,
         cache=not no_cache,
+        engine=choice,
         alert_state=alert_state,
         site_url=site_url,
         sample=sample,
@@ -261,7 +318,7 @@ def build(
 @alert_options
 def publish(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -274,6 +331,10 @@ def publish(
     fail_on: tuple[str, ...],
     summary_md: Path | None,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
     theme: str | None,
     site_url: str | None,
     sample: bool,
@@ -286,6 +347,7 @@ def publish(
     from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     delivery = delivery_of(alerting)
     teams = []
     if team_names and teams_file is None:
@@ -308,6 +370,7 @@ def publish(
         formats=[f.strip() for f in formats.split(",") if f.strip()],
         fail_on=gates,
         cache=not no_cache,
+        engine=choice,
         site_url=site_url,
         theme=theme,
         sample=sample,
@@ -381,7 +444,7 @@ def publish(
 )
 def mail(
     dashboards: tuple[Path, ...],
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -399,6 +462,10 @@ def mail(
     dry_run: bool,
     out: Path,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
     sample: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
@@ -407,6 +474,7 @@ def mail(
     from reportgen.publish.siteconfig import load_site_config, select_teams
     from reportgen.publish.smtp import SmtpSettings
 
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     team = None
     if team_name is not None:
         if teams_file is None:
@@ -424,6 +492,7 @@ def mail(
         day=day,
         tz=tz,
         cache=not no_cache,
+        engine=choice,
         sample=sample,
     )
     for warning in result.warnings:
@@ -462,7 +531,7 @@ def mail(
 @click.option("--explain", is_flag=True, help="Show tokens, AST, plan and SQL instead of rows.")
 def query(
     query: str,
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     sources: Path | None,
     at: str | None,
     tz: str | None,
@@ -472,6 +541,10 @@ def query(
     output: str,
     explain: bool,
     no_cache: bool,
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
     sample: bool,
 ) -> None:
     """Run one QUERY over the snapshot and print the result."""
@@ -491,6 +564,7 @@ def query(
         raise UsageError("--range cannot be combined with --from/--to", hint="use one or the other")
     if range_ is not None and range_.strip().lower() not in RANGE_WORDS:
         parse_duration(range_)  # bad input fails before any ingestion
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
     parsed = parse_query(query)
     said = [str(warning) for warning in parsed.warnings]
     for warning in said:
@@ -500,7 +574,7 @@ def query(
     bounded = (range_ is not None and range_.strip().lower() != "all") or from_ is not None
     session = open_session(
         logs, sources, at=at, tz=tz or "UTC", cache=not no_cache, sample=sample,
-        scopes=[effective_scope(parsed)] if bounded else None,
+        scopes=[effective_scope(parsed)] if bounded else None, engine=choice,
     )  # fmt: skip
     try:
         if from_ is not None or to is not None:
@@ -517,7 +591,7 @@ def query(
             window = session.window(range_ or "all")
         if explain:
             inputs = compile_inputs(session.engine, parsed)
-            click.echo(explain_query(query, window, **inputs))
+            click.echo(explain_query(query, window, session.engine.dialect, **inputs))
             click.echo(pruned_files(session.snapshot))
             return
         quiet = window_notice(session.engine, window)
@@ -631,7 +705,6 @@ def snapshot() -> None:
 @snapshot.command()
 @click.option(
     "--logs",
-    type=click.Path(path_type=Path),
     multiple=True,
     metavar="PATH",
     help=LOGS_HELP,
@@ -648,8 +721,17 @@ def snapshot() -> None:
     "--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @_no_cache_option
+@_engine_options
 def inspect(
-    logs: tuple[Path, ...], sources: Path | None, output: str, no_cache: bool, sample: bool
+    logs: tuple[str, ...],
+    sources: Path | None,
+    output: str,
+    no_cache: bool,
+    sample: bool,
+    engine: str | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    spark_conf: tuple[str, ...],
 ) -> None:
     """Files, formats, line counts, time span, hosts, categories and problems of a snapshot, and
     its field extraction rules with how many messages each selected and extracted from."""
@@ -660,7 +742,8 @@ def inspect(
     from reportgen.session import open_session
     from reportgen.snapshot.report import inspect_json, inspect_table
 
-    session = open_session(logs, sources, cache=not no_cache, sample=sample)
+    choice = _engine_choice(engine, spark_master, spark_remote, spark_conf)
+    session = open_session(logs, sources, cache=not no_cache, sample=sample, engine=choice)
     try:
         quiet = snapshot_notice(session.snapshot)
         if quiet is not None:

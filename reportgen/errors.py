@@ -167,6 +167,10 @@ class UsageError(ReportgenError):
     """A bad command-line option or value (a time range, a zone, a format)."""
 
 
+class EngineError(ReportgenError):
+    """An engine cannot be started or reached (Java missing, Spark unreachable, a bad setting)."""
+
+
 class ExecutionError(ReportgenError):
     """The engine failed while running a query."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ import click
 
 from reportgen.bundled import resolve_logs, sample_note
 from reportgen.engine import Engine, open_engine
+from reportgen.engine.options import EngineChoice, is_uri
 from reportgen.engine.prune import keep_files
 from reportgen.errors import SnapshotError
 from reportgen.paths import cache_dir
@@ -52,7 +54,7 @@ class Session:
 
 
 def open_session(
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     *,
     at: str | None = None,
@@ -61,32 +63,40 @@ def open_session(
     sample: bool = False,
     fallback: bool = True,
     scopes: Sequence[ScopeNode] | None = None,
+    engine: EngineChoice | None = None,
 ) -> Session:
     """Ingest `logs` and fix the reference instant.
 
-    The bundled sample is read with `sample`, `--logs sample`, or without `logs` when
-    `fallback` allows it and `$CI` is not set (`reportgen.bundled.resolve_logs`); a note on
-    stderr says so every time. `at` is ISO 8601 or None for the minute after the snapshot's
-    latest message. With `cache`, an unchanged snapshot is not ingested again (see
-    reportgen.snapshot.cache). With `scopes` (those of every query the session will run) and
-    `at`, files that none of them can match are not read (see reportgen.engine.prune).
+    `logs` are local paths or (on Spark) URIs. The bundled sample is read with `sample`,
+    `--logs sample`, or without `logs` when `fallback` allows it and `$CI` is not set
+    (`reportgen.bundled.resolve_logs`); a note on stderr says so every time. `at` is ISO 8601
+    or None for the minute after the snapshot's latest message. With `cache`, an unchanged
+    snapshot is not ingested again (DuckDB, see reportgen.snapshot.cache). With `scopes`
+    (those of every query the session will run) and `at`, files that none of them can match
+    are not read (see reportgen.engine.prune). `engine` says which engine runs it (default: as
+    sources.yaml or $REPORTGEN_ENGINE say, else DuckDB).
     """
     zone_info(tz)
-    paths, bundled = resolve_logs(logs, sample=sample, fallback=fallback)
+    given, bundled = resolve_logs(logs, sample=sample, fallback=fallback)
+    paths: list[Path | str] = [p if is_uri(p) else Path(p) for p in given]
     if bundled:
         click.echo(sample_note(explicit=sample or bool(logs)), err=True)
     for path in paths:
-        if not path.exists():
+        if isinstance(path, Path) and not path.exists():
             raise SnapshotError(f"no such file or folder: {path} (--logs)")
     if sources is not None and not sources.is_file():
         raise SnapshotError(f"no such file: {sources} (--sources)")
-    shown = terminal_progress()
+    choice = engine or EngineChoice()
+    name = choice.resolve(paths, sources, os.environ)
+    shown = terminal_progress() if name == "duckdb" else None
     try:
-        engine = open_engine(
+        opened = open_engine(
             paths,
             sources,
             cache=cache_dir() if cache else None,
             progress=shown[0] if shown else None,
+            engine=name,
+            spark=choice.spark,
             # The default --at is the latest message of the whole snapshot, which every file
             # may hold: files are left unread only when the instant is given.
             keep=keep_files(scopes) if scopes is not None and at else None,
@@ -95,8 +105,8 @@ def open_session(
         if shown:
             shown[1](0, 0, 0)
     try:
-        instant = parse_instant(at, tz) if at else default_at(engine.info.end)
+        instant = parse_instant(at, tz) if at else default_at(opened.info.end)
     except BaseException:
-        engine.close()
+        opened.close()
         raise
-    return Session(engine, instant, tz, bundled)
+    return Session(opened, instant, tz, bundled)

@@ -81,3 +81,13 @@ def golden(request: pytest.FixtureRequest) -> Any:
         assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The test session's local SparkSession (tests/spark.py); stopped at the end."""
+    from tests.spark import start_test_session
+
+    session = start_test_session()
+    yield session
+    session.stop()

@@ -17,6 +17,7 @@ from reportgen.engine.content import Content
 from reportgen.query.plan.lookups import ROW, column_name
 from reportgen.query.sql.dialect import Dialect
 from reportgen.snapshot.model import SnapshotInfo
+from reportgen.snapshot.sources import Sources
 
 LOG_TABLE = "logs"
 
@@ -36,6 +37,8 @@ class Engine(ABC):
         self.cached = cached
         # the snapshot's Sumo content: field extraction rules, lookup tables (open_engine)
         self.content = Content()
+        # sources.yaml files only the engine could read (those of URI roots, on Spark)
+        self.uri_sources: tuple[Sources, ...] = ()
 
     @abstractmethod
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:

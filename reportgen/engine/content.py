@@ -20,6 +20,7 @@ from reportgen.query.planner import build_plan
 from reportgen.query.problems import semantic
 from reportgen.query.rules import Rule, RuleSyntaxError, parse_rule
 from reportgen.query.syntax.nodes import RegexLiteral, walk
+from reportgen.snapshot.sources import Sources
 from reportgen.snapshot.sources_content import RuleText, YamlText
 from reportgen.snapshot.sources_find import content_sources
 
@@ -35,10 +36,12 @@ class Content:
     texts: tuple[RuleText, ...] = ()  # the rules as written (same order)
 
 
-def load_content(paths: Sequence[Path], sources: Path | None) -> Content:
-    """The content of the sources.yaml files of a snapshot; SnapshotError (file:line:col) for
-    a problem in them."""
-    found = content_sources(paths, sources)
+def load_content(
+    paths: Sequence[Path | str], sources: Path | None, more: Sequence[Sources] = ()
+) -> Content:
+    """The content of the sources.yaml files of a snapshot (and of `more`: those of URI roots,
+    which the Spark engine reads); SnapshotError (file:line:col) for a problem in them."""
+    found = [*content_sources(paths, sources), *more]
     texts = _unique_rules([rule for source in found for rule in source.rules])
     problems: list[ReportgenError] = []
     rules: list[Rule] = []

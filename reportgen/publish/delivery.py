@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reportgen.build import evaluate, quiet_warnings, render_outputs, window_warnings
 from reportgen.dashboard.loader import Dashboard, load_dashboard
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import UsageError
 from reportgen.output import write_atomic
 from reportgen.publish.mail import Envelope, compose, csv_attachments
@@ -72,13 +73,14 @@ def mail_reports(
     settings: SmtpSettings,
     env: Mapping[str, str],
     *,
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     at: str | None = None,
     day: str | None = None,
     tz: str | None = None,
     cache: bool = True,
     sample: bool = False,
+    engine: EngineChoice | None = None,
 ) -> MailResult:
     """Build each dashboard and send it as one message (or write `<out>/<name>.eml`). Without
     `logs`, only `sample` (or `--logs sample`) reads the bundled sample."""
@@ -93,7 +95,14 @@ def mail_reports(
         at = (parse_date(day) + timedelta(days=1)).isoformat() + "T00:00:00"
     dashboards = [load_dashboard(path) for path in dashboard_paths]
     session = open_session(
-        logs, sources, at=at, tz=zone, cache=cache, sample=sample, fallback=False
+        logs,
+        sources,
+        at=at,
+        tz=zone,
+        cache=cache,
+        sample=sample,
+        fallback=False,
+        engine=engine,
     )
     result = MailResult(warnings=quiet_warnings(session))
     try:

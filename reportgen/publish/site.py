@@ -25,6 +25,7 @@ from reportgen.alerts import AlertRun, Where
 from reportgen.alerts.state import alerts_of_summary, dashboard_alerts, summary_section
 from reportgen.build import check_formats, evaluate, quiet_warnings, render_outputs
 from reportgen.dashboard.loader import Dashboard, load_dashboard
+from reportgen.engine.options import EngineChoice
 from reportgen.errors import UsageError
 from reportgen.gates import Gate, check_fail_on, crossed_gates
 from reportgen.output import format_result, iso_time, write_atomic
@@ -92,7 +93,7 @@ def publish(
     dashboard_paths: Sequence[Path],
     *,
     site: Path = Path("site"),
-    logs: Sequence[Path] = (),
+    logs: Sequence[Path | str] = (),
     sources: Path | None = None,
     days: Sequence[str] = (),
     at: str | None = None,
@@ -106,6 +107,7 @@ def publish(
     sample: bool = False,
     site_url: str | None = None,
     theme: str | None = None,
+    engine: EngineChoice | None = None,
 ) -> PublishResult:
     """Publish every dashboard for each date into `site` (and into each team's part of it).
 
@@ -143,7 +145,14 @@ def publish(
     targets = [Target(site, None)] if site_reports else []
     targets += [Target(site / archive.TEAMS / team.name, team) for team in teams]
     base = open_session(
-        logs, sources, at=instants[0], tz=zone, cache=cache, sample=sample, fallback=False
+        logs,
+        sources,
+        at=instants[0],
+        tz=zone,
+        cache=cache,
+        sample=sample,
+        fallback=False,
+        engine=engine,
     )
     try:
         lock = commit.lock_site(site)

@@ -15,5 +15,6 @@ from reportgen.session import Session
 
 def scoped_rows(session: Session, scope: ScopeNode) -> int:
     """How many ingested messages `scope` selects (any time)."""
-    rows = session.engine.fetch(f"SELECT count(*) FROM logs AS t WHERE {scope_sql(scope)}", {})
+    predicate = scope_sql(scope, session.engine.dialect)
+    rows = session.engine.fetch(f"SELECT count(*) FROM logs AS t WHERE {predicate}", {})
     return int(rows[0][0]) if rows else 0

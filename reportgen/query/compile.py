@@ -77,7 +77,7 @@ def compile_query(
     field extraction rules, whose fields every message has.
     """
     check_zone(window.tz)
-    plan = build_plan(query, pivot_values, window.tz, extra, tables, rules)
+    plan = build_plan(query, pivot_values, window.tz, extra, tables, rules, dialect=dialect)
     generator = SqlGenerator(plan, table, window.tz, window, dialect=dialect)
     plan = dataclasses.replace(plan, warnings=(*plan.warnings, *generator.warnings))
     params = {"start": window.start, "end": window.end}

@@ -10,6 +10,7 @@ from reportgen.query.parser import parse_query
 from reportgen.query.plan.lookups import LookupTable
 from reportgen.query.plan.steps import Step
 from reportgen.query.rules import Rule
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.syntax.nodes import dump
 from reportgen.query.syntax.scope import ScopeLexer
 from reportgen.query.syntax.tokens import split_scope, split_stages, tokenize
@@ -24,13 +25,15 @@ def _label(step: Step, index: int) -> str:
 def explain(
     text: str,
     window: Window,
+    dialect: Dialect = DUCKDB,
     *,
     extra: Sequence[str] = (),
     tables: Mapping[str, LookupTable] | None = None,
     rules: Sequence[Rule] = (),
 ) -> str:
-    """Tokens, AST, plan (the fields each stage produces) and SQL of `text`; `extra`, `tables`
-    and `rules` as for `compile_query` (the engine's fields, lookup and extraction rules)."""
+    """Tokens, AST, plan (the fields each stage produces) and SQL of `text` in `dialect`;
+    `extra`, `tables` and `rules` as for `compile_query` (the engine's fields, lookup and
+    extraction rules)."""
     query = parse_query(text)
     lines = [f"query: {query.text}"]
     lines += [f"warning: {w}" for w in query.warnings]
@@ -48,7 +51,9 @@ def explain(
     for number, stage in enumerate(query.stages, start=1):
         lines.append(f"stage {number}:")
         lines.append(dump(stage, "  "))
-    compiled = compile_query(query, window, extra=extra, tables=tables, rules=rules)
+    compiled = compile_query(
+        query, window, extra=extra, tables=tables, rules=rules, dialect=dialect
+    )
     lines.append("\n== plan ==")
     previous: set[str] = set()
     for index, step in enumerate(compiled.plan.steps):
@@ -60,7 +65,7 @@ def explain(
         if index and added:
             lines.append("   new:    " + ", ".join(added))
         if step.ordering:
-            lines.append("   order:  " + ", ".join(t.sql() for t in step.ordering))
+            lines.append("   order:  " + ", ".join(dialect.order_term(t) for t in step.ordering))
     lines.append("result: " + ", ".join(f"{c.name}:{c.type}" for c in compiled.columns))
     lines.append(f"kind: {compiled.kind}")
     lines += [f"warning: {w}" for w in compiled.plan.warnings]
@@ -76,5 +81,7 @@ def explain(
             "-- then the query is compiled again with one column per value; the stages before it:"
         )
     lines.append(compiled.sql + ";")
-    lines.append(f"-- params: $start = {window.start.isoformat()}, $end = {window.end.isoformat()}")
+    first, last = dialect.param("start"), dialect.param("end")
+    bounds = f"{first} = {window.start.isoformat()}, {last} = {window.end.isoformat()}"
+    lines.append(f"-- params: {bounds}")
     return "\n".join(lines)

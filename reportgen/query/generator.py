@@ -114,12 +114,16 @@ class SqlGenerator:
         """The messages of the window the scope selects. With field extraction rules, first
         the window (and the parts of the scope that test no rule field) with each rule's flag,
         then the rules' CTEs (rules.py), then the rest of the scope."""
-        meta = {m.key: m.expr for m in METADATA}
+        dialect = self.dialect
+        meta = {
+            m.key: dialect.epoch_ms(f"t.{m.key}") if m.type == "time" else f"t.{m.key}"
+            for m in METADATA
+        }
         rules = self.plan.rules
         ruled = {f.key for f in rules.fields} if rules is not None else set()
         # Keys beyond METADATA are the table's extra columns (sources.yaml `fields`).
         columns = [
-            f"{meta.get(f.key, 't.' + self.dialect.ident(f.key))} AS {f.col}"
+            f"{meta.get(f.key, 't.' + dialect.ident(f.key))} AS {f.col}"
             for f in step.schema.fields
             if f.key not in ruled
         ]
@@ -129,21 +133,20 @@ class SqlGenerator:
             f"t._messagecount AS {LINE}",
         ]
         assert isinstance(step.node, SCOPE_TYPES)
-        extra = {f.key: self.dialect.ident(f.key) for f in step.schema.fields}
+        extra = {f.key: dialect.ident(f.key) for f in step.schema.fields}
         early, late = split_scope_by(step.node, ruled)
-        predicate = scope_sql(early, extra)
+        predicate = scope_sql(early, dialect, extra)
         where = f"t._messagetime >= {self.param('start')} AND t._messagetime < {self.param('end')}"
         if predicate != "TRUE":
             where += f"\n    AND {predicate}"
-        table = self.dialect.table(self.table)
+        table = dialect.table(self.table)
         if rules is None:
             return f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}"
-        columns += flag_columns(rules)
+        columns += flag_columns(rules, dialect)
         self.add(f"SELECT {', '.join(columns)}\n  FROM {table} AS t\n  WHERE {where}")
         rules_sql(self, rules, step, self.add)
-        return final_sql(
-            self, rules, step, scope_sql(late, {f.key: f.col for f in step.schema.fields})
-        )
+        late_sql = scope_sql(late, dialect, {f.key: f.col for f in step.schema.fields})
+        return final_sql(self, rules, step, late_sql)
 
     def add(self, body: str) -> None:
         """Append one CTE (the search step's intermediate ones) and read from it next."""

@@ -27,6 +27,7 @@ from reportgen.query.plan.steps import NEWEST_FIRST, PendingPivot, Phase, Plan, 
 from reportgen.query.problems import raise_semantic, semantic, unknown_field
 from reportgen.query.restrict import effective_scope, resolve_fields
 from reportgen.query.rules import Rule, RulePlan, RulesPlan, public_fields, start_schema
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.syntax.nodes import Name, TableRef, walk
 
 
@@ -38,8 +39,9 @@ def names_in(node: object) -> Iterator[Name]:
 class Planner:
     """Plans one query: each stage's operator (found in the registry) turns the previous step
     into the next. Operators use `field()` to resolve names (an unknown one is recorded with a
-    caret and a suggestion), `errors` and `warnings` to report, `cols` to name new columns, and
-    `index` (the stage being planned) with `pivot_values` for fields that come from the data."""
+    caret and a suggestion), `errors` and `warnings` to report, `cols` to name new columns,
+    `index` (the stage being planned) with `pivot_values` for fields that come from the data,
+    and `dialect` for the SQL of expressions (compiled while planning)."""
 
     def __init__(
         self,
@@ -50,15 +52,17 @@ class Planner:
         inferred: Mapping[int, Sequence[Name]] | None = None,
         tables: Mapping[str, LookupTable] | None = None,
         rules: Sequence[Rule] = (),
+        dialect: Dialect = DUCKDB,
     ) -> None:
         self.query = query
+        self.dialect = dialect
         self.tz = tz
         self.extra = tuple(name for name in extra if name not in METADATA_KEYS)
         self.text = query.text
         self.pivot_values = pivot_values
         self.tables = dict(tables or {})  # lookup tables by the key queries name them with
         self.rules = tuple(rules)  # field extraction rules: fields of every message
-        self.cols = ColumnNames()
+        self.cols = ColumnNames(dialect.ident)
         self.errors: list[QueryError] = []
         self.warnings: list[str] = []
         self.index = 0
@@ -109,9 +113,9 @@ class Planner:
         plans: list[RulePlan] = []
         carried: tuple[str, ...] = ()
         for number, rule in enumerate(self.rules):
-            start = start_schema(base, flags, carried)
-            planner = Planner(rule.query, {}, self.tz)
-            planner.cols = ColumnNames(prefix=f"__rg_r{number}_")
+            start = start_schema(base, flags, carried, self.dialect.ident)
+            planner = Planner(rule.query, {}, self.tz, dialect=self.dialect)
+            planner.cols = ColumnNames(self.dialect.ident, prefix=f"__rg_r{number}_")
             steps, _ = planner.plan_stages(Step(rule.scope, start, NEWEST_FIRST, "messages"))
             self.errors.extend(planner.errors)
             self.check_fixed(rule, start, steps[1:])
@@ -180,14 +184,18 @@ def build_plan(
     extra: Sequence[str] = (),
     tables: Mapping[str, LookupTable] | None = None,
     rules: Sequence[Rule] = (),
+    *,
+    dialect: Dialect = DUCKDB,
 ) -> Plan:
-    """Plan `query` (`tz`: the report zone of date functions); raise `QueryError` listing every
-    problem found. `extra` names the string columns of the log table beyond METADATA
-    (sources.yaml `fields`), lower case; `tables` the lookup tables the engine holds; `rules`
-    the field extraction rules, whose fields every message has."""
+    """Plan `query` (`tz`: the report zone of date functions) with the expressions in `dialect`;
+    raise `QueryError` listing every problem found. `extra` names the string columns of the log
+    table beyond METADATA (sources.yaml `fields`), lower case; `tables` the lookup tables the
+    engine holds; `rules` the field extraction rules, whose fields every message has."""
     inferred: dict[int, tuple[Name, ...]] = {}
     while True:  # each pass infers more names, at most all those of the query
-        planner = Planner(query, pivot_values or {}, tz, extra, inferred, tables, rules)
+        planner = Planner(
+            query, pivot_values or {}, tz, extra, inferred, tables, rules, dialect=dialect
+        )
         plan = planner.plan()
         if plan is not None:
             return plan

@@ -103,3 +103,103 @@ def re2_pattern(pattern: str) -> str:
             out.append(pattern[last : group.offset] + "(?P<")
             last = group.offset + len("(?<")
     return "".join(out) + pattern[last:]
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A capturing group of a pattern: where its `(` and its `)` stand, and its name (None for
+    an unnamed group)."""
+
+    start: int
+    end: int
+    name: str | None
+
+
+def capture_groups(pattern: str) -> list[Capture]:
+    """Every capturing group of a Java pattern, in the order of their `(` (their numbers)."""
+    found: list[Capture | None] = []
+    stack: list[tuple[int, str | None, bool]] = []  # (start, name, capturing) per open `(`
+    slots: list[int] = []  # per open `(`: its index in `found`, or -1
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        if char == "(":
+            name = _named_at(pattern, index)
+            capturing = name is not None or not pattern.startswith("(?", index)
+            stack.append((index, name, capturing))
+            slots.append(len(found) if capturing else -1)
+            if capturing:
+                found.append(None)
+        elif char == ")" and stack:
+            start, name, capturing = stack.pop()
+            slot = slots.pop()
+            if capturing:
+                found[slot] = Capture(start, index, name)
+        index += 1
+    return [group for group in found if group is not None]
+
+
+_JAVA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_BACK_REFERENCE = re.compile(r"\\k<([A-Za-z_][A-Za-z0-9_]*)>")
+
+
+def java_pattern(pattern: str) -> str:
+    """The pattern with the group names Java refuses (`_` in them, as in `(?<_sourceHost>`,
+    which names a metadata field) renamed, and their back references (`\\k<name>`) with them;
+    groups are read by number, so their names do not matter to the engine."""
+    renames = {
+        group.name: f"rgGroup{number}"
+        for number, group in enumerate(capture_groups(pattern), start=1)
+        if group.name is not None and not _JAVA_NAME.fullmatch(group.name)
+    }
+    if not renames:
+        return pattern
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            reference = _BACK_REFERENCE.match(pattern, index)
+            if reference is not None and reference.group(1) in renames:
+                out.append(f"\\k<{renames[reference.group(1)]}>")
+                index = reference.end()
+                continue
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            end = _class_end(pattern, index)
+            out.append(pattern[index:end])
+            index = end
+            continue
+        name = _named_at(pattern, index) if char == "(" else None
+        if name is not None and name in renames and pattern.startswith("(?<", index):
+            out.append(f"(?<{renames[name]}>")
+            index += len(name) + 4
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def participation_pattern(pattern: str, number: int) -> tuple[str, int, int]:
+    """A Java pattern with the same matches as `pattern` (same starts and ends), whose last
+    group captures one character exactly when group `number` takes part in the match: an empty
+    group at the end of it, then, at the end, a back reference to that empty group (which fails
+    when the group took no part) followed by a look behind (or, for an empty match at the
+    start, a look ahead) capturing one character. Returns the pattern and the numbers of those
+    two groups. Only an empty match of an empty text cannot tell: it reads as taking no part."""
+    groups = capture_groups(pattern)
+    group = groups[number - 1]
+    opened = pattern.index(">", group.start) + 1 if group.name is not None else group.start + 1
+    body = pattern[opened : group.end]
+    marked = f"{pattern[:opened]}(?:{body})(?<rgTook>){pattern[group.end :]}"
+    test = r"(?:\k<rgTook>(?:(?<=([\s\S]))|(?=([\s\S])))|)"
+    total = len(groups) + 1
+    return f"(?:{marked}){test}", total + 1, total + 2

@@ -30,10 +30,11 @@ from reportgen.query.operators.parse import Parse, ParseRegex
 from reportgen.query.operators.rows import Assign, Fields
 from reportgen.query.operators.split import Split
 from reportgen.query.parser import Query, parse_query
-from reportgen.query.plan.schema import KEEP, ColumnNames, Field, Schema, quote_ident
+from reportgen.query.plan.schema import KEEP, ColumnNames, Field, Schema
 from reportgen.query.plan.steps import Step
 from reportgen.query.problems import span_of, syntax, where
 from reportgen.query.restrict import parse_scope_text
+from reportgen.query.sql.dialect import Dialect
 from reportgen.query.sql.scope import scope_sql
 from reportgen.query.syntax.nodes import Name, ScopeAll, ScopeNode, Stage
 
@@ -157,15 +158,16 @@ class RulesPlan:
         return tuple(plan.flag for plan in self.rules)
 
 
-def start_schema(base: Schema, flags: tuple[str, ...], carried: tuple[str, ...]) -> Schema:
+def start_schema(
+    base: Schema, flags: tuple[str, ...], carried: tuple[str, ...], quote: Callable[[str], str]
+) -> Schema:
     """What a rule's stages start from: the message fields, with `_raw` masked by the rule's
     scope (the real one passes through as an internal column), the rules' flags, the fields of
-    the rules before it, and the keep flag."""
+    the rules before it, and the keep flag. `quote` quotes identifiers (the dialect's)."""
     raw = base.get("_raw")
     assert raw is not None
     fields = tuple(
-        dataclasses.replace(f, col=quote_ident(MASKED_RAW)) if f.key == "_raw" else f
-        for f in base.fields
+        dataclasses.replace(f, col=quote(MASKED_RAW)) if f.key == "_raw" else f for f in base.fields
     )
     return Schema(fields, (*base.internal, raw.col, *flags, *carried, KEEP))
 
@@ -226,6 +228,6 @@ def final_sql(gen: SqlGenerator, rules: RulesPlan, step: Step, predicate: str) -
     return sql if predicate == "TRUE" else f"SELECT * FROM ({sql}) AS t\n  WHERE {predicate}"
 
 
-def flag_columns(rules: RulesPlan) -> list[str]:
+def flag_columns(rules: RulesPlan, dialect: Dialect) -> list[str]:
     """The rules' scope tests, as columns of the search CTE (over the log table `t`)."""
-    return [f"{scope_sql(plan.rule.scope)} AS {plan.flag}" for plan in rules.rules]
+    return [f"{scope_sql(plan.rule.scope, dialect)} AS {plan.flag}" for plan in rules.rules]

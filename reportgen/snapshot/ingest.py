@@ -139,7 +139,7 @@ def plan_snapshot(
         plans = kept
     others = [(fid, found.files[fid]) for fid in infos]
     pool = ThreadPoolExecutor(1)
-    hashes = pool.submit(lambda: {fid: _sha256(item) for fid, item in others})
+    hashes = pool.submit(lambda: {fid: file_digest(item) for fid, item in others})
     pool.shutdown(wait=False)
     return Planned(roots, found, rules, field_names(rules), infos, plans, pruned, hashes)
 
@@ -165,7 +165,9 @@ def file_info(plan: FilePlan) -> FileInfo:
     return FileInfo(plan.name, plan.format, plan.lines, plan.records, plan.size, plan.problems)
 
 
-def _sha256(item: InputFile) -> str:
+def file_digest(item: InputFile) -> str:
+    """The sha256 of a file's stored bytes, for the snapshot's digest (that of no bytes for an
+    empty or unreadable file)."""
     if item.size == 0:
         return EMPTY_SHA256
     try:
@@ -216,18 +218,21 @@ def plan_files(
     return infos, plans
 
 
-def plan_file(fid: int, item: InputFile, rules: Sources) -> FilePlan | FileInfo:
+def plan_file(
+    fid: int, item: InputFile, rules: Sources, gz: bool | None = None
+) -> FilePlan | FileInfo:
     """How to load one file (from its metadata alone: nothing of it is read but its first two
-    bytes, for gzip), or its FileInfo when there is nothing to load."""
+    bytes, for gzip, unless `gz` says), or its FileInfo when there is nothing to load."""
     entry = rules.match(item.name)
     if entry is not None and entry.excludes(item.name):
         return FileInfo(item.name, EXCLUDED, 0, 0, item.size, {})
     if item.size == 0:
         return FileInfo(item.name, "", 0, 0, item.size, {"empty_file": 1})
-    try:
-        gz = is_gzip(item.name, item.path)
-    except OSError:
-        return FileInfo(item.name, "", 0, 0, item.size, {"unreadable": 1})
+    if gz is None:
+        try:
+            gz = is_gzip(item.name, item.path)
+        except OSError:
+            return FileInfo(item.name, "", 0, 0, item.size, {"unreadable": 1})
     tz = (entry.timezone if entry is not None else None) or "UTC"
     mtime = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=item.mtime_ns // 1000)
     limit = (mtime.astimezone(ZoneInfo(tz)) + YEAR_GRACE).replace(tzinfo=None)

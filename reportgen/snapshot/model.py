@@ -30,7 +30,7 @@ Problem counters are plain `dict[str, int]` keyed by a short stable name; the na
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +70,7 @@ class SnapshotInfo:
     span of the messages (aware UTC datetimes, None when there are no rows), the problem totals
     and a `digest` (sha256 hex) of the files' names and bytes, for provenance."""
 
-    roots: list[Path]
+    roots: Sequence[Path | str]  # str: a URI (Spark)
     files: list[FileInfo]
     rows: int
     start: datetime | None

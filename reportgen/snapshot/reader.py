@@ -36,7 +36,9 @@ CHUNK_BYTES = 16 << 20
 """Chunks of lines handed to the database are about this size (bytes of UTF-8 text)."""
 BLOCK_BYTES = textio.BLOCK_BYTES
 SAMPLE_BYTES = 64 << 10
-_CONTROLS = bytes((*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127))
+CONTROL_BYTES = bytes((*(code for code in range(32) if code not in (9, 10, 12, 13, 27)), 127))
+"""The control characters that make a line binary when more than one in ten of its bytes are
+(with a NUL among them: see `_drop_binary`)."""
 _NULS = re.compile(rb"\x00+")
 _BOUNDARY_TRIES = 4096
 """Line starts tried, from the end of a window backwards, to find one that starts a record."""
@@ -254,7 +256,7 @@ def _is_utf8(whole: bytes, part: memoryview) -> bool:
 
 
 def _mostly_controls(line: bytes) -> bool:
-    return (len(line) - len(line.translate(None, _CONTROLS))) * 10 > len(line)
+    return (len(line) - len(line.translate(None, CONTROL_BYTES))) * 10 > len(line)
 
 
 def _is_text(piece: bytes) -> bool:

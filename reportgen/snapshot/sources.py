@@ -13,6 +13,7 @@ sources:
     exclude: ["*/var/log/*.old"]             # optional: globs of files not to collect
     fields: {cluster: prod-eks}              # optional: fields added to every record
 max_line_chars: 1048576                      # optional: longer lines are truncated
+engine: spark                                # optional: the default engine (duckdb | spark)
 field_extraction_rules: [...]                # optional: Sumo FERs (sources_content.py)
 lookups: {...}                               # optional: lookup tables -> CSV files
 ```
@@ -34,6 +35,8 @@ from reportgen.snapshot.sources_content import LookupFile, RuleText
 MAX_LINE_CHARS = 1 << 20
 """Default bound on a line's length in characters; longer lines are truncated (`long_line`)."""
 MULTILINE_MODES: tuple[str, ...] = ("auto", "header", "none")
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+"""The engines `engine:` may name (the snapshot's default engine, see reportgen.engine.options)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Sources:
     entries: tuple[Source, ...] = ()
     path: Path | None = None
     max_line_chars: int = MAX_LINE_CHARS
+    engine: str | None = None
     rules: tuple[RuleText, ...] = ()
     lookups: tuple[LookupFile, ...] = ()
 

@@ -15,6 +15,7 @@ import yaml
 from reportgen.errors import ReportgenError, SnapshotError, Span, suggestion
 from reportgen.snapshot.formats import FORMAT_NAMES
 from reportgen.snapshot.sources import (
+    ENGINES,
     MAX_LINE_CHARS,
     MULTILINE_MODES,
     Source,
@@ -35,7 +36,9 @@ KEYS: tuple[str, ...] = (
     "files", "category", "host", "collector", "name", "timezone", "format", "multiline",
     "exclude", "fields",
 )  # fmt: skip
-TOP_KEYS: tuple[str, ...] = ("sources", "max_line_chars", "field_extraction_rules", "lookups")
+TOP_KEYS: tuple[str, ...] = (
+    "sources", "max_line_chars", "engine", "field_extraction_rules", "lookups",
+)  # fmt: skip
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STRING_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _MAX_SHOWN = 10
@@ -50,6 +53,7 @@ class Checker:
         self.text = text
         self.source = source
         self.problems: list[ReportgenError] = []
+        self.engine: str | None = None
         self.base = base or Path(".")  # where `lookups` files are (the folder or archive)
         self.archive = False
         self.rules: list[RuleText] = []
@@ -99,6 +103,8 @@ class Checker:
             self.problem(root, "expected a mapping with a 'sources' list")
             return [], MAX_LINE_CHARS
         pairs = self.pairs(root, TOP_KEYS)
+        if "engine" in pairs:
+            self.engine = self.choice(pairs["engine"], "engine", ENGINES)
         limit = MAX_LINE_CHARS
         if "max_line_chars" in pairs:
             limit = self.integer(pairs["max_line_chars"], "max_line_chars") or MAX_LINE_CHARS
@@ -142,6 +148,14 @@ class Checker:
             node, f"'{key}' must be a whole number from {_MIN_LINE_CHARS} to {_MAX_LINE_CHARS}"
         )
         return None
+
+    def choice(self, node: yaml.Node, key: str, choices: tuple[str, ...]) -> str | None:
+        value = self.string(node, key)
+        if value is not None and value.lower() not in choices:
+            hint = suggestion(value.lower(), choices) or "expected " + ", ".join(choices)
+            self.problem(node, f"unknown {key} '{value}'", hint)
+            return None
+        return value.lower() if value is not None else None
 
     def string(self, node: yaml.Node, key: str) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag in _STRING_TAGS:
@@ -281,4 +295,11 @@ def parse_sources(
     root = compose_yaml(text, source, SnapshotError)
     entries, max_line = checker.document(root)
     checker.raise_if_any()
-    return Sources(tuple(entries), path, max_line, tuple(checker.rules), tuple(checker.lookups))
+    return Sources(
+        tuple(entries),
+        path,
+        max_line,
+        checker.engine,
+        tuple(checker.rules),
+        tuple(checker.lookups),
+    )

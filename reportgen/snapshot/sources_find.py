@@ -21,12 +21,15 @@ from reportgen.snapshot.sources_check import load_sources, parse_sources
 MAX_SOURCES_BYTES = 1 << 20
 
 
-def content_sources(paths: Sequence[Path], sources: Path | None) -> list[Sources]:
-    """The sources.yaml files that apply to a snapshot, parsed (SnapshotError when invalid)."""
+def content_sources(paths: Sequence[Path | str], sources: Path | None) -> list[Sources]:
+    """The sources.yaml files that apply to a snapshot, parsed (SnapshotError when invalid).
+    Text paths are URIs, whose sources.yaml only the Spark engine can read."""
     if sources is not None:
         return [load_sources(sources)]
     found: list[Sources] = []
     for path in paths:
+        if isinstance(path, str):
+            continue
         if path.is_dir() and (path / SOURCES_FILE).is_file():
             found.append(load_sources(path / SOURCES_FILE))
         elif path.is_file() and is_tar(path):

@@ -34,11 +34,10 @@ def ms(text: str) -> int:
     return int(at(text).timestamp() * 1000)
 
 
-def log_table(rows: Sequence[Mapping[str, Any]]) -> duckdb.DuckDBPyConnection:
-    """A connection holding table `logs` with `rows` (`_messagetime` as text or datetime, other
-    columns defaulted: host `host-a`, category `cat`, file `app.log`, line = position)."""
-    con = duckdb.connect()
-    con.execute(f"CREATE TABLE logs ({', '.join(f'{n} {t}' for n, t in COLUMNS)})")
+def log_rows(rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The values of the `logs` table's columns for `rows` (`_messagetime` as text or datetime,
+    other columns defaulted: host `host-a`, category `cat`, file `app.log`, line = position)."""
+    out = []
     for index, row in enumerate(rows, start=1):
         time = row["_messagetime"]
         moment = at(time) if isinstance(time, str) else time
@@ -57,11 +56,16 @@ def log_table(rows: Sequence[Mapping[str, Any]]) -> duckdb.DuckDBPyConnection:
             "_format": "plain",
             **{k: v for k, v in row.items() if k != "_messagetime"},
         }
-        names = [name for name, _ in COLUMNS]
-        con.execute(
-            f"INSERT INTO logs VALUES ({', '.join('?' for _ in names)})",
-            [values[name] for name in names],
-        )
+        out.append(tuple(values[name] for name, _ in COLUMNS))
+    return out
+
+
+def log_table(rows: Sequence[Mapping[str, Any]]) -> duckdb.DuckDBPyConnection:
+    """A connection holding table `logs` with `rows` (see `log_rows`)."""
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE logs ({', '.join(f'{n} {t}' for n, t in COLUMNS)})")
+    for values in log_rows(rows):
+        con.execute(f"INSERT INTO logs VALUES ({', '.join('?' for _ in COLUMNS)})", list(values))
     return con
 
 

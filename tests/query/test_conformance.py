@@ -43,17 +43,22 @@ def expected_rows(case: Case, result: Result) -> list[list[tuple[str, Any]]]:
     return out
 
 
-def engine_of(case: Case, folder: Path) -> DuckDBEngine:
-    """The case's log table, with its lookup tables as files mapped in a sources.yaml and its
-    field extraction rules."""
-    engine = DuckDBEngine(log_table(case.lines))
+def content_of(case: Case, folder: Path) -> Content:
+    """The case's lookup tables, as files mapped in a sources.yaml, and its field extraction
+    rules."""
     files = []
     for number, (name, csv) in enumerate(case.lookups.items()):
         (folder / f"table{number}.csv").write_text(csv, encoding="utf-8")
         where = Span("sources.yaml", number + 1, 1, 0, 0)
         files.append(LookupFile(name, f"table{number}.csv", folder, where, ""))
     rules = [parse_rule(name, r.get("scope"), r["parse"]) for name, r in case.rules.items()]
-    engine.content = Content(LookupCatalog(files), tuple(rules))
+    return Content(LookupCatalog(files), tuple(rules))
+
+
+def engine_of(case: Case, folder: Path) -> DuckDBEngine:
+    """The case's log table with its content (see content_of)."""
+    engine = DuckDBEngine(log_table(case.lines))
+    engine.content = content_of(case, folder)
     return engine
 
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.query.problems import span_of
+from reportgen.query.sql.dialect import DUCKDB
 from reportgen.query.sql.scope import keyword_sql
 from reportgen.query.syntax.nodes import Keyword
 
@@ -86,7 +87,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def engine(con: duckdb.DuckDBPyConnection, keyword: str, quoted: bool, message: str) -> bool:
-    predicate = keyword_sql(Keyword(keyword, quoted, span_of(keyword, 0, len(keyword))))
+    predicate = keyword_sql(Keyword(keyword, quoted, span_of(keyword, 0, len(keyword))), DUCKDB)
     sql = f"SELECT coalesce({predicate}, false) FROM (SELECT ?::VARCHAR AS _raw) AS t"
     return bool(con.execute(sql, [message]).fetchone()[0])  # type: ignore[index]
 

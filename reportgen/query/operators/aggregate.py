@@ -144,13 +144,22 @@ def aggregate_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     columns = list(keys)
     outputs = iter(step.schema.fields[len(keys) :])
     calls = step.node.calls if isinstance(step.node, Aggregate) else ()
+    source = gen.source
+    order, newest = gen.order_sql(prev.ordering), gen.order_sql(NEWEST_FIRST)
+    if gen.dialect.numbered_picks and any(aggregate_calls.in_order(c.func.text) for c in calls):
+        # the dialect picks first/last values by a row number within each group
+        by = f"PARTITION BY {', '.join(keys)} " if keys else ""
+        numbered = {"__rg_o0": order, "__rg_o1": newest} if order else {"__rg_o1": newest}
+        numbers = [f"row_number() OVER ({by}ORDER BY {o}) AS {c}" for c, o in numbered.items()]
+        source = f"(SELECT *, {', '.join(numbers)} FROM {source})"
+        order, newest = ("__rg_o0" if order else ""), "__rg_o1"
     for call in calls:
         arg = prev.schema.get(call.arg.key) if call.arg is not None else None
         for out in aggregate_calls.outputs(call, arg):
-            sql = aggregate_calls.call_sql(call, out, arg, prev.ordering, NEWEST_FIRST)
+            sql = aggregate_calls.call_sql(gen.dialect, call, out, arg, order, newest)
             columns.append(f"{sql} AS {next(outputs).col}")
     columns += [f"count(*) AS {rest.col}" for rest in outputs]  # top's _count
-    sql = f"SELECT {', '.join(columns)}\n  FROM {gen.source}"
+    sql = f"SELECT {', '.join(columns)}\n  FROM {source}"
     if keys:
         sql += f"\n  GROUP BY {', '.join(keys)}"
     if any(c.func.key == "count_frequent" for c in calls):

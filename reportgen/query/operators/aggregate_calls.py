@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.errors import QuerySyntaxError, Span, suggestion
-from reportgen.query.plan.schema import Field, FieldType, OrderTerm
+from reportgen.query.plan.schema import Field, FieldType
 from reportgen.query.problems import span_of
+from reportgen.query.sql.dialect import Dialect
 from reportgen.query.sql.values import text_number_sql
 from reportgen.query.syntax.catalog import AGGREGATES
 from reportgen.query.syntax.nodes import Name
@@ -202,28 +203,31 @@ def outputs(call: AggCall, arg: Field | None) -> list[Output]:
     return [Output(display, kind, 50.0 if name == "median" else None)]
 
 
-def number_sql(field: Field) -> str:
+def number_sql(dialect: Dialect, field: Field) -> str:
     """The field as a DOUBLE: strings that are not numbers become NULL (and are skipped)."""
     if field.type in ("number", "time"):
         return f"CAST({field.col} AS DOUBLE)"
     if field.type == "bool":
         return f"CAST(CAST({field.col} AS INTEGER) AS DOUBLE)"
-    return text_number_sql(field.col)
+    return text_number_sql(dialect, field.col)
 
 
-def _ordered(ordering: tuple[OrderTerm, ...]) -> str:
-    return f" ORDER BY {', '.join(t.sql() for t in ordering)}" if ordering else ""
+def in_order(name: str) -> bool:
+    """Whether aggregate `name` depends on the row order (`first`, `most_recent`...)."""
+    return canonical(name) in ("first", "last", "most_recent", "least_recent")
 
 
 def call_sql(
+    dialect: Dialect,
     call: AggCall,
     output: Output,
     arg: Field | None,
-    ordering: tuple[OrderTerm, ...],
-    newest_first: tuple[OrderTerm, ...],
+    order: str,
+    newest: str,
 ) -> str:
-    """The SQL aggregate of one output; `ordering` is the input's row order (first/last) and
-    `newest_first` the message order (most_recent/least_recent)."""
+    """The SQL aggregate of one output; `order` is the input's row order (first/last) and
+    `newest` the message order (most_recent/least_recent), as the dialect's `pick` reads them
+    (ORDER BY terms, or the column numbering the rows in that order)."""
     name = canonical(call.func.text)
     if arg is None:
         return "count(*)"
@@ -232,20 +236,20 @@ def call_sql(
         return f"count({col})"
     if name == "count_distinct":
         return f"count(DISTINCT {col})"
-    number = number_sql(arg)
-    simple = {"sum": "fsum", "avg": "favg", "min": "min", "max": "max", "stddev": "stddev_samp"}
+    number = number_sql(dialect, arg)
+    simple = {"sum": dialect.fsum, "avg": dialect.favg}
     if name in simple:
-        return f"CAST({simple[name]}({number}) AS DOUBLE)"
+        return f"CAST({simple[name](number)} AS DOUBLE)"
+    if name in ("min", "max", "stddev"):
+        return f"CAST({'stddev_samp' if name == 'stddev' else name}({number}) AS DOUBLE)"
     if name in ("pct", "median"):
         assert output.percentile is not None
-        return f"quantile_cont({number}, {output.percentile / 100!r})"
-    present = f"FILTER (WHERE {col} IS NOT NULL)"
+        return dialect.quantile(number, output.percentile / 100)
+    present = f"{col} IS NOT NULL"
     if name in ("first", "last"):
-        return f"{name}({col}{_ordered(ordering)}) {present}"
+        return dialect.pick(name == "last", col, order, present)
     if name in ("most_recent", "least_recent"):
-        which = "first" if name == "most_recent" else "last"
-        return f"{which}({col}{_ordered(newest_first)}) {present}"
+        return dialect.pick(name == "least_recent", col, newest, present)
     # values: distinct texts, sorted by code point, the first 100, one per line
-    text = f"CAST({col} AS VARCHAR)"
-    listed = f"list_slice(list_sort(list_distinct(list({text}))), 1, {MAX_VALUES})"
-    return f"CASE WHEN count({col}) = 0 THEN NULL ELSE array_to_string({listed}, chr(10)) END"
+    listed = dialect.sorted_texts(dialect.text(col), MAX_VALUES)
+    return f"CASE WHEN count({col}) = 0 THEN NULL ELSE {listed} END"

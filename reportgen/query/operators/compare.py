@@ -207,9 +207,8 @@ def compare_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
             cells = [f"r{first_run[id(shift)] + run - 1}.{value.col}" for run in reads]
             out = step.schema.get(name.lower())
             assert out is not None
-            cell = (
-                cells[0] if shift.combine is None else f"list_{shift.combine}([{', '.join(cells)}])"
-            )
+            combine = shift.combine
+            cell = cells[0] if combine is None else gen.dialect.list_combine(combine, cells)
             columns.append(f"{cell} AS {out.col}")
     return f"SELECT {', '.join(columns)}\n  FROM {gen.source} AS cur\n  " + "\n  ".join(joins)
 

@@ -202,10 +202,11 @@ def _domain(
             f"SELECT DISTINCT {field.col} AS v FROM {gen.source} WHERE {field.col} IS NOT NULL"
         )
         return f"SELECT v, row_number() OVER (ORDER BY v) AS o FROM ({distinct})", None
+    d = gen.dialect
     if generator.kind == "values":
-        rows = ", ".join(f"({literal_sql(v)[0]}, {i})" for i, v in enumerate(generator.values))
+        rows = ", ".join(f"({literal_sql(v, d)[0]}, {i})" for i, v in enumerate(generator.values))
         return f"SELECT * FROM (VALUES {rows}) AS d(v, o)", len(generator.values)
-    start = f"CAST({gen.param('start')} AS TIMESTAMPTZ)"
+    start = d.window_bound("start")
     if generator.width is not None:
         count, unit = generator.width
         stage = Timeslice(count, unit, None, generator.span)
@@ -215,17 +216,16 @@ def _domain(
         stage = before
     width = width_ms(stage, gen.window)
     if width is None:  # `timeslice` without a width: one bucket, the whole range
-        return f"SELECT epoch_ms({start}) AS v, 1 AS o", 1
+        return f"SELECT {d.epoch_ms(start)} AS v, 1 AS o", 1
     assert gen.window is not None
     span = (gen.window.end - gen.window.start).total_seconds() * 1000
     count_estimate = math.ceil(span / width) + 1
     step_ms = min(width, HOUR)
-    last = f"CAST({gen.param('end')} AS TIMESTAMPTZ) - INTERVAL 1 millisecond"
+    last = f"{d.window_bound('end')} - {d.interval_ms(1)}"
     if count_estimate > MAX_COMBINATIONS:
-        last = f"least({last}, {start} + INTERVAL '{(MAX_COMBINATIONS + 1) * width} milliseconds')"
+        last = f"least({last}, {start} + {d.interval_ms((MAX_COMBINATIONS + 1) * width)})"
     bucket = gen.bucket_sql("__rg_ts", width)
-    every = f"INTERVAL '{step_ms} milliseconds'"
-    series = f"SELECT unnest(generate_series({start}, {last}, {every})) AS __rg_ts"
+    series = d.series(start, last, step_ms, "__rg_ts")
     distinct = f"SELECT DISTINCT {bucket} AS v FROM ({series})"
     return f"SELECT v, row_number() OVER (ORDER BY v) AS o FROM ({distinct})", count_estimate
 
@@ -269,7 +269,7 @@ def fillmissing_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         if column in key_index:
             added.append(f"{_typed(f'c.k{key_index[column]}', field)} AS {column}")
         elif field is not None and field.key in constants:
-            added.append(f"{_constant(constants[field.key], field)} AS {column}")
+            added.append(f"{_constant(constants[field.key], field, gen)} AS {column}")
         elif field is not None:
             added.append(f"{defaults[field.type]} AS {column}")
         else:
@@ -284,7 +284,7 @@ def fillmissing_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     )
     replaced = {ORDER_COL: f"row_number() OVER (ORDER BY {FILL}, {FILL_ORDER})"}
     if node.take_last:
-        replaced.update(_take_last(node, step.schema, keys, constants))
+        replaced.update(_take_last(gen, node, step.schema, keys, constants))
     return f"SELECT {select_columns(step.schema, replaced)}\n  FROM ({union})"
 
 
@@ -297,17 +297,21 @@ def _typed(sql: str, field: Field | None) -> str:
     return sql
 
 
-def _constant(value: object, field: Field) -> str:
-    sql, kind = literal_sql(value)
+def _constant(value: object, field: Field, gen: SqlGenerator) -> str:
+    sql, kind = literal_sql(value, gen.dialect)
     if field.type == "string" and kind != "string" and kind != "null":
-        return f"CAST({sql} AS VARCHAR)"
+        return gen.dialect.text(sql)
     if field.type == "number" and kind == "string":
         return f"TRY_CAST({sql} AS DOUBLE)"
     return sql
 
 
 def _take_last(
-    node: FillMissing, schema: Schema, keys: list[Field], constants: Mapping[str, object]
+    gen: SqlGenerator,
+    node: FillMissing,
+    schema: Schema,
+    keys: list[Field],
+    constants: Mapping[str, object],
 ) -> dict[str, str]:
     """Added rows copy the non-key fields of the previous timeslice of their group."""
     slices = [k for k, g in zip(keys, node.generators, strict=True) if g.kind == "timeslice"]
@@ -320,7 +324,8 @@ def _take_last(
     for field in schema.fields:
         if field.col in key_cols or field.key in constants:
             continue
-        last = f"last_value(CASE WHEN {FILL} = 0 THEN {field.col} END IGNORE NULLS) {frame}"
+        kept = f"CASE WHEN {FILL} = 0 THEN {field.col} END"
+        last = f"{gen.dialect.last_ignore_nulls(kept)} {frame}"
         default = DEFAULTS[field.type]
         replaced[field.col] = (
             f"CASE WHEN {FILL} = 1 THEN coalesce({last}, {default}) ELSE {field.col} END"

@@ -206,58 +206,42 @@ def plan_json_auto(planner: Planner, stage: JsonAuto, prev: Step) -> Step | Pend
 # --- SQL --------------------------------------------------------------------------------------
 
 
-def json_document(text: str) -> str:
-    """The JSON document of a text: all of it, or from its first `{` (a syslog prefix)."""
-    tail = f"substr({text}, strpos({text}, '{{'))"
-    return (
-        f"CASE WHEN json_valid({text}) THEN {text} "
-        f"WHEN strpos({text}, '{{') > 0 AND json_valid({tail}) THEN {tail} END"
-    )
-
-
 def json_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, Json)
     node = step.node
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
+    inner = f"SELECT *, {gen.dialect.json_document(INPUT)} AS __rg_doc FROM ({inner})"
     captures: list[Capture] = []
     found: list[str] = []
     for path, name in zip(node.paths, node.names, strict=True):
-        quoted = gen.string(path)
-        raw = f"json_extract(__rg_doc, {quoted})"
         if "[*]" in path:
-            hit = f"coalesce(len({raw}) > 0, false)"
-            value = f"CAST(to_json({raw}) AS VARCHAR)"
+            hit, value = gen.dialect.json_matches("__rg_doc", path)
         else:
-            hit = f"({raw} IS NOT NULL)"
-            value = f"json_extract_string(__rg_doc, {quoted})"
+            hit = gen.dialect.json_found("__rg_doc", path)
+            value = gen.dialect.json_text("__rg_doc", path)
         found.append(hit)
         captures.append(Capture(name.key, hit, value))
     matched = "(" + " AND ".join(found) + ")"
-    return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
+    return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
 
 
 def json_keys_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
     """`json auto` first asks the data for its keys: every leaf's path (`$.a."b c"[0]`)."""
     source = pending.auto_input
     assert source is not None
-    text = source.col if source.type == "string" else f"CAST({source.col} AS VARCHAR)"
-    return (
-        f"{gen.with_clause()}\nSELECT DISTINCT j.fullkey AS v\n"
-        f"FROM {gen.source}, json_tree({json_document(text)}) AS j\n"
-        f"WHERE j.type NOT IN ('OBJECT', 'ARRAY') OR j.value IN ('{{}}', '[]')\n"
-        f"ORDER BY v\nLIMIT {MAX_KEYS}"
-    )
+    text = source.col if source.type == "string" else gen.dialect.text(source.col)
+    leaves = gen.dialect.json_leaf_paths(gen.source, gen.dialect.json_document(text), MAX_KEYS)
+    return f"{gen.with_clause()}\n{leaves}"
 
 
 def json_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, JsonAuto)
     node = step.node
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
-    inner = f"SELECT *, {json_document(INPUT)} AS __rg_doc FROM ({inner})"
+    inner = f"SELECT *, {gen.dialect.json_document(INPUT)} AS __rg_doc FROM ({inner})"
     paths: dict[str, list[str]] = {}
     for key, path in step.computed:
-        paths.setdefault(key, []).append(f"json_extract_string(__rg_doc, {gen.string(path)})")
+        paths.setdefault(key, []).append(gen.dialect.json_text("__rg_doc", path))
     return f"SELECT {computed_columns(step, paths)}\n  FROM ({inner})"
 
 

@@ -171,8 +171,8 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
             # the value of the first pair whose key group is exactly the key
             regex = gen.regex(node.regex.pattern)
             keys = f"regexp_extract_all({INPUT}, {regex}, 1)"
-            at = f"list_position({keys}, {gen.string(key)})"
-            value = f"list_extract(regexp_extract_all({INPUT}, {regex}, 2), {at})"
+            at = gen.dialect.list_position(keys, gen.string(key))
+            value = gen.dialect.list_element(f"regexp_extract_all({INPUT}, {regex}, 2)", at)
             found.append(f"({at} IS NOT NULL)")
             captures.append(Capture(name.key, found[-1], value))
             continue
@@ -180,11 +180,11 @@ def kv_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
             value_regex = gen.regex_text(node.regex.pattern)
             regex = gen.string(re.escape(key) + "(?s:.*?)(?:" + value_regex + ")")
             value = f"regexp_extract({INPUT}, {regex}, 1)"
-        hit = f"coalesce(regexp_matches({INPUT}, {regex}), false)"
+        hit = f"coalesce({gen.dialect.find(INPUT, regex)}, false)"
         found.append(hit)
         captures.append(Capture(name.key, hit, value))
     matched = "(" + " OR ".join(found) + ")"
-    return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
+    return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
 
 
 def _groups(pattern: str) -> int:
@@ -203,11 +203,16 @@ def kv_keys_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
     assert source is not None
     stage = pending.node
     assert isinstance(stage, KvAuto)
-    text = source.col if source.type == "string" else f"CAST({source.col} AS VARCHAR)"
+    text = source.col if source.type == "string" else gen.dialect.text(source.col)
     pair = gen.string(BEFORE_KEY + f"({KEY})" + _separator(stage) + VALUE)
+    keys = gen.dialect.explode_lists(
+        f"SELECT regexp_extract_all({text}, {pair}, 1) AS __rg_keys FROM {gen.source}",
+        ["__rg_keys"],
+        ["v"],
+    )
     return (
-        f"{gen.with_clause()}\nSELECT DISTINCT unnest(regexp_extract_all({text}, {pair}, 1)) AS v"
-        f"\nFROM {gen.source}\nORDER BY v\nLIMIT {MAX_KEYS}"
+        f"{gen.with_clause()}\nSELECT DISTINCT v\nFROM ({keys})\nWHERE v IS NOT NULL"
+        f"\nORDER BY v\nLIMIT {MAX_KEYS}"
     )
 
 
@@ -219,10 +224,12 @@ def kv_auto_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     values: dict[str, list[str]] = {}
     for key, raw_key in step.computed:
         pattern = gen.string(BEFORE_KEY + re.escape(raw_key) + _separator(node) + VALUE)
-        last = f"list_extract(regexp_extract_all({INPUT}, {pattern}, 1), -1)"
-        unquoted = (
-            f"regexp_replace(regexp_replace({last}, '^\"(.*)\"$', '\\1'), '^''(.*)''$', '\\1')"
-        )
+        last = gen.dialect.list_at(f"regexp_extract_all({INPUT}, {pattern}, 1)", -1)
+        unquoted = last
+        for quote in ('"', "'"):
+            unquoted = gen.dialect.replace_all(
+                unquoted, gen.string(f"^{quote}(.*){quote}$"), gen.string(gen.dialect.group_ref(1))
+            )
         values.setdefault(key, []).append(unquoted)
     return f"SELECT {computed_columns(step, values)}\n  FROM ({inner})"
 

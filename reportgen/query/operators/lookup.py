@@ -142,7 +142,7 @@ def lookup_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     join = step.join
     if join is None:
         return f"SELECT * FROM {gen.source}"
-    keys = [key_sql(field, column_name(index), "s.") for field, index in join.keys]
+    keys = [key_sql(gen.dialect, field, column_name(index), "s.") for field, index in join.keys]
     partition = ", ".join(table_side for _, table_side in keys) or "1"
     picked = [f"{table_side} AS __rg_k{i}" for i, (_, table_side) in enumerate(keys)]
     picked += [f"{column_name(i)} AS __rg_v{n}" for n, (_, i) in enumerate(join.outputs)]

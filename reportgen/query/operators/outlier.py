@@ -125,14 +125,14 @@ def outlier_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     groups = [f.col for n in node.by if (f := prev.schema.get(n.key)) is not None]
     partition = f"PARTITION BY {', '.join(groups)} " if groups else ""
     ordered = f"{partition}ORDER BY {slice_field.col}"
-    value = number_sql(field)
+    value = number_sql(gen.dialect, field)
     trailing = f"OVER ({ordered} ROWS BETWEEN {node.window} PRECEDING AND 1 PRECEDING)"
     stage = previous_timeslice(tuple(s.node for s in gen.plan.steps), node)
     width = width_ms(stage, gen.window) if stage is not None else None
     complete = "TRUE"
     if width is not None:
-        end = gen.param("end")
-        complete = f"({slice_field.col} + {width} <= epoch_ms(CAST({end} AS TIMESTAMPTZ)))"
+        end = gen.dialect.window_bound("end")
+        complete = f"({slice_field.col} + {width} <= {gen.dialect.epoch_ms(end)})"
     stats = (
         f"SELECT *, avg({value}) {trailing} AS __rg_mean,"
         f" stddev_samp({value}) {trailing} AS __rg_std, {value} AS __rg_v,"

@@ -172,7 +172,7 @@ def parse_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         captured += [Capture(name.key, matched, capture) for name, capture in pairs]
         conditions.append(matched)
     matched = conditions[0] if len(conditions) == 1 else "(" + " AND ".join(conditions) + ")"
-    return extraction_sql(step, prev, inner, captured, matched, node.nodrop)
+    return extraction_sql(gen, step, prev, inner, captured, matched, node.nodrop)
 
 
 # --- parse regex / extract --------------------------------------------------------------------
@@ -225,44 +225,30 @@ def plan_parse_regex(planner: Planner, stage: ParseRegex, prev: Step) -> Step:
     return plan_extraction(planner, stage, prev, stage.names)
 
 
-def group_sql(regex: str, index: int) -> str:
-    """Group `index` of the first match; null when the group takes no part in it (§4.3), which
-    `regexp_extract` would give as "" (only the rarer empty result pays for the second look)."""
-    first = f"nullif(regexp_extract({INPUT}, {regex}, {index}), '')"
-    return f"coalesce({first}, list_extract(regexp_extract_all({INPUT}, {regex}, {index}), 1))"
-
-
 def parse_regex_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert prev is not None and isinstance(step.node, ParseRegex)
     node = step.node
     inner = input_sql(gen, prev, node.source.key if node.source else "_raw")
     captures: list[Capture] = []
     found: list[str] = []
+    d = gen.dialect
     if node.multi:
-        regex = gen.regex(node.regexes[0].pattern)
-        lists = [
-            f"regexp_extract_all({INPUT}, {regex}, {i})" for i in range(1, 1 + len(node.groups[0]))
-        ]
-        unnests = [
-            f"unnest(CASE WHEN len({items}) = 0 THEN [NULL] ELSE {items} END) AS __rg_c{i}"
-            for i, items in enumerate(lists)
-        ]
-        inner = (
-            f"SELECT *, coalesce(len({lists[0]}) > 0, false) AS __rg_m, {', '.join(unnests)} "
-            f"FROM ({inner})"
-        )
+        pattern = node.regexes[0].pattern
+        lists = [d.regex_group_all(INPUT, pattern, i) for i in range(1, 1 + len(node.groups[0]))]
+        inner = f"SELECT *, coalesce({d.list_size(lists[0])} > 0, false) AS __rg_m FROM ({inner})"
+        inner = d.explode_lists(inner, lists, [f"__rg_c{i}" for i in range(len(lists))])
         captures = [
             Capture(name.key, "__rg_m", f"__rg_c{i}") for i, name in enumerate(node.groups[0])
         ]
-        return extraction_sql(step, prev, inner, captures, "__rg_m", node.nodrop)
+        return extraction_sql(gen, step, prev, inner, captures, "__rg_m", node.nodrop)
     for literal, names in zip(node.regexes, node.groups, strict=True):
         regex = gen.regex(literal.pattern)
-        hit = f"coalesce(regexp_matches({INPUT}, {regex}), false)"
+        hit = f"coalesce({d.find(INPUT, regex)}, false)"
         found.append(hit)
         for index, name in enumerate(names, start=1):
-            captures.append(Capture(name.key, hit, group_sql(regex, index)))
+            captures.append(Capture(name.key, hit, d.regex_group(INPUT, literal.pattern, index)))
     matched = "(" + " AND ".join(found) + ")"
-    return extraction_sql(step, prev, inner, captures, matched, node.nodrop)
+    return extraction_sql(gen, step, prev, inner, captures, matched, node.nodrop)
 
 
 OPERATORS = (

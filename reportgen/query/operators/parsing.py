@@ -129,14 +129,20 @@ class Capture:
 def input_sql(gen: SqlGenerator, prev: Step, key: str, extra: str = "") -> str:
     """The previous rows with the stage's input text as `__rg_in`."""
     source = prev.schema.get(key)
-    text = "CAST(NULL AS VARCHAR)" if source is None else source.col
+    text = f"CAST(NULL AS {gen.dialect.text_type})" if source is None else source.col
     if source is not None and source.type != "string":
-        text = f"CAST({text} AS VARCHAR)"
+        text = gen.dialect.text(text)
     return f"SELECT *, {text} AS {INPUT}{extra} FROM {gen.source}"
 
 
 def extraction_sql(
-    step: Step, prev: Step, inner: str, captures: list[Capture], matched: str, nodrop: bool
+    gen: SqlGenerator,
+    step: Step,
+    prev: Step,
+    inner: str,
+    captures: list[Capture],
+    matched: str,
+    nodrop: bool,
 ) -> str:
     """The CTE body of a parse-family stage over `inner` (rows with the input and helpers)."""
     by_key = {capture.key: capture for capture in captures}
@@ -150,7 +156,7 @@ def extraction_sql(
         old = prev.schema.get(field.key)
         otherwise = "NULL" if old is None else old.col
         if old is not None and old.type != "string":
-            otherwise = f"CAST({otherwise} AS VARCHAR)"
+            otherwise = gen.dialect.text(otherwise)
         columns.append(
             f"CASE WHEN {capture.found} THEN {capture.value} ELSE {otherwise} END AS {field.col}"
         )

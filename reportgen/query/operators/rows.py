@@ -87,7 +87,13 @@ class Assign:
 def expression_compiler(planner: Planner, prev: Step) -> ExprCompiler:
     """Expressions over the fields of `prev`, names and lookup tables found by the planner."""
     return ExprCompiler(
-        planner.text, prev.schema, planner.errors, planner.tz, planner.field, planner.table
+        planner.text,
+        prev.schema,
+        planner.errors,
+        planner.tz,
+        planner.field,
+        planner.table,
+        dialect=planner.dialect,
     )
 
 
@@ -234,10 +240,15 @@ def dedup_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     if step.node.consecutive:
         return _consecutive_sql(gen, step, keys, order, step.node.count)
     partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
-    return (
-        f"SELECT * FROM {gen.source}\n"
-        f"  QUALIFY row_number() OVER ({partition}{order}) <= {step.node.count}"
-    )
+    return _first_rows(step, gen.source, f"{partition}{order}", step.node.count)
+
+
+def _first_rows(step: Step, source: str, over: str, count: int) -> str:
+    """The rows of `source` numbered `over` (a window) up to `count` (a subquery rather than
+    QUALIFY, which not every engine has)."""
+    columns = ", ".join(step.schema.columns())
+    numbered = f"SELECT *, row_number() OVER ({over.strip()}) AS __rg_q FROM {source}"
+    return f"SELECT {columns} FROM ({numbered})\n  WHERE __rg_q <= {count}"
 
 
 def _consecutive_sql(gen: SqlGenerator, step: Step, keys: list[str], order: str, count: int) -> str:
@@ -246,11 +257,7 @@ def _consecutive_sql(gen: SqlGenerator, step: Step, keys: list[str], order: str,
     same = " AND ".join(f"{k} IS NOT DISTINCT FROM lag({k}) {window}" for k in keys) or "FALSE"
     changed = f"SELECT *, CASE WHEN {same} THEN 0 ELSE 1 END AS __rg_chg FROM {gen.source}"
     runs = f"SELECT *, sum(__rg_chg) OVER ({order.strip()} ROWS UNBOUNDED PRECEDING) AS __rg_run"
-    columns = ", ".join(step.schema.columns())
-    return (
-        f"SELECT {columns} FROM ({runs} FROM ({changed}))\n"
-        f"  QUALIFY row_number() OVER (PARTITION BY __rg_run{order}) <= {count}"
-    )
+    return _first_rows(step, f"({runs} FROM ({changed}))", f"PARTITION BY __rg_run{order}", count)
 
 
 # --- expression stages ------------------------------------------------------------------------
@@ -285,7 +292,7 @@ def plan_assign(planner: Planner, stage: Assign, prev: Step) -> Step:
     sql, kind = compiler.value(stage.expr)
     field_type: FieldType = "string" if kind == "null" else kind
     if kind == "null":
-        sql = "CAST(NULL AS VARCHAR)"
+        sql = f"CAST(NULL AS {planner.dialect.text_type})"
     existing = prev.schema.get(stage.target.key)
     display = existing.name if existing else stage.target.text
     column = planner.cols.col(stage.target.key)

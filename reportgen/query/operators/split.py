@@ -96,6 +96,7 @@ def split_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     inner = input_sql(gen, prev, node.source.key)
     pattern = gen.string(_cell_regex(node.delim, node.escape, node.quote))
     cells = f"regexp_extract_all({INPUT}, {pattern}, 1)"
+    d = gen.dialect
     inner = f"SELECT *, {cells} AS __rg_cells FROM ({inner})"
     q, e = re.escape(node.quote), re.escape(node.escape)
     unescape = gen.string(f"{e}(.)")
@@ -105,14 +106,15 @@ def split_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
         if field.key not in targets:
             columns.append(field.col)
             continue
-        cell = f"__rg_cells[{targets[field.key]}]"
+        cell = d.list_at("__rg_cells", targets[field.key])
         quoted = gen.string(f"(?s)^{q}(.*){q}$")
         unquoted = (
-            f"CASE WHEN regexp_matches({cell}, {quoted}) "
+            f"CASE WHEN {d.find(cell, quoted)} "
             f"THEN replace(regexp_extract({cell}, {quoted}, 1), {gen.string(node.quote * 2)}, "
             f"{gen.string(node.quote)}) ELSE {cell} END"
         )
-        columns.append(f"regexp_replace({unquoted}, {unescape}, '\\1', 'g') AS {field.col}")
+        unescaped = d.replace_all(unquoted, unescape, gen.string(d.group_ref(1)))
+        columns.append(f"{unescaped} AS {field.col}")
     columns += list(step.schema.internal)
     return f"SELECT {', '.join(columns)}\n  FROM ({inner})"
 

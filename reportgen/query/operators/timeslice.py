@@ -137,8 +137,8 @@ def timeslice_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     key = node.alias.key if node.alias else "_timeslice"
     width = width_ms(node, gen.window)
     if width is None:
-        bucket = f"epoch_ms(CAST({gen.param('start')} AS TIMESTAMPTZ))"
-        end = f"epoch_ms(CAST({gen.param('end')} AS TIMESTAMPTZ))"
+        bucket = gen.dialect.epoch_ms(gen.dialect.window_bound("start"))
+        end = gen.dialect.epoch_ms(gen.dialect.window_bound("end"))
     else:
         bucket = gen.bucket_sql(TS, width)
         end = _end_sql(gen, width)
@@ -157,7 +157,7 @@ def _end_sql(gen: SqlGenerator, width: int) -> str:
     into the next one."""
     if width % DAY or gen.tz.lower() in UTC_NAMES:
         return f"({_START} + {width})"
-    inside_next = f"to_timestamp(({_START} + {width + width // 2}) / 1000.0)"
+    inside_next = gen.dialect.from_epoch_ms(f"({_START} + {width + width // 2})")
     return gen.bucket_sql(inside_next, width)
 
 

@@ -97,7 +97,7 @@ def top_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     else:
         source = prev.schema.get(ranked.key)
         assert source is not None
-        value = source.col if source.type in ("number", "time") else number_sql(source)
+        value = source.col if source.type in ("number", "time") else number_sql(gen.dialect, source)
         keys = [k.col for k in step.keys]
         columns = [*keys, f"max({value}) AS {step.schema.fields[-1].col}"]
         inner = f"SELECT {', '.join(columns)}\n  FROM {gen.source}"

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 MAX_COLUMNS = 300
 MAX_PIVOT_VALUES = 10_000
-SQL_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "time": "BIGINT", "bool": "BOOLEAN"}
 
 
 @dataclass(frozen=True)
@@ -175,16 +174,16 @@ def plan_transpose(planner: Planner, stage: Transpose, prev: Step) -> Step | Pen
 # --- SQL --------------------------------------------------------------------------------------
 
 
-def column_key(columns: tuple[Field, ...]) -> str:
+def column_key(gen: SqlGenerator, columns: tuple[Field, ...]) -> str:
     """The text naming a dynamic column: the column values joined with `_`; null -> `null`."""
-    parts = [f"coalesce(CAST({c.col} AS VARCHAR), 'null')" for c in columns]
+    parts = [f"coalesce({gen.dialect.text(c.col)}, 'null')" for c in columns]
     return parts[0] if len(parts) == 1 else " || '_' || ".join(parts)
 
 
 def column_values_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
     """The distinct column-key texts a pending transpose needs."""
     return (
-        f"{gen.with_clause()}\nSELECT DISTINCT {column_key(pending.columns)} AS v\n"
+        f"{gen.with_clause()}\nSELECT DISTINCT {column_key(gen, pending.columns)} AS v\n"
         f"FROM {gen.source}\nORDER BY v\nLIMIT {MAX_PIVOT_VALUES}"
     )
 
@@ -192,21 +191,26 @@ def column_values_sql(gen: SqlGenerator, pending: PendingPivot) -> str:
 def transpose_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     assert step.pivot is not None and prev is not None
     pivot = step.pivot
-    key = column_key(pivot.columns)
-    order = f" ORDER BY {gen.order_sql(prev.ordering)}" if prev.ordering else ""
+    key = column_key(gen, pivot.columns)
+    rows = ", ".join(f.col for f in pivot.rows)
+    order = gen.order_sql(prev.ordering)
+    source = gen.source
+    if gen.dialect.numbered_picks and order:
+        # the dialect picks each cell by a row number within the row's group
+        numbered = f"row_number() OVER (PARTITION BY {rows} ORDER BY {order}) AS __rg_o0"
+        source, order = f"(SELECT *, {numbered} FROM {source})", "__rg_o0"
     columns = [f.col for f in pivot.rows]
     for dynamic in pivot.dynamic:
         cells = [
-            f"first({value.col}{order}) FILTER (WHERE {key} = {gen.string(text)})"
+            gen.dialect.pick(False, value.col, order, f"{key} = {gen.string(text)}")
             for text, value in dynamic.sources
         ]
         if not cells:
-            cell = f"CAST(NULL AS {SQL_TYPES[dynamic.field.type]})"
+            cell = f"CAST(NULL AS {gen.dialect.type_name(dynamic.field.type)})"
         else:
             cell = cells[0] if len(cells) == 1 else f"coalesce({', '.join(cells)})"
         columns.append(f"{cell} AS {dynamic.field.col}")
-    rows = ", ".join(f.col for f in pivot.rows)
-    return f"SELECT {', '.join(columns)}\n  FROM {gen.source}\n  GROUP BY {rows}"
+    return f"SELECT {', '.join(columns)}\n  FROM {source}\n  GROUP BY {rows}"
 
 
 OPERATORS = (

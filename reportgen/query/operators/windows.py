@@ -101,8 +101,8 @@ def plan_window(planner: Planner, stage: Window, prev: Step) -> Step:
     )
 
 
-def _window_expr(node: Window, field: Field, part: str) -> str:
-    number = number_sql(field)
+def _window_expr(gen: SqlGenerator, node: Window, field: Field, part: str) -> str:
+    number = number_sql(gen.dialect, field)
     ordered = f"{part} ORDER BY {ROW}".strip()
     running = f"OVER ({ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
     size = node.size
@@ -112,7 +112,7 @@ def _window_expr(node: Window, field: Field, part: str) -> str:
         return f"CASE WHEN {number} IS NOT NULL THEN sum({number}) {running} END"
     if node.op == "diff":
         before = f"OVER ({ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-        return f"{number} - last_value({number} IGNORE NULLS) {before}"
+        return f"{number} - {gen.dialect.last_ignore_nulls(number)} {before}"
     if node.op == "backshift":
         return f"lag({field.col}, {size or 1}) OVER ({ordered})"
     frame = f"OVER ({ordered} ROWS BETWEEN {(size or 10) - 1} PRECEDING AND CURRENT ROW)"
@@ -131,7 +131,7 @@ def window_sql(gen: SqlGenerator, step: Step, prev: Step | None) -> str:
     key = node.alias.key if node.alias else f"_{node.op}"
     output = step.schema.get(key)
     assert output is not None
-    expr = _window_expr(node, field, partition(groups))
+    expr = _window_expr(gen, node, field, partition(groups))
     inner = numbered(gen, gen.source, prev.ordering)
     columns = select_columns(step.schema, {output.col: expr, ORDER_COL: ROW})
     return f"SELECT {columns}\n  FROM ({inner})"

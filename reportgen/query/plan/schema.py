@@ -7,6 +7,7 @@ Field names are case-insensitive (§9): a `Field` has a `key` (lower case) for i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -15,26 +16,25 @@ FieldType = Literal["string", "number", "time", "bool", "link"]  # link: tourl's
 
 @dataclass(frozen=True)
 class Meta:
-    """A metadata column of the `logs` table: `expr` reads it (times become epoch ms)."""
+    """A metadata column of the `logs` table (times are timestamps there, epoch ms as fields)."""
 
     key: str
     type: FieldType
-    expr: str
 
 
 # Message results show `_messagetime`, `_raw`, the fields added by stages, then these in order.
 METADATA: tuple[Meta, ...] = (
-    Meta("_messagetime", "time", "epoch_ms(t._messagetime)"),
-    Meta("_raw", "string", "t._raw"),
-    Meta("_sourcehost", "string", "t._sourcehost"),
-    Meta("_sourcecategory", "string", "t._sourcecategory"),
-    Meta("_sourcename", "string", "t._sourcename"),
-    Meta("_source", "string", "t._source"),
-    Meta("_collector", "string", "t._collector"),
-    Meta("_size", "number", "t._size"),
-    Meta("_messagecount", "number", "t._messagecount"),
-    Meta("_receipttime", "time", "epoch_ms(t._receipttime)"),
-    Meta("_format", "string", "t._format"),
+    Meta("_messagetime", "time"),
+    Meta("_raw", "string"),
+    Meta("_sourcehost", "string"),
+    Meta("_sourcecategory", "string"),
+    Meta("_sourcename", "string"),
+    Meta("_source", "string"),
+    Meta("_collector", "string"),
+    Meta("_size", "number"),
+    Meta("_messagecount", "number"),
+    Meta("_receipttime", "time"),
+    Meta("_format", "string"),
 )
 METADATA_KEYS = frozenset(meta.key for meta in METADATA)
 
@@ -46,14 +46,6 @@ LINE = "__rg_mc"
 RESCUED = "__rg_rescued"
 # In a field extraction rule, extraction stages clear this flag instead of dropping a row.
 KEEP = "__rg_keep"
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -72,12 +64,7 @@ class Field:
 class OrderTerm:
     col: str
     descending: bool
-    text: bool  # compare by code point (COLLATE "binary")
-
-    def sql(self) -> str:
-        collate = ' COLLATE "binary"' if self.text else ""
-        direction = "DESC" if self.descending else "ASC"
-        return f"{self.col}{collate} {direction} NULLS LAST"
+    text: bool  # compare by code point (DuckDB: COLLATE "binary")
 
 
 @dataclass(frozen=True)
@@ -120,11 +107,13 @@ class Schema:
 
 
 class ColumnNames:
-    """Hands out SQL identifiers: the key itself when plain, else a unique `__rg_f<n>_...`;
-    with a `prefix`, always `<prefix><n>_...` (the private columns of a field extraction rule)."""
+    """Hands out SQL identifiers, quoted by `quote` (the dialect's): the key itself when plain,
+    else a unique `__rg_f<n>_...`; with a `prefix`, always `<prefix><n>_...` (the private
+    columns of a field extraction rule)."""
 
-    def __init__(self, prefix: str = "") -> None:
+    def __init__(self, quote: Callable[[str], str], prefix: str = "") -> None:
         self._used: dict[str, str] = {}
+        self._quote = quote
         self.prefix = prefix
 
     def col(self, key: str) -> str:
@@ -135,5 +124,5 @@ class ColumnNames:
         else:
             head = self.prefix or "__rg_f"
             ident = f"{head}{len(self._used)}_" + re.sub(r"[^a-z0-9_]", "_", key)[:24]
-        self._used[key] = quote_ident(ident)
+        self._used[key] = self._quote(ident)
         return self._used[key]

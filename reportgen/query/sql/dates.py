@@ -1,7 +1,10 @@
-"""`formatDate` and `parseDate` (spec §5.5): Java `SimpleDateFormat` patterns over DuckDB's
-strftime/strptime, in the report zone unless a zone is given.
+"""`formatDate` and `parseDate` (spec §5.5): Java `SimpleDateFormat` patterns, in the report
+zone unless a zone is given.
 
-Patterns and zones must be quoted literals (they are translated when the query is compiled).
+Patterns and zones must be quoted literals: they are checked and translated to a strftime
+pattern when the query is compiled (the supported letters are the same on every engine); the
+dialect spells the formatting and parsing (DuckDB's strftime/strptime, Spark's datetime
+patterns).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import re
 import zoneinfo
 
 from reportgen.errors import suggestion
-from reportgen.query.plan.schema import sql_str
 from reportgen.query.problems import semantic
+from reportgen.query.sql.dialect import OFFSET_DIRECTIVE
 from reportgen.query.sql.values import Compiler, Typed, number_sql, text_sql
 from reportgen.query.syntax.nodes import Call, Literal
 
@@ -34,7 +37,6 @@ _LETTERS: dict[str, dict[int, str]] = {
     # ISO 8601 offsets, `Z` for UTC: not strftime; format_date_sql prints them
     "X": {1: "%X1", 2: "%X2", 3: "%X3"},
 }
-_OFFSET = re.compile(r"(%z|%X[123])")
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
 
@@ -90,14 +92,15 @@ def prefix_regex(pattern: str) -> str:
     )
 
 
-def _utc_as_offset(text: str, pattern: str) -> str:
-    """`text` with the `Z` of an ISO offset (pattern letter X) written `+00`, which strptime
-    reads (the zone can only be given once, so only the first offset counts)."""
-    before, marker, _ = _OFFSET.split(pattern, maxsplit=1)
-    if not marker.startswith("%X"):
-        return text
-    regex = "^(" + prefix_regex(before)[1:] + ")Z"
-    return f"regexp_replace({text}, {sql_str(regex)}, '\\1+00')"
+def utc_offset_regex(pattern: str) -> str | None:
+    """For a pattern whose first offset is an ISO one (letter X): an RE2 pattern matching the
+    text up to that offset (group 1) and a `Z` there, which engines that read `Z` only as a
+    `+hh` offset write `+00` (the zone can only be given once, so only the first offset
+    counts); None for other patterns."""
+    pieces = OFFSET_DIRECTIVE.split(pattern, maxsplit=1)
+    if len(pieces) == 1 or not pieces[1].startswith("%X"):
+        return None
+    return "^(" + prefix_regex(pieces[0])[1:] + ")Z"
 
 
 def strftime_pattern(java: str) -> str:
@@ -171,33 +174,8 @@ def format_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
     """`formatDate(ms[, pattern[, zone]])` -> text; null or a non-number -> null."""
     pattern, zone = _pattern(c, call, 1), _zone(c, call, 2)
     if pattern is None or zone is None or args[0][1] == "null":
-        return "CAST(NULL AS VARCHAR)", "string"
-    instant = f"to_timestamp(CAST({number_sql(*args[0])} AS DOUBLE) / 1000.0)"
-    local = f"timezone({sql_str(zone)}, {instant})"
-    pieces = _OFFSET.split(pattern)
-    if len(pieces) == 1:
-        return f"strftime({local}, {sql_str(pattern)})", "string"
-    # the zone offset at that instant (strftime of a local time has no zone)
-    seconds = f"CAST(epoch({local}) - epoch({instant}) AS BIGINT)"
-    parts = [
-        _offset_sql(seconds, piece)
-        if index % 2
-        else (f"strftime({local}, {sql_str(piece)})" if piece else "''")
-        for index, piece in enumerate(pieces)
-    ]
-    return f"({' || '.join(parts)})", "string"
-
-
-def _offset_sql(seconds: str, marker: str) -> str:
-    """An offset of `seconds` as Java prints it: `Z` -> `+0000`; `X` -> `-05`, `XX` -> `-0500`,
-    `XXX` -> `-05:00`, and `Z` for UTC (SimpleDateFormat drops the minutes with one X)."""
-    sign = f"(CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END)"
-    hours = f"lpad(CAST(abs({seconds}) // 3600 AS VARCHAR), 2, '0')"
-    minutes = f"lpad(CAST(abs({seconds}) % 3600 // 60 AS VARCHAR), 2, '0')"
-    if marker == "%z":
-        return f"({sign} || {hours} || {minutes})"
-    text = {"%X1": hours, "%X2": f"{hours} || {minutes}", "%X3": f"{hours} || ':' || {minutes}"}
-    return f"(CASE WHEN {seconds} = 0 THEN 'Z' ELSE {sign} || {text[marker]} END)"
+        return f"CAST(NULL AS {c.dialect.text_type})", "string"
+    return c.dialect.format_date(number_sql(c.dialect, *args[0]), pattern, zone), "string"
 
 
 def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
@@ -206,11 +184,8 @@ def parse_date_sql(c: Compiler, call: Call, args: list[Typed]) -> Typed:
     if pattern is None or zone is None or args[0][1] == "null":
         return "CAST(NULL AS BIGINT)", "number"
     # the text must start with the date; what follows it is ignored
-    prefix = f"regexp_extract({text_sql(*args[0])}, {sql_str(prefix_regex(pattern))})"
-    if _OFFSET.search(pattern):
-        prefix = _utc_as_offset(prefix, pattern)
-        pattern = re.sub(r"%X[123]", "%z", pattern)
-    parsed = f"try_strptime({prefix}, {sql_str(pattern)})"
-    if "%z" in pattern:
-        return f"epoch_ms({parsed})", "number"
-    return f"epoch_ms(timezone({sql_str(zone)}, {parsed}))", "number"
+    text = text_sql(c.dialect, *args[0])
+    parsed = c.dialect.parse_date(
+        text, pattern, prefix_regex(pattern), zone, utc_offset_regex(pattern)
+    )
+    return parsed, "number"

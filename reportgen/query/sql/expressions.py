@@ -1,4 +1,4 @@
-"""`where` expressions -> DuckDB SQL, with the types and coercions of spec §5.2.
+"""`where` expressions -> SQL of a dialect, with the types and coercions of spec §5.2.
 
 Conditions compile to two-valued SQL (never NULL): a comparison with null is false and `!` of it
 is true, as the spec asks. Strings compare case-sensitively by code point; a comparison with a
@@ -14,10 +14,10 @@ from typing import Literal as TypingLiteral
 
 from reportgen.errors import QueryError
 from reportgen.query.plan.lookups import LookupTable
-from reportgen.query.plan.schema import Field, FieldType, Schema, sql_str
+from reportgen.query.plan.schema import Field, FieldType, Schema
 from reportgen.query.problems import semantic, unknown_field
-from reportgen.query.regex import re2_pattern
 from reportgen.query.sql.conversions import is_numeric_sql
+from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.sql.functions import arith_sql, compile_call
 from reportgen.query.sql.ip import CONDITIONS as IP_CONDITIONS
 from reportgen.query.sql.ip import compare_cidr_sql
@@ -52,7 +52,7 @@ def like_pattern(wildcard: str) -> str:
     return escaped.replace("*", "%")
 
 
-def literal_sql(value: object) -> tuple[str, ValueType]:
+def literal_sql(value: object, dialect: Dialect = DUCKDB) -> tuple[str, ValueType]:
     if value is None:
         return "NULL", "null"
     if isinstance(value, bool):
@@ -62,11 +62,7 @@ def literal_sql(value: object) -> tuple[str, ValueType]:
     if isinstance(value, float):
         # a bare 2.7 is a DECIMAL in DuckDB, and floor/ceil/abs of it would return Decimal
         return f"CAST({value!r} AS DOUBLE)", "number"
-    return sql_str(str(value)), "string"
-
-
-def _text(sql: str, kind: ValueType) -> str:
-    return sql if kind == "string" else f"CAST({sql} AS VARCHAR)"
+    return dialect.string(str(value)), "string"
 
 
 class ExprCompiler:
@@ -80,6 +76,7 @@ class ExprCompiler:
         tz: str = "UTC",
         resolve: Callable[[Schema, Name], Field | None] | None = None,
         tables: Callable[[TableRef], LookupTable | None] | None = None,
+        dialect: Dialect = DUCKDB,
     ) -> None:
         self.text = text
         self.schema = schema
@@ -87,6 +84,10 @@ class ExprCompiler:
         self.tz = tz  # formatDate/parseDate default zone
         self.resolve = resolve  # the planner's name lookup (records unknown names itself)
         self.tables = tables  # the planner's lookup tables (`lookupContains`)
+        self.dialect = dialect
+
+    def _text(self, sql: str, kind: ValueType) -> str:
+        return sql if kind == "string" else self.dialect.text(sql)
 
     def condition(self, expr: Expr) -> str:
         if isinstance(expr, Logical):
@@ -125,7 +126,7 @@ class ExprCompiler:
             if isinstance(expr.value, float) and not math.isfinite(expr.value):
                 self.errors.append(semantic(self.text, expr.span, "number out of range"))
                 return "NULL", "null"
-            return literal_sql(expr.value)
+            return literal_sql(expr.value, self.dialect)
         if isinstance(expr, RegexLiteral):
             message = "a regular expression is only valid after 'matches'"
             self.errors.append(semantic(self.text, expr.span, message))
@@ -135,7 +136,7 @@ class ExprCompiler:
             self.errors.append(semantic(self.text, expr.span, message))
             return "NULL", "null"
         if isinstance(expr, Arith):
-            return arith_sql(expr.op, self.value(expr.left), self.value(expr.right))
+            return arith_sql(self.dialect, expr.op, self.value(expr.left), self.value(expr.right))
         if isinstance(expr, Ternary):
             return self._ternary(expr)
         if isinstance(expr, Call) and expr.name.key not in BOOLEAN_FUNCTIONS:
@@ -156,7 +157,7 @@ class ExprCompiler:
             kind = kinds.pop()
         else:
             kind = "string"
-            then, other = _text(then, then_type), _text(other, other_type)
+            then, other = self._text(then, then_type), self._text(other, other_type)
         return f"(CASE WHEN {condition} THEN {then} ELSE {other} END)", kind
 
     def _compare(self, expr: Compare) -> str:
@@ -165,47 +166,46 @@ class ExprCompiler:
         if "null" in (left_type, right_type):
             return "FALSE"
         if left_type in NUMERIC or right_type in NUMERIC:
-            left, right = _number(left, left_type), _number(right, right_type)
+            left, right = self._number(left, left_type), self._number(right, right_type)
         elif left_type == "bool" and right_type == "bool":
             pass
         else:
-            left = f'({_text(left, left_type)} COLLATE "binary")'
-            right = _text(right, right_type)
+            left = f"({self.dialect.binary(self._text(left, left_type))})"
+            right = self._text(right, right_type)
         op = "<>" if expr.op == "!=" else expr.op
         return f"coalesce({left} {op} {right}, false)"
 
     def _matches(self, expr: Matches) -> str:
         subject, kind = self.value(expr.subject)
         pattern = expr.pattern
+        d = self.dialect
         if kind == "null":
             sql = "FALSE"
         elif isinstance(pattern, RegexLiteral):
-            regex = sql_str(re2_pattern(pattern.pattern))
-            sql = f"coalesce(regexp_full_match({_text(subject, kind)}, {regex}), false)"
+            matched = d.full_match(self._text(subject, kind), d.regex_text(pattern.pattern))
+            sql = f"coalesce({matched}, false)"
         elif isinstance(pattern, Literal) and pattern.value is not None:
             text = (
                 pattern.value if isinstance(pattern.value, str) else literal_sql(pattern.value)[0]
             )
-            like = sql_str(like_pattern(str(text)))
-            sql = f"coalesce({_text(subject, kind)} LIKE {like} ESCAPE '\\', false)"
+            like = d.string(like_pattern(str(text)))
+            sql = f"coalesce({d.like(self._text(subject, kind), like)}, false)"
         else:
             dynamic, dynamic_type = self.value(pattern)
             if dynamic_type == "null":
                 sql = "FALSE"
             else:
-                text = _text(dynamic, dynamic_type)
-                like = (
-                    f"replace(replace(replace(replace({text}, '\\', '\\\\'), '%', '\\%'), "
-                    "'_', '\\_'), '*', '%')"
-                )
-                sql = f"coalesce({_text(subject, kind)} LIKE {like} ESCAPE '\\', false)"
+                text = self._text(dynamic, dynamic_type)
+                for old, new in (("\\", "\\\\"), ("%", "\\%"), ("_", "\\_"), ("*", "%")):
+                    text = f"replace({text}, {d.string(old)}, {d.string(new)})"
+                sql = f"coalesce({d.like(self._text(subject, kind), text)}, false)"
         return f"(NOT {sql})" if expr.negated else sql
 
     def _in(self, expr: InList) -> str:
         subject, kind = self.value(expr.subject)
         wanted = "number" if kind in NUMERIC else kind
         items = [
-            literal_sql(item.value)[0]
+            literal_sql(item.value, self.dialect)[0]
             for item in expr.items
             if item.value is not None and literal_sql(item.value)[1] == wanted
         ]
@@ -224,14 +224,14 @@ class ExprCompiler:
             (left, left_type), (right, right_type) = args
             if "null" in (left_type, right_type):
                 return "FALSE"
-            a, b = _text(left, left_type), _text(right, right_type)
+            a, b = self._text(left, left_type), self._text(right, right_type)
             return f"coalesce(CASE WHEN {b} = '' THEN {a} = '' ELSE contains({a}, {b}) END, false)"
         if name in IP_CONDITIONS:
-            return ip_condition_sql(name, args[0])
+            return ip_condition_sql(self.dialect, name, args[0])
         if name == "comparecidrprefix":
-            return compare_cidr_sql(*args)
+            return compare_cidr_sql(self.dialect, *args)
         if name == "isnumeric":
-            return is_numeric_sql(args[0])
+            return is_numeric_sql(self.dialect, args[0])
         sql, kind = args[0]
         if kind == "null":
             return "TRUE"
@@ -239,11 +239,19 @@ class ExprCompiler:
             return f"({sql} IS NULL)"
         if name in ("isnan", "isinfinity"):
             test = "isnan" if name == "isnan" else "isinf"
-            return f"coalesce({test}(CAST({_number(sql, kind)} AS DOUBLE)), false)"
-        text = f"coalesce({_text(sql, kind)}, '')"
+            number = f"CAST({self._number(sql, kind)} AS DOUBLE)"
+            return f"coalesce({self.dialect.math(test, number)}, false)"
+        text = f"coalesce({self._text(sql, kind)}, '')"
         if name == "isempty":
             return f"({text} = '')"
-        return f"regexp_full_match({text}, '[\\t-\\r ]*')"  # isBlank
+        return self.dialect.full_match(text, "[\\t-\\r ]*")  # isBlank
+
+    def _number(self, sql: str, kind: ValueType) -> str:
+        if kind in NUMERIC:
+            return sql
+        if kind == "bool":
+            return f"CAST({sql} AS INTEGER)"
+        return text_number_sql(self.dialect, sql)
 
     def _lookup_contains(self, expr: Call) -> str:
         """`lookupContains(PATH, field=column [AND field2=column2])`."""
@@ -262,7 +270,7 @@ class ExprCompiler:
             return "FALSE"
         resolve = self.resolve or (lambda schema, name: schema.get(name.key))
         keys = match_pairs(self.text, self.schema, table, pairs, resolve, self.errors)
-        return contains_sql(table.name, keys)
+        return contains_sql(self.dialect, table.name, keys)
 
 
 def _equalities(expr: Expr) -> list[tuple[Name, Name]] | None:
@@ -283,11 +291,3 @@ def _equalities(expr: Expr) -> list[tuple[Name, Name]] | None:
     ):
         return [(expr.left.name, expr.right.name)]
     return None
-
-
-def _number(sql: str, kind: ValueType) -> str:
-    if kind in NUMERIC:
-        return sql
-    if kind == "bool":
-        return f"CAST({sql} AS INTEGER)"
-    return text_number_sql(sql)

@@ -1,9 +1,9 @@
-"""The value functions of expressions (spec §5.5) -> DuckDB SQL, with Sumo's null rules.
+"""The value functions of expressions (spec §5.5) -> SQL of a dialect, with Sumo's null rules.
 
 Strings are converted to numbers where a number is needed (TRY_CAST: not a number -> null);
 math that Java would answer with an infinity or NaN (division by zero, `log(0)`, `sqrt(-1)`)
 gives null, like the spec's division rule. The boolean functions (`isNull`, `contains`...) live
-in `expr_sql.py`; dates in `dates.py`.
+in `expressions.py`; dates in `dates.py`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from reportgen.query.plan.schema import sql_str
 from reportgen.query.problems import semantic
-from reportgen.query.regex import group_names, re2_pattern
+from reportgen.query.regex import group_names
 from reportgen.query.sql.conversions import (
     QUERY_TIMES,
     TEXT_FUNCTIONS,
@@ -22,16 +21,17 @@ from reportgen.query.sql.conversions import (
     to_url_sql,
 )
 from reportgen.query.sql.dates import format_date_sql, parse_date_sql
+from reportgen.query.sql.dialect import Dialect
 from reportgen.query.sql.ip import cidr_prefix_sql, ipv4_number_sql, mask_sql
 from reportgen.query.sql.values import Compiler, Typed, number_sql, text_sql
 from reportgen.query.syntax.nodes import Call, Literal, RegexLiteral
 
 
-def arith_sql(op: str, left: Typed, right: Typed) -> Typed:
+def arith_sql(d: Dialect, op: str, left: Typed, right: Typed) -> Typed:
     """`+ - * / %` on numbers (strings converted); null in -> null out; x/0 and x%0 -> null."""
     if "null" in (left[1], right[1]):
         return "CAST(NULL AS DOUBLE)", "number"
-    a, b = number_sql(*left), number_sql(*right)
+    a, b = number_sql(d, *left), number_sql(d, *right)
     if op == "/":
         return f"(CAST({a} AS DOUBLE) / nullif(CAST({b} AS DOUBLE), 0))", "number"
     if op == "%":
@@ -40,11 +40,8 @@ def arith_sql(op: str, left: Typed, right: Typed) -> Typed:
 
 
 _MATH: dict[str, Callable[[str], str]] = {
-    "floor": lambda x: f"floor({x})",
-    "ceil": lambda x: f"ceil({x})",
     "abs": lambda x: f"abs({x})",
     "sqrt": lambda x: f"CASE WHEN {x} >= 0 THEN sqrt({x}) END",
-    "cbrt": lambda x: f"cbrt({x})",
     "exp": lambda x: f"exp({x})",
     "expm1": lambda x: f"(exp({x}) - 1)",
     "log": lambda x: f"CASE WHEN {x} > 0 THEN ln({x}) END",
@@ -67,58 +64,61 @@ _MATH: dict[str, Callable[[str], str]] = {
 def compile_call(c: Compiler, call: Call) -> Typed:
     """SQL and type of a value function call (arity already checked by the parser)."""
     name = call.name.key
+    d = c.dialect
     if name == "replace":
         return _replace(c, call)
     if name == "format":
         return _format(c, call)
     if name == "now":
-        return "epoch_ms($end)", "number"
+        return d.epoch_ms(d.param("end")), "number"
     if name in QUERY_TIMES:
-        return query_time_sql(name, "$start", "$end")
+        return query_time_sql(d, name, d.param("start"), d.param("end"))
     args = [c.value(arg) for arg in call.args]
     if name in TEXT_FUNCTIONS:
-        return text_function_sql(name, args[0])
+        return text_function_sql(d, name, args[0])
     if name == "tourl":
         if len(args) == 3:
             message = 'tourl() takes a prefix and a suffix together ("" for none)'
             c.errors.append(semantic(c.text, call.span, message))
-        return to_url_sql(args)
+        return to_url_sql(d, args)
     if name == "ipv4tonumber":
-        return ipv4_number_sql(args[0]), "number"
+        return ipv4_number_sql(d, args[0]), "number"
     if name == "getcidrprefix":
-        return cidr_prefix_sql(args[0], args[1])
+        return cidr_prefix_sql(d, args[0], args[1])
     if name == "maskfromcidr":
-        return mask_sql(args[0])
+        return mask_sql(d, args[0])
     if name == "haversine":
-        return _haversine([number_sql(*arg) for arg in args]), "number"
+        return _haversine([number_sql(d, *arg) for arg in args]), "number"
     if name == "formatdate":
         return format_date_sql(c, call, args)
     if name == "parsedate":
         return parse_date_sql(c, call, args)
     if name == "concat":
-        parts = [f"coalesce({text_sql(*a)}, '')" for a in args if a[1] != "null"]
+        parts = [f"coalesce({text_sql(d, *a)}, '')" for a in args if a[1] != "null"]
         return (f"concat({', '.join(parts)})" if parts else "''"), "string"
     if name in ("tolowercase", "touppercase", "trim", "tostring"):
         if args[0][1] == "null":
-            return "CAST(NULL AS VARCHAR)", "string"
-        text = text_sql(*args[0])
+            return f"CAST(NULL AS {d.text_type})", "string"
+        text = text_sql(d, *args[0])
         function = {"tolowercase": "lower", "touppercase": "upper", "trim": "trim"}.get(name)
         return (f"{function}({text})" if function else text), "string"
     if name == "length":
-        return f"coalesce(length({text_sql(*args[0])}), 0)", "number"
+        return f"coalesce(length({text_sql(d, *args[0])}), 0)", "number"
     if name in ("num", "number"):
-        return number_sql(*args[0]), "number"
+        return number_sql(d, *args[0]), "number"
     if name == "tolong":
-        return f"CAST(trunc({number_sql(*args[0])}) AS BIGINT)", "number"
+        return d.to_long(number_sql(d, *args[0])), "number"
     if name == "substring":
-        return _substring(args)
+        return _substring(d, args)
     if name == "round":
-        return _round(args)
+        return _round(d, args)
     if name == "pow":
-        return f"pow({number_sql(*args[0])}, {number_sql(*args[1])})", "number"
+        return f"pow({number_sql(d, *args[0])}, {number_sql(d, *args[1])})", "number"
     if name == "atan2":
-        return f"atan2({number_sql(*args[0])}, {number_sql(*args[1])})", "number"
-    return _MATH[name](number_sql(*args[0])), "number"
+        return f"atan2({number_sql(d, *args[0])}, {number_sql(d, *args[1])})", "number"
+    if name in _MATH:
+        return _MATH[name](number_sql(d, *args[0])), "number"
+    return d.math(name, number_sql(d, *args[0])), "number"  # floor, ceil, cbrt
 
 
 def _haversine(args: list[str]) -> str:
@@ -132,48 +132,29 @@ def _haversine(args: list[str]) -> str:
     return f"(2 * 6371 * asin(sqrt({inner})))"
 
 
-def _substring(args: list[Typed]) -> Typed:
+def _substring(d: Dialect, args: list[Typed]) -> Typed:
     """0-based start, exclusive end clamped to the length; negative start or end < start ->
     null (Sumo reports an error per row)."""
-    text = text_sql(*args[0])
-    start = f"CAST({number_sql(*args[1])} AS BIGINT)"
-    end = f"CAST({number_sql(*args[2])} AS BIGINT)" if len(args) == 3 else f"length({text})"
+    text = text_sql(d, *args[0])
+    start = f"CAST({number_sql(d, *args[1])} AS BIGINT)"
+    end = f"CAST({number_sql(d, *args[2])} AS BIGINT)" if len(args) == 3 else f"length({text})"
     return (
         f"CASE WHEN {start} < 0 OR {end} < {start} THEN NULL "
         f"ELSE substring({text}, {start} + 1, least({end}, length({text})) - {start}) END"
     ), "string"
 
 
-def _round(args: list[Typed]) -> Typed:
+def _round(d: Dialect, args: list[Typed]) -> Typed:
     """Half up like Java's `Math.round` (2.5 -> 3, -2.5 -> -2), not banker's rounding."""
-    x = number_sql(*args[0])
+    x = number_sql(d, *args[0])
     if len(args) == 1:
-        return f"CAST(floor({x} + 0.5) AS BIGINT)", "number"
-    scale = f"pow(10, CAST({number_sql(*args[1])} AS BIGINT))"
-    return f"(floor({x} * {scale} + 0.5) / {scale})", "number"
-
-
-_GROUP_REF = re.compile(r"\\\$|\$\{([A-Za-z][A-Za-z0-9_]*)\}|\$(\d)|\\")
-
-
-def replacement_sql(replacement: str, groups: list[str]) -> str:
-    """A Java replacement (`$1`, `${name}`, `\\$`) as an RE2 rewrite string (`\\1`)."""
-
-    def swap(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "\\$":
-            return "$"
-        if token == "\\":
-            return "\\\\"
-        if match.group(1) is not None:
-            name = match.group(1)
-            return f"\\{groups.index(name) + 1}" if name in groups else ""
-        return f"\\{match.group(2)}"
-
-    return _GROUP_REF.sub(swap, replacement)
+        return f"CAST({d.math('floor', f'{x} + 0.5')} AS BIGINT)", "number"
+    scale = f"pow(10, CAST({number_sql(d, *args[1])} AS BIGINT))"
+    return f"({d.math('floor', f'{x} * {scale} + 0.5')} / {scale})", "number"
 
 
 def _replace(c: Compiler, call: Call) -> Typed:
+    d = c.dialect
     subject, pattern, replacement = call.args
     text = c.value(subject)
     if isinstance(pattern, RegexLiteral):
@@ -181,15 +162,15 @@ def _replace(c: Compiler, call: Call) -> Typed:
             message = "replace() with a regular expression needs a quoted replacement"
             c.errors.append(semantic(c.text, replacement.span, message))
             return "NULL", "null"
-        rewrite = replacement_sql(replacement.value, group_names(pattern.pattern))
-        regex = sql_str(re2_pattern(pattern.pattern))
+        rewrite = d.replacement(replacement.value, group_names(pattern.pattern))
         if text[1] == "null":
-            return "CAST(NULL AS VARCHAR)", "string"
-        return f"regexp_replace({text_sql(*text)}, {regex}, {sql_str(rewrite)}, 'g')", "string"
+            return f"CAST(NULL AS {d.text_type})", "string"
+        sql = d.replace_all(text_sql(d, *text), d.regex(pattern.pattern), d.string(rewrite))
+        return sql, "string"
     old, new = c.value(pattern), c.value(replacement)
     if "null" in (text[1], old[1], new[1]):
-        return "CAST(NULL AS VARCHAR)", "string"
-    return f"replace({text_sql(*text)}, {text_sql(*old)}, {text_sql(*new)})", "string"
+        return f"CAST(NULL AS {d.text_type})", "string"
+    return f"replace({text_sql(d, *text)}, {text_sql(d, *old)}, {text_sql(d, *new)})", "string"
 
 
 _CONVERSION = re.compile(r"%(?:%|n|([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([sSdfeExXob]))")
@@ -197,6 +178,7 @@ _CONVERSION = re.compile(r"%(?:%|n|([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([sSdfeExXob]))
 
 def _format(c: Compiler, call: Call) -> Typed:
     """Java `String.format` with a literal pattern: `%s %S %d %f %.2f %,d %x %%`."""
+    d = c.dialect
     pattern = call.args[0]
     if not isinstance(pattern, Literal) or not isinstance(pattern.value, str):
         c.errors.append(semantic(c.text, pattern.span, "format() needs a quoted pattern first"))
@@ -206,37 +188,30 @@ def _format(c: Compiler, call: Call) -> Typed:
     position = 0
     used = 0
     for match in _CONVERSION.finditer(pattern.value):
-        pieces.append(sql_str(pattern.value[position : match.start()]))
+        pieces.append(d.string(pattern.value[position : match.start()]))
         position = match.end()
         token = match.group(0)
         if token in ("%%", "%n"):
-            pieces.append(sql_str("%" if token == "%%" else "\n"))
+            pieces.append(d.string("%" if token == "%%" else "\n"))
             continue
         if used >= len(args):
             message = f"format() pattern has more conversions than the {len(args)} values given"
             c.errors.append(semantic(c.text, pattern.span, message))
             return "NULL", "null"
-        pieces.append(_conversion(match, args[used]))
+        pieces.append(_conversion(d, match, args[used]))
         used += 1
-    pieces.append(sql_str(pattern.value[position:]))
+    pieces.append(d.string(pattern.value[position:]))
     if used != len(args):
         message = f"format() pattern has {used} conversions but {len(args)} values are given"
         c.errors.append(semantic(c.text, pattern.span, message))
     return f"({' || '.join(pieces)})", "string"
 
 
-def _conversion(match: re.Match[str], arg: Typed) -> str:
+def _conversion(d: Dialect, match: re.Match[str], arg: Typed) -> str:
     flags, width, precision, kind = match.groups()
     if arg[1] == "null":
         return "'null'"
     if kind in "sS":
-        text = text_sql(*arg)
+        text = text_sql(d, *arg)
         return f"upper({text})" if kind == "S" else text
-    number = number_sql(*arg)
-    if kind in "dxXob":
-        spec = "{:" + (flags.replace("(", "") if flags else "") + (width or "")
-        spec += {"d": "d", "x": "x", "X": "X", "o": "o", "b": "b"}[kind] + "}"
-        return f"format({sql_str(spec)}, CAST({number} AS BIGINT))"
-    digits = precision if precision is not None else "6"
-    spec = "{:" + (flags or "") + (width or "") + f".{digits}" + ("e" if kind in "eE" else "f")
-    return f"format({sql_str(spec + '}')}, CAST({number} AS DOUBLE))"
+    return d.format_number(flags or "", width or "", precision, kind, number_sql(d, *arg))

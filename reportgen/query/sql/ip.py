@@ -8,7 +8,7 @@ instead; reportgen keeps them (a deviation documented in docs/query-language.md)
 
 from __future__ import annotations
 
-from reportgen.query.plan.schema import sql_str
+from reportgen.query.sql.dialect import Dialect
 from reportgen.query.sql.values import Typed, number_sql, text_sql
 
 _QUAD = r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$"
@@ -23,11 +23,11 @@ RESERVED = (
 CONDITIONS = frozenset({"isvalidip", "isprivateip", "ispublicip", "isreservedip"})
 
 
-def ipv4_number_sql(arg: Typed) -> str:
+def ipv4_number_sql(d: Dialect, arg: Typed) -> str:
     """The address as a number (a.b.c.d -> a*2^24 + b*2^16 + c*2^8 + d); NULL when invalid."""
-    text = f"trim({text_sql(*arg)})"
+    text = f"trim({text_sql(d, *arg)})"
     octets = [
-        f"TRY_CAST(regexp_extract({text}, {sql_str(_QUAD)}, {i}) AS BIGINT)" for i in range(1, 5)
+        f"TRY_CAST(regexp_extract({text}, {d.string(_QUAD)}, {i}) AS BIGINT)" for i in range(1, 5)
     ]
     valid = " AND ".join(f"coalesce({octet} <= 255, false)" for octet in octets)
     weighted = " + ".join(
@@ -49,9 +49,9 @@ def _within(number: str, blocks: tuple[str, ...]) -> str:
     return "(" + " OR ".join(ranges) + ")"
 
 
-def condition_sql(name: str, arg: Typed) -> str:
+def condition_sql(d: Dialect, name: str, arg: Typed) -> str:
     """isValidIP / isPrivateIP / isPublicIP / isReservedIP: true or false, never null."""
-    number = ipv4_number_sql(arg)
+    number = ipv4_number_sql(d, arg)
     if name == "isvalidip":
         return f"({number} IS NOT NULL)"
     if name == "isprivateip":
@@ -61,9 +61,9 @@ def condition_sql(name: str, arg: Typed) -> str:
     return f"coalesce(NOT {_within(number, RESERVED)}, false)"  # ispublicip
 
 
-def _prefix_length(arg: Typed) -> str:
+def _prefix_length(d: Dialect, arg: Typed) -> str:
     """A prefix length (0-32, a number or its text) as an integer; NULL outside 0-32."""
-    length = f"CAST({number_sql(*arg)} AS BIGINT)"
+    length = f"CAST({number_sql(d, *arg)} AS BIGINT)"
     return f"(CASE WHEN {length} BETWEEN 0 AND 32 THEN {length} END)"
 
 
@@ -71,26 +71,26 @@ def _block_size(length: str) -> str:
     return f"CAST(pow(2, 32 - {length}) AS BIGINT)"
 
 
-def dotted_sql(number: str) -> str:
+def dotted_sql(d: Dialect, number: str) -> str:
     """A number 0..2^32-1 as a dotted quad."""
-    octets = [f"CAST(({number} // {256**power}) % 256 AS VARCHAR)" for power in (3, 2, 1, 0)]
+    octets = [d.text(f"({d.int_div(number, 256**power)}) % 256") for power in (3, 2, 1, 0)]
     return " || '.' || ".join(octets)
 
 
-def cidr_prefix_sql(address: Typed, length: Typed) -> Typed:
+def cidr_prefix_sql(d: Dialect, address: Typed, length: Typed) -> Typed:
     """getCIDRPrefix("10.10.1.35", "27") -> "10.10.1.32"."""
-    number, size = ipv4_number_sql(address), _block_size(_prefix_length(length))
-    return f"({dotted_sql(f'({number} - {number} % {size})')})", "string"
+    number, size = ipv4_number_sql(d, address), _block_size(_prefix_length(d, length))
+    return f"({dotted_sql(d, f'({number} - {number} % {size})')})", "string"
 
 
-def compare_cidr_sql(first: Typed, second: Typed, length: Typed) -> str:
+def compare_cidr_sql(d: Dialect, first: Typed, second: Typed, length: Typed) -> str:
     """compareCIDRPrefix(a, b, "24"): both in the same network of that prefix length."""
-    size = _block_size(_prefix_length(length))
-    a, b = ipv4_number_sql(first), ipv4_number_sql(second)
-    return f"coalesce({a} // {size} = {b} // {size}, false)"
+    size = _block_size(_prefix_length(d, length))
+    a, b = ipv4_number_sql(d, first), ipv4_number_sql(d, second)
+    return f"coalesce({d.int_div(a, size)} = {d.int_div(b, size)}, false)"
 
 
-def mask_sql(length: Typed) -> Typed:
+def mask_sql(d: Dialect, length: Typed) -> Typed:
     """maskFromCIDR("24") -> "255.255.255.0"."""
-    size = _block_size(_prefix_length(length))
-    return f"({dotted_sql(f'(4294967296 - {size})')})", "string"
+    size = _block_size(_prefix_length(d, length))
+    return f"({dotted_sql(d, f'(4294967296 - {size})')})", "string"

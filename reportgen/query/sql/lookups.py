@@ -9,6 +9,7 @@ from reportgen.errors import QueryError, suggestion
 from reportgen.query.plan.lookups import LookupTable, column_name
 from reportgen.query.plan.schema import Field, Schema
 from reportgen.query.problems import semantic
+from reportgen.query.sql.dialect import Dialect
 from reportgen.query.syntax.nodes import Name
 
 
@@ -46,17 +47,17 @@ def missing_column(text: str, table: LookupTable, name: Name) -> QueryError:
     )
 
 
-def key_sql(field: Field, value: str, prefix: str = "") -> tuple[str, str]:
+def key_sql(d: Dialect, field: Field, value: str, prefix: str = "") -> tuple[str, str]:
     """How a key compares: (the field's side, with `prefix` before its column; the table's side
     over column SQL `value`): numbers numerically, everything else as lower-case text."""
     column = prefix + field.col
     if field.type == "number":
         return column, f"TRY_CAST({value} AS DOUBLE)"
-    text = column if field.type == "string" else f"CAST({column} AS VARCHAR)"
+    text = column if field.type == "string" else d.text(column)
     return f"lower({text})", f"lower({value})"
 
 
-def contains_sql(table: str, keys: Sequence[tuple[Field, int]]) -> str:
+def contains_sql(d: Dialect, table: str, keys: Sequence[tuple[Field, int]]) -> str:
     """`lookupContains`: some row of `table` (its SQL name) has all the keys. An IN over the
     table, not a correlated EXISTS: inside a subquery DuckDB reads even a quoted `"user"` as
     its current_user function, not the outer field."""
@@ -64,7 +65,7 @@ def contains_sql(table: str, keys: Sequence[tuple[Field, int]]) -> str:
         return "FALSE"
     fields, columns = [], []
     for field, index in keys:
-        field_side, table_side = key_sql(field, column_name(index))
+        field_side, table_side = key_sql(d, field, column_name(index))
         fields.append(field_side)
         columns.append(table_side)
     left = fields[0] if len(fields) == 1 else f"({', '.join(fields)})"
