@@ -4,6 +4,8 @@ no Java stack trace, the exit codes of DuckDB (2 for bad input or an engine out 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +146,29 @@ def test_a_regex_java_rejects_gets_a_caret(spark: Any, cli: Any, sample_snapshot
         '  * | parse regex "(?P<user>\\w+)" | count by user\n'
         "                  ^~~~~~~~~~~~~~~\n",
     )
+
+
+@pytest.mark.slow
+def test_a_spark_run_prints_what_a_duckdb_run_prints(sample_snapshot: Path) -> None:
+    """Spark's own logging is kept to errors (its shell and PySpark's gateway would reset it to
+    WARN and say so); only the JVM's own start-up line, printed before logging exists, is left."""
+    from tests.spark import require_spark
+
+    require_spark()
+    command = [
+        sys.executable,
+        "-m",
+        "reportgen",
+        "query",
+        "* | count",
+        "--logs",
+        str(sample_snapshot),
+    ]
+    duck = subprocess.run(command, capture_output=True, text=True, check=False)
+    ran = subprocess.run(
+        [*command, "--engine", "spark", "--spark-master", "local[1]"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (ran.returncode, ran.stdout) == (duck.returncode, duck.stdout)
+    jvm = "WARNING: Using incubator modules: jdk.incubator.vector\n"
+    assert ran.stderr.replace(jvm, "") == duck.stderr

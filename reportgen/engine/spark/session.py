@@ -51,9 +51,11 @@ appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = spark: %p %c{1}: %m%n
 logger.repl.name = org.apache.spark.repl.Main
 logger.repl.level = error
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
 """
-"""Spark's log4j2 settings for a JVM reportgen starts: errors only (the shell's own logger too,
-else Spark resets the level to WARN and says so)."""
+"""Spark's log4j2 settings for a JVM reportgen starts: errors only (the loggers of the shell and of
+PySpark's gateway too, else Spark resets the level to WARN and says so)."""
 _JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
 
 
