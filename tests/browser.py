@@ -80,3 +80,19 @@ def assert_charts_drawn(dom: BeautifulSoup, ids: list[str]) -> None:
         assert svg is not None and "marks" in svg.get("class", []), chart_id
         marks = div.select("g.role-mark path, g.role-mark line")
         assert marks, f"{chart_id}: an svg without marks"
+
+
+def screenshot(page: Path, tmp_path: Path, *, dark: bool, width: int = 1280) -> Path:
+    """A PNG of `page` as Chromium draws it, in the reader's light or dark preference."""
+    require_chromium()
+    shot = tmp_path / f"{page.stem}-{'dark' if dark else 'light'}-{width}.png"
+    flags = [f for f in FLAGS if f != "--dump-dom" and not f.startswith("--window-size")]
+    command = [
+        str(CHROMIUM), *flags, f"--window-size={width},1000", f"--screenshot={shot}",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *(["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if dark else []),
+        page.as_uri(),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    return shot

@@ -508,3 +508,37 @@ def test_site_pages_in_chromium_under_the_csp(week_site: Path, tmp_path: Path) -
         assert console == []
         assert len(dom.select(selector)) == count
         assert dom.find("script") is None
+
+
+LIGHT_BANDS = {"green": (0x1B, 0x7F, 0x3B), "orange": (0xF0, 0xA0, 0x20), "red": (0xC6, 0x28, 0x28)}
+
+
+def _pixels(shot: Path) -> tuple[tuple[int, int, int], set[tuple[int, int, int]]]:
+    """The colour of a screenshot's top-left corner and every colour of its first 600 rows."""
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        rgb = image.convert("RGB")
+        seen = {rgb.getpixel((x, y)) for x in range(0, rgb.width, 2) for y in range(0, 600, 2)}
+        return rgb.getpixel((2, 2)), seen  # type: ignore[return-value]
+
+
+def test_site_screenshots_in_light_and_dark(week_site: Path, tmp_path: Path) -> None:
+    """Drawn by Chromium as a reader sees it: the theme's page colour in light and in dark, and
+    the latest run's band colours on the index's tiles, at desktop and at phone width."""
+    from tests.browser import screenshot
+
+    index = week_site / "index.html"
+    bands = {(p.get("band") or {}).get("color") for p in summary(week_site, "2026-11-20")["panels"]}
+    bands &= set(LIGHT_BANDS)
+    assert bands == {"orange"}
+    light_corner, light = _pixels(screenshot(index, tmp_path, dark=False))
+    dark_corner, dark = _pixels(screenshot(index, tmp_path, dark=True))
+    phone_corner, phone = _pixels(screenshot(index, tmp_path, dark=False, width=390))
+    assert (light_corner, dark_corner, phone_corner) == (
+        (0xF5, 0xF7, 0xFA),
+        (0x10, 0x15, 0x1C),
+        (0xF5, 0xF7, 0xFA),
+    )
+    assert LIGHT_BANDS["orange"] in light and LIGHT_BANDS["orange"] in phone
+    assert (0x1F, 0x29, 0x33) in light and (0xE6, 0xE9, 0xEE) in dark  # text colours
