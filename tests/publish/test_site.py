@@ -520,7 +520,7 @@ def _pixels(shot: Path) -> tuple[tuple[int, int, int], set[tuple[int, int, int]]
     with Image.open(shot) as image:
         rgb = image.convert("RGB")
         seen = {rgb.getpixel((x, y)) for x in range(0, rgb.width, 2) for y in range(0, 600, 2)}
-        return rgb.getpixel((2, 2)), seen  # type: ignore[return-value]
+        return rgb.getpixel((2, 2)), seen
 
 
 def test_site_screenshots_in_light_and_dark(week_site: Path, tmp_path: Path) -> None:
