@@ -9,6 +9,7 @@ rejected when the engine compiles the pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # `_` first only for the metadata fields a group may set (`(?<_sourceHost>\S+)`)
@@ -33,6 +34,28 @@ def scan_groups(pattern: str) -> tuple[list[Group], list[RegexProblem]]:
     groups: list[Group] = []
     problems: list[RegexProblem] = []
     stack: list[bool] = []  # per open parenthesis: is it a named group?
+    for index, opening in _parentheses(pattern):
+        if not opening:
+            if stack:
+                stack.pop()
+            continue
+        named = _named_at(pattern, index)
+        if named is not None:
+            if any(stack):
+                problems.append(
+                    RegexProblem("a named group inside another is not supported", index, 2)
+                )
+            groups.append(Group(named, index))
+        elif not pattern.startswith("(?", index):
+            message = "unnamed capturing group; name it '(?<name>...)' or use '(?:...)'"
+            problems.append(RegexProblem(message, index, 1))
+        stack.append(named is not None)
+    return groups, problems
+
+
+def _parentheses(pattern: str) -> Iterator[tuple[int, bool]]:
+    """The offset of each parenthesis of `pattern` that opens (True) or closes (False) a group,
+    in order: an escaped one, or one inside a character class, is text."""
     index = 0
     while index < len(pattern):
         char = pattern[index]
@@ -42,24 +65,9 @@ def scan_groups(pattern: str) -> tuple[list[Group], list[RegexProblem]]:
         if char == "[":
             index = _class_end(pattern, index)
             continue
-        if char == "(":
-            named = _named_at(pattern, index)
-            if named is not None:
-                if any(stack):
-                    problems.append(
-                        RegexProblem("a named group inside another is not supported", index, 2)
-                    )
-                groups.append(Group(named, index))
-                stack.append(True)
-            else:
-                if not pattern.startswith("(?", index):
-                    message = "unnamed capturing group; name it '(?<name>...)' or use '(?:...)'"
-                    problems.append(RegexProblem(message, index, 1))
-                stack.append(False)
-        elif char == ")" and stack:
-            stack.pop()
+        if char in "()":
+            yield index, char == "("
         index += 1
-    return groups, problems
 
 
 def _named_at(pattern: str, index: int) -> str | None:
@@ -118,30 +126,18 @@ class Capture:
 def capture_groups(pattern: str) -> list[Capture]:
     """Every capturing group of a Java pattern, in the order of their `(` (their numbers)."""
     found: list[Capture | None] = []
-    stack: list[tuple[int, str | None, bool]] = []  # (start, name, capturing) per open `(`
-    slots: list[int] = []  # per open `(`: its index in `found`, or -1
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-            continue
-        if char == "(":
+    stack: list[tuple[int, str | None, int]] = []  # per open `(`: start, name, slot in found
+    for index, opening in _parentheses(pattern):
+        if opening:
             name = _named_at(pattern, index)
             capturing = name is not None or not pattern.startswith("(?", index)
-            stack.append((index, name, capturing))
-            slots.append(len(found) if capturing else -1)
+            stack.append((index, name, len(found) if capturing else -1))
             if capturing:
                 found.append(None)
-        elif char == ")" and stack:
-            start, name, capturing = stack.pop()
-            slot = slots.pop()
-            if capturing:
+        elif stack:
+            start, name, slot = stack.pop()
+            if slot >= 0:
                 found[slot] = Capture(start, index, name)
-        index += 1
     return [group for group in found if group is not None]
 
 
