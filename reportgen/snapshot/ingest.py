@@ -40,6 +40,8 @@ clock or zone a little off must not push the last hours of a file back by a year
 
 EXCLUDED = "excluded"
 """The `format` of a file left out by an `exclude` glob of its source."""
+LOOKUP = "lookup"
+"""The `format` of the CSV file of a `lookups:` table: read by `lookup`, never as logs."""
 PRUNED = "pruned"
 """The `format` of a file left out because no query of the run can match it."""
 _ROTATION = re.compile(r"(\.\d+)?(\.gz)?$", re.IGNORECASE)
@@ -226,6 +228,8 @@ def plan_file(
     entry = rules.match(item.name)
     if entry is not None and entry.excludes(item.name):
         return FileInfo(item.name, EXCLUDED, 0, 0, item.size, {})
+    if rules.is_lookup_file(item.path):
+        return FileInfo(item.name, LOOKUP, 0, 0, item.size, {})
     if item.size == 0:
         return FileInfo(item.name, "", 0, 0, item.size, {"empty_file": 1})
     if gz is None:

@@ -77,6 +77,15 @@ class Sources:
         """The names of the `fields` of every entry."""
         return {name for entry in self.entries for name, _ in entry.fields}
 
+    def is_lookup_file(self, path: Path) -> bool:
+        """Whether `path` is the CSV file of one of the `lookups:` (a table, not logs)."""
+        if not self.lookups:
+            return False
+        files = {
+            (lookup.base / lookup.file).resolve() for lookup in self.lookups if not lookup.archive
+        }
+        return path.resolve() in files
+
     def match(self, name: str) -> Source | None:
         """The first entry whose glob matches `name` (a path relative to the root), or None."""
         for entry in self.entries:

@@ -23,7 +23,7 @@ field_extraction_rules:
     scope: _sourceCategory=auth
     parse: parse "user=* " as user nodrop | parse "port=*" as port nodrop
 lookups:
-  'path://"/Library/Users/me/owners"': .lookups/owners.csv
+  'path://"/Library/Users/me/owners"': tables/owners.csv
 sources:
   - files: "auth/*"
     category: auth
@@ -42,6 +42,7 @@ QUERIES = [
     "| count by user, owner, team, port | sort by user, port",
     f"* | where lookupContains({TABLE}, user=user) | count by cluster",
     "port=22 | count by user",
+    "* | count by _sourceCategory",  # the lookup table beside the logs is not read as logs
 ]
 DASHBOARD = """\
 title: Logins
@@ -68,10 +69,10 @@ AT = "2026-11-20T12:00:00Z"
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("content") / "snap"
     (root / "auth").mkdir(parents=True)
-    (root / ".lookups").mkdir()
+    (root / "tables").mkdir()
     (root / "sources.yaml").write_text(SOURCES)
     (root / "auth" / "app.log").write_text("\n".join(LINES) + "\n")
-    (root / ".lookups" / "owners.csv").write_text(OWNERS)
+    (root / "tables" / "owners.csv").write_text(OWNERS)
     return root
 
 

@@ -74,6 +74,31 @@ def test_a_tar_snapshot_reads_its_lookups_from_the_archive(tmp_path: Path) -> No
         assert rows(engine, query + " | count by service") == [("https", 1)]
 
 
+def test_tables_beside_the_logs_are_not_read_as_logs(tmp_path: Path, cli: Any) -> None:
+    """A mapped CSV file in a plain folder of the snapshot (a folder or a tarball of it) is a
+    table: no messages of its own, listed by inspect with the format `lookup`."""
+    root = write_snapshot(tmp_path / "snap")
+    (root / ".lookups").rename(root / "lookups")
+    sources = (root / "sources.yaml").read_text().replace(".lookups/", "lookups/")
+    (root / "sources.yaml").write_text(sources)
+    (root / "lookups" / "notes.csv").write_text("a,b\n1,2\n")  # not mapped: logs, as any file
+    archive = tmp_path / "snap.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(root, arcname="snap")
+    for logs in (root, archive):
+        with open_engine([logs]) as engine:
+            assert rows(engine, "* | count by _sourceCategory") == [("app", 3), ("lookups", 2)]
+            assert rows(engine)[0] == ("ann", "web", 1)
+        ran = cli("snapshot", "inspect", "--logs", logs, "--output", "json")
+        files = {f["name"]: (f["format"], f["lines"]) for f in ran.json()["files"]}
+        assert files == {
+            "lookups/notes.csv": ("plain", 2),
+            "lookups/ports.csv": ("lookup", 0),
+            "lookups/teams.csv": ("lookup", 0),
+            "web-1/app.log": ("plain", 3),
+        }
+
+
 def test_explicit_sources_file_maps_tables_next_to_it(tmp_path: Path) -> None:
     root = write_snapshot(tmp_path / "snap")
     config = tmp_path / "config"

@@ -143,17 +143,25 @@ def _gather_uri(
     if own.path is not None or own.rules or own.lookups:
         inputs.uri_sources.append(own)
     inputs.rules.append(explicit or own)
+    # a lookup table's CSV file is named by its local copy, so that the plan knows it for a table
+    tables = {} if explicit else {_relative(t.file): t.base / t.file for t in own.lookups}
     for path, size, micros in listed:
         key = spark_key(str(path))
         single = key == root
         name = PurePosixPath(key).name if single else key[len(root) + 1 :]
         if name == SOURCES_FILE:
             continue
-        item = InputFile(index, name, Path(key), int(size), int(micros) * 1000, single)
+        local = tables.get(name, Path(key))
+        item = InputFile(index, name, local, int(size), int(micros) * 1000, single)
         # provenance without reading every byte twice: the size and modification time
         digest = hashlib.sha256(f"{size}:{int(micros)}".encode()).hexdigest()
         gz = name.lower().endswith(".gz")
         inputs.files.append(SparkFile(item, str(path), key, gz, digest))
+
+
+def _relative(file: str) -> str:
+    """A file name of sources.yaml as a name relative to its root (`./a/b.csv` -> `a/b.csv`)."""
+    return PurePosixPath(file).as_posix()
 
 
 def _uri_sources(spark: SparkSession, uri: str, local: Path) -> Sources:
