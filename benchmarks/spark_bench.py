@@ -14,6 +14,7 @@ told apart from a machine shared with other work. The panel values of both engin
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -25,10 +26,22 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from benchmarks.bench import snapshot_size
+from benchmarks.bench import log_files
 
 T = TypeVar("T")
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def snapshot_size(root: Path) -> tuple[int, int]:
+    """The bytes (`.gz` members decompressed) and lines of a snapshot's log files."""
+    size = lines = 0
+    for name in log_files(root):
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(name, "rb") as handle:
+            while block := handle.read(1 << 20):
+                size += len(block)
+                lines += block.count(b"\n")
+    return size, lines
 
 
 def _jvm_cpu() -> float:
