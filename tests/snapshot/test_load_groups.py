@@ -20,9 +20,9 @@ MTIME = datetime(2022, 5, 4, 12, 0, tzinfo=UTC)
 GOLOG = " INFO 2022-05-03T13:12:{:02}.000 a.go:1  line {}\n  continued\n"
 
 
-def plan(fid: int, size: int) -> FilePlan:
+def plan(fid: int, size: int, gz: bool = False) -> FilePlan:
     return FilePlan(
-        fid=fid, name=f"{fid}.log", path=Path(f"{fid}.log"), gz=False, size=size, format="auto",
+        fid=fid, name=f"{fid}.log", path=Path(f"{fid}.log"), gz=gz, size=size, format="auto",
         tz="UTC", mtime=MTIME, limit=MTIME.replace(tzinfo=None), host=None, default_host="h",
         category="", source="s", collector=None,
     )  # fmt: skip
@@ -36,6 +36,9 @@ def test_groups_are_runs_of_consecutive_files_of_at_least_group_bytes(
     groups = file_groups(plans)
     assert [[p.fid for p in group] for group in groups] == [[0, 1], [2], [3, 4, 5], [6]]
     assert file_groups([]) == []
+    # A .gz file counts what it is likely to decompress to.
+    packed = [plan(0, 20, gz=True), plan(1, 30), plan(2, 5)]
+    assert [[p.fid for p in group] for group in file_groups(packed)] == [[0], [1, 2]]
 
 
 def snapshot(root: Path) -> Path:
