@@ -1,10 +1,13 @@
-"""Load planned files into a table with DuckDB: two workers, each a file at a time, chunk by chunk.
+"""Load planned files into a table with DuckDB: two workers, each a group of files at a time.
 
-Each worker has a cursor of its own (DuckDB runs their statements at the same time, so both cores
-are busy) and takes the next file, largest first. While a worker's statements run on one chunk,
-a reader thread of its file (`reportgen.snapshot.reader`) decompresses, hashes and decodes the
-next, so a single large file keeps two cores busy too. Memory stays bounded: a worker holds at
-most three chunks of its file. The statements are those of `reportgen.snapshot.sql`.
+Consecutive files are loaded in groups (`file_groups`), chunk by chunk. Each worker takes the
+next group and loads it on a cursor of its own (DuckDB runs their statements at the same time,
+so both cores are busy), in one transaction that `reportgen.snapshot.commits.InOrder` commits
+in group order while the worker goes on with the next group. While a worker's statements run on
+one chunk, a reader thread of its file (`reportgen.snapshot.reader`) decompresses, hashes and
+decodes the next, so a single large file keeps two cores busy too. Memory stays bounded: a
+worker holds at most three chunks of its file, and finished groups waiting for their turn to
+commit about PENDING_BYTES at most. The statements are those of `reportgen.snapshot.sql`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import duckdb
 
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import reader, sql, storage, textio
+from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.formats import FORMATS, detect
 from reportgen.snapshot.model import add_problems
 from reportgen.snapshot.plan import FilePlan
@@ -31,8 +35,18 @@ from reportgen.snapshot.reader import Boundary, Chunk, FileStream
 WORKERS = 2
 """Files loaded at the same time (the development and CI machines have two cores)."""
 COMMIT_BYTES = 256 << 20
-"""A file loading ahead of all others commits every this many bytes of text (bounding the
-transaction); see `Loader._commit`."""
+"""The first group outstanding commits every this many bytes of text (bounding its
+transaction)."""
+GROUP_BYTES = 48 << 20
+"""Consecutive files are loaded in groups of at least this many bytes of text, one transaction
+each: DuckDB commits a transaction of more than a row group (122,880 rows) by moving its rows
+over, a smaller one by copying them (0.7 s CPU on 2M lines of files of 50,000 lines)."""
+LOOKAHEAD = 4
+"""A worker takes the largest of the next this many groups (a large file left for last would
+keep one worker busy alone at the end), or the first when finished groups are crowded."""
+PENDING_BYTES = 256 << 20
+"""Bytes of text of finished groups that may wait for their turn to commit (see `InOrder`)."""
+GZIP_RATIO = 8
 _GO_TRACE = re.compile(sql.GO_TRACE, re.ASCII)
 
 Progress = Callable[[int, int, int], None]
@@ -45,10 +59,11 @@ class Loader:
     """Loads FilePlans into the tables of the log view `name` (which must exist, see
     `reportgen.snapshot.storage`) over cursors of `con`.
 
-    Each file is loaded in a transaction of its worker's cursor, committed in file order (see
-    `_commit`), and `on_file` runs in it after the file's rows (the ingest cache records the file
-    there). `serial` loads on `con` itself, one file after another, without transactions of its
-    own (for a connection inside an open transaction, whose tables other cursors cannot see).
+    Each group of files is loaded in a transaction of a cursor of its own, committed in file
+    order (see `InOrder`), and `on_file` runs in it after each file's rows (the ingest cache
+    records the file there). `serial` loads on `con` itself, one file after another, without
+    transactions of its own (for a connection inside an open transaction, whose tables other
+    cursors cannot see).
     """
 
     def __init__(
@@ -71,66 +86,66 @@ class Loader:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._done = [0, 0, 0]  # files, bytes, lines
-        self._turn = threading.Condition(self._lock)
-        self._order: list[int] = []  # file ids not yet committed, in commit order
+        self._order = InOrder(PENDING_BYTES)
 
     def load(self, plans: list[FilePlan]) -> None:
         """Load every plan, filling in its counts, problems, time span and digest."""
         todo = sorted(plans, key=lambda plan: plan.fid)
-        if self.serial or len(todo) < 2:
+        if self.serial:
             for plan in todo:
-                self._load_file(self.con, plan, transaction=not self.serial)
+                self._load_file(self.con, plan, None)
             return
-        self._order = [plan.fid for plan in todo]
+        groups = list(enumerate(file_groups(todo)))
+        self._order = InOrder(PENDING_BYTES)
         errors: list[BaseException] = []
-        workers = [
-            threading.Thread(target=self._work, args=(todo, errors), daemon=True)
-            for _ in range(min(WORKERS, len(todo)))
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        if len(groups) < 2:
+            self._work(groups, errors)
+        else:
+            workers = [
+                threading.Thread(target=self._work, args=(groups, errors), daemon=True)
+                for _ in range(WORKERS)
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
         if errors:
             raise errors[0]
 
-    def _work(self, todo: list[FilePlan], errors: list[BaseException]) -> None:
-        cursor = self.con.cursor()
+    def _work(self, todo: list[tuple[int, list[FilePlan]]], errors: list[BaseException]) -> None:
         try:
             while not self._stop.is_set():
                 with self._lock:
                     if not todo:
                         return
-                    plan = todo.pop(0)
-                self._load_file(cursor, plan, transaction=True)
+                    first = todo[0][0]
+                self._order.wait_for_room(first)
+                with self._lock:
+                    if not todo:
+                        return
+                    crowded = self._order.crowded()
+                    index, group = todo.pop(0 if crowded else _largest(todo[:LOOKAHEAD]))
+                self._load_group(index, group)
         except BaseException as error:
             self._stop.set()
             errors.append(error)
-            with self._turn:
-                self._turn.notify_all()
-        finally:
-            cursor.close()
+            self._order.stop()
 
-    def _commit(self, cur: duckdb.DuckDBPyConnection, fid: int, last: bool) -> None:
-        """Commit in file order, so the table holds whole files in name order without a sort:
-        a file's rows wait until every file before it is committed. The first file still
-        loading may commit as it goes (`last` False), which bounds a huge file's transaction."""
-        with self._turn:
-            if not last and self._order and self._order[0] != fid:
-                return
-            while self._order and self._order[0] != fid:
-                if self._stop.is_set():
-                    raise SnapshotError("stopped: another file failed")
-                self._turn.wait()
-            cur.commit()
-            if last:
-                if self._order:
-                    self._order.pop(0)
-                self._turn.notify_all()
-            else:
-                cur.begin()
+    def _load_group(self, index: int, group: list[FilePlan]) -> None:
+        """Load consecutive files in one transaction of a cursor of their own, handed to
+        `InOrder` to be committed in turn (so the table fills in file order)."""
+        cur = self.con.cursor()
+        try:
+            cur.begin()
+            for plan in group:
+                self._load_file(cur, plan, index)
+        except BaseException:
+            cur.rollback()
+            cur.close()
+            raise
+        self._order.finish(index, cur, sum(map(text_bytes, group)))
 
-    def _load_file(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, transaction: bool) -> None:
+    def _load_file(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, group: int | None) -> None:
         stream = FileStream(
             plan.path,
             plan.gz,
@@ -138,45 +153,40 @@ class Loader:
             limit=textio.MAX_FILE_BYTES,
             chunk_bytes=reader.CHUNK_BYTES,
         )
-        if transaction:
-            cur.begin()
         try:
-            try:
-                sample = stream.sample()
-            except OSError:
-                plan.problems["unreadable"] = 1
+            sample = stream.sample()
+        except OSError:
+            plan.problems["unreadable"] = 1
+            plan.format = ""
+        else:
+            if plan.format == "auto":
+                plan.format = detect(sample)
+            self._load_chunks(cur, plan, stream, group)
+            add_problems(plan.problems, stream.problems)
+            plan.sha256 = stream.sha256
+            if plan.lines == 0:
                 plan.format = ""
-            else:
-                if plan.format == "auto":
-                    plan.format = detect(sample)
-                self._load_chunks(cur, plan, stream, transaction)
-                add_problems(plan.problems, stream.problems)
-                plan.sha256 = stream.sha256
-                if plan.lines == 0:
-                    plan.format = ""
-                    if "binary_file" not in plan.problems:
-                        plan.problems["empty_file"] = 1
-            if plan.format:
-                cur.execute(sql.file_row_sql(self.files, self.fields), plan.file_row(self.fields))
-            if self.on_file is not None:
-                self.on_file(cur, plan)
-            if transaction:
-                self._commit(cur, plan.fid, last=True)
-        except BaseException:
-            if transaction:
-                cur.rollback()
-            raise
+                if "binary_file" not in plan.problems:
+                    plan.problems["empty_file"] = 1
+        if plan.format:
+            cur.execute(sql.file_row_sql(self.files, self.fields), plan.file_row(self.fields))
+        if self.on_file is not None:
+            self.on_file(cur, plan)
         with self._lock:
             self._done[0] += 1
 
     def _load_chunks(
-        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, stream: FileStream, transaction: bool
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        plan: FilePlan,
+        stream: FileStream,
+        group: int | None,
     ) -> None:
         params = {"mtime": plan.mtime, "file": plan.file}
         handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
         os.close(handle)
         try:
-            self._load_chunks_via(cur, plan, stream, transaction, Path(scratch), params)
+            self._load_chunks_via(cur, plan, stream, group, Path(scratch), params)
         finally:
             os.unlink(scratch)
         cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
@@ -205,7 +215,7 @@ class Loader:
         cur: duckdb.DuckDBPyConnection,
         plan: FilePlan,
         stream: FileStream,
-        transaction: bool,
+        group: int | None,
         scratch: Path,
         params: dict[str, Any],
     ) -> None:
@@ -235,8 +245,10 @@ class Loader:
             prev = last if last is not None else prev
             self._progress(chunk, lines)
             uncommitted += len(chunk.raw if chunk.raw is not None else chunk.text or "")
-            if transaction and uncommitted >= COMMIT_BYTES:
-                self._commit(cur, plan.fid, last=False)
+            if group is not None and uncommitted >= COMMIT_BYTES and self._order.is_next(group):
+                # The first group outstanding bounds its transaction by committing as it goes.
+                cur.commit()
+                cur.begin()
                 uncommitted = 0
 
     @staticmethod
@@ -276,3 +288,27 @@ class Loader:
             return fmt.matches(line) or not (line[0] in " \t" or _GO_TRACE.match(line))
 
         return auto
+
+
+def file_groups(plans: list[FilePlan]) -> list[list[FilePlan]]:
+    """`plans` (in file order) cut into runs of consecutive files of at least GROUP_BYTES of
+    text (but the last run), estimated by `text_bytes`."""
+    groups: list[list[FilePlan]] = [[]]
+    size = 0
+    for plan in plans:
+        if size >= GROUP_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(plan)
+        size += text_bytes(plan)
+    return [group for group in groups if group]
+
+
+def text_bytes(plan: FilePlan) -> int:
+    """A file's bytes of text, estimated before reading it (gzip text compresses about 8:1)."""
+    return plan.size * GZIP_RATIO if plan.gz else plan.size
+
+
+def _largest(groups: list[tuple[int, list[FilePlan]]]) -> int:
+    sizes = [sum(map(text_bytes, group)) for _, group in groups]
+    return sizes.index(max(sizes))
