@@ -155,6 +155,9 @@ def records_sql(fields: tuple[str, ...]) -> str:
     of the next one that has one, else the file's modification time."""
     extra = "".join(f", m.f_{index} AS {SQL.ident(name)}" for index, name in enumerate(fields))
     every = "PARTITION BY fid ORDER BY n ROWS BETWEEN"
+    # "the next one that has one" is asked only before the file's first timed record, where it
+    # is that record's: the whole-file frame is computed once, where Spark recomputes a
+    # CURRENT ROW AND UNBOUNDED FOLLOWING frame for each row (quadratic in a file's records)
     return f"""
 WITH owned AS (
   SELECT fid, n, line, kind, ts, host,
@@ -178,7 +181,7 @@ timed AS (
   SELECT *, coalesce(
       ts,
       last(ts, true) OVER ({every} UNBOUNDED PRECEDING AND CURRENT ROW),
-      first(ts, true) OVER ({every} CURRENT ROW AND UNBOUNDED FOLLOWING)) AS filled
+      first(ts, true) OVER ({every} UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS filled
   FROM recs)
 SELECT coalesce(r.filled, timestamp_micros(m.mtime)) AS _messagetime,
        timestamp_micros(m.mtime) AS _receipttime, r.raw AS _raw,
