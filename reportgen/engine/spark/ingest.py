@@ -256,6 +256,10 @@ def ingest(
     rows, low, high = logs.selectExpr(
         "count(*)", "unix_micros(min(_messagetime))", "unix_micros(max(_messagetime))"
     ).collect()[0]
+    # the steps' views held their materialised rows for the session's life: `logs` is cut from
+    # them, so Spark's cleaner may free them once nothing names them
+    for view in (BYTES, TEXTS, LINES, STAGE):
+        spark.catalog.dropTempView(view)
     return _summary(inputs, infos, loading, int(rows), low, high), [logs]
 
 
