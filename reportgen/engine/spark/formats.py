@@ -146,7 +146,7 @@ def stage_sql(
 WITH m AS (SELECT fid, y0, lim_md, cut FROM {meta}
            WHERE format = {lit(format_name)} AND tz = {lit(tz)}
              AND multiline = {lit(multiline)} AND coalesce(start, '') = {lit(start or "")}),
-crlf AS (SELECT m.fid, m.y0, m.lim_md, m.cut, x.n, x.bad_utf8, x.region,
+crlf AS (SELECT /*+ BROADCAST(m) */ m.fid, m.y0, m.lim_md, m.cut, x.n, x.bad_utf8, x.region,
                 CASE WHEN endswith(x.raw, char(13)) THEN substr(x.raw, 1, length(x.raw) - 1)
                      ELSE x.raw END AS raw
          FROM {lines} AS x JOIN m ON m.fid = x.fid),

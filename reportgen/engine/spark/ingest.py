@@ -155,6 +155,9 @@ def records_sql(fields: tuple[str, ...]) -> str:
     of the next one that has one, else the file's modification time."""
     extra = "".join(f", m.f_{index} AS {SQL.ident(name)}" for index, name in enumerate(fields))
     every = "PARTITION BY fid ORDER BY n ROWS BETWEEN"
+    # "the next one that has one" is asked only before the file's first timed record, where it
+    # is that record's: the whole-file frame is computed once, where Spark recomputes a
+    # CURRENT ROW AND UNBOUNDED FOLLOWING frame for each row (quadratic in a file's records)
     return f"""
 WITH owned AS (
   SELECT fid, n, line, kind, ts, host,
@@ -178,9 +181,9 @@ timed AS (
   SELECT *, coalesce(
       ts,
       last(ts, true) OVER ({every} UNBOUNDED PRECEDING AND CURRENT ROW),
-      first(ts, true) OVER ({every} CURRENT ROW AND UNBOUNDED FOLLOWING)) AS filled
+      first(ts, true) OVER ({every} UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS filled
   FROM recs)
-SELECT coalesce(r.filled, timestamp_micros(m.mtime)) AS _messagetime,
+SELECT /*+ BROADCAST(m) */ coalesce(r.filled, timestamp_micros(m.mtime)) AS _messagetime,
        timestamp_micros(m.mtime) AS _receipttime, r.raw AS _raw,
        coalesce(m.host, r.host, m.dhost) AS _sourcehost, m.category AS _sourcecategory,
        m.sourcename AS _sourcename, m.source AS _source, m.collector AS _collector,
@@ -224,15 +227,15 @@ def ingest(
 ) -> tuple[SnapshotInfo, list[DataFrame]]:
     """Load the gathered files into the view `table` (`keep` prunes files as on DuckDB); the
     snapshot's description and the cached frames (to release when done)."""
-    from pyspark import StorageLevel
-
     infos, loading = plan_inputs(inputs, keep)
     # decode malformed UTF-16 with U+FFFD, as Python's "replace" does, rather than fail
     spark.conf.set("spark.sql.legacy.codingErrorAction", "true")
     try:
         raw = read_bytes(spark, [(load.file.read, load.plan.gz) for load in loading])
         raw.createOrReplaceTempView(BYTES)
-        texts = spark.sql(texts_sql(BYTES)).persist(StorageLevel.MEMORY_AND_DISK)
+        # materialised with its lineage cut, not cached: Spark does not use a cached view
+        # inside a WITH clause (lines_sql), it would read and decode every file again
+        texts = spark.sql(texts_sql(BYTES)).localCheckpoint(eager=True)
         texts.createOrReplaceTempView(TEXTS)
         detect_formats(spark, loading)
     except SnapshotError:
@@ -245,18 +248,18 @@ def ingest(
     # the lines with their lineage cut: each format's stage then plans over a small leaf
     lines = spark.sql(lines_sql(TEXTS, META)).localCheckpoint(eager=True)
     lines.createOrReplaceTempView(LINES)
-    texts.unpersist()
-    staged = stage(spark, loading).persist(StorageLevel.MEMORY_AND_DISK)
+    staged = stage(spark, loading).localCheckpoint(eager=True)  # records_sql reads it in a WITH
     staged.createOrReplaceTempView(STAGE)
     count(spark, loading)
-    # materialised with its lineage cut, so releasing the texts and the stage below does not
-    # drop it (Spark would recompute a cached plan built on them at its next use)
     logs = spark.sql(records_sql(fields)).localCheckpoint(eager=True)
     logs.createOrReplaceTempView(table)
     rows, low, high = logs.selectExpr(
         "count(*)", "unix_micros(min(_messagetime))", "unix_micros(max(_messagetime))"
     ).collect()[0]
-    staged.unpersist()
+    # the steps' views held their materialised rows for the session's life: `logs` is cut from
+    # them, so Spark's cleaner may free them once nothing names them
+    for view in (BYTES, TEXTS, LINES, STAGE):
+        spark.catalog.dropTempView(view)
     return _summary(inputs, infos, loading, int(rows), low, high), [logs]
 
 

@@ -100,7 +100,8 @@ def lines_sql(texts: str, meta: str) -> str:
     window = "PARTITION BY fid ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     start = f"(instr(piece, char(0)) > 0 AND {_mostly_controls('piece')})"
     return f"""
-WITH x AS (SELECT m.fid, t.latin, instr(t.t, char(0)) > 0 AS nul, split(t.t, char(10), -1) AS s
+WITH x AS (SELECT /*+ BROADCAST(m) */ m.fid, t.latin, instr(t.t, char(0)) > 0 AS nul,
+                  split(t.t, char(10), -1) AS s
            FROM {texts} AS t JOIN {meta} AS m ON m.path = t.path),
 p AS (SELECT fid, latin, nul, pos, piece, size(s) AS total
       FROM x LATERAL VIEW posexplode(s) e AS pos, piece),
