@@ -39,6 +39,7 @@ class Engine(ABC):
         self.content = Content()
         # sources.yaml files only the engine could read (those of URI roots, on Spark)
         self.uri_sources: tuple[Sources, ...] = ()
+        self._window_counts: dict[tuple[str, datetime, datetime], int] = {}
 
     @abstractmethod
     def fetch(self, sql: str, params: Mapping[str, datetime]) -> list[tuple[Any, ...]]:
@@ -51,6 +52,19 @@ class Engine(ABC):
     @abstractmethod
     def regex_error(self, pattern: str) -> str | None:
         """Why the engine cannot compile the regular expression `pattern` (None: it can)."""
+
+    def count_between(self, table: str, start: datetime, end: datetime) -> int:
+        """How many rows of `table` have a `_messagetime` in [start, end): once per window (the
+        panels of a dashboard share a few windows, and on Spark each count is a job)."""
+        key = (table, start, end)
+        if key not in self._window_counts:
+            dialect = self.dialect
+            sql = (
+                f"SELECT count(*) FROM {dialect.table(table)} WHERE _messagetime >= "
+                f"{dialect.param('start')} AND _messagetime < {dialect.param('end')}"
+            )
+            self._window_counts[key] = int(self.fetch(sql, {"start": start, "end": end})[0][0])
+        return self._window_counts[key]
 
     def load_table(self, name: str, width: int, rows: Sequence[Sequence[str]]) -> None:
         """Hold `rows` (of `width` text cells) as the table `name`, for the rest of the session:

@@ -115,18 +115,11 @@ def run_query(
         rows = rows[:cap]
         what = "newest messages" if compiled.kind == "messages" else "rows"
         warnings.append(f"result cut to the first {cap} {what}")
-    scanned = _fetch(
-        engine,
-        f"SELECT count(*) FROM {dialect.table(table)} WHERE _messagetime >= "
-        f"{dialect.param('start')} AND _messagetime < {dialect.param('end')}",
-        compiled.params,
-        query,
-    )
     return Result(
         columns=[Column(c.name, c.type) for c in compiled.columns],
         rows=rows,
         kind=compiled.kind,
         sql=compiled.sql,
         warnings=warnings,
-        rows_scanned=int(scanned[0][0]),
+        rows_scanned=engine.count_between(table, window.start, window.end),
     )

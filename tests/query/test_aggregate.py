@@ -7,7 +7,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.query.conftest import log_table, ms, raws, run
+from reportgen.engine import run_query
+from reportgen.engine.duckdb import DuckDBEngine
+from reportgen.timerange import Window
+from tests.query.conftest import WIDE, at, log_table, ms, raws, run
 
 # Case 21: counts a=5, b=9, c=1 (lines interleaved so input order says nothing).
 COUNTS = ["c=b"] * 4 + ["c=a"] * 2 + ["c=c"] + ["c=b"] * 5 + ["c=a"] * 3
@@ -143,3 +146,14 @@ def test_message_results_are_capped_with_a_warning() -> None:
     assert [r["_raw"] for r in result.records()] == ["c", "b"]
     assert result.warnings == ["result cut to the first 2 newest messages"]
     assert result.rows_scanned == 3
+
+
+def test_rows_scanned_is_the_window_of_each_query() -> None:
+    """One engine counts each window once, and each query gets the count of its own window."""
+    engine = DuckDBEngine(log_table(raws("a", "b", "c", "d")))  # 10:00, 10:01, 10:02, 10:03
+    narrow = Window(at("2026-11-20 10:01"), at("2026-11-20 10:03"), "UTC")
+    scanned = [
+        run_query(engine, query, window).rows_scanned
+        for query, window in (("* | count", WIDE), ("a", narrow), ("b", WIDE), ("c", narrow))
+    ]
+    assert scanned == [4, 2, 4, 2]
