@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reportgen.cli.options import engine_choice, say, snapshot_options
+from reportgen.cli.options import engine_choice, say, selected_teams, snapshot_options
 
 
 @click.command()
@@ -92,17 +92,11 @@ def mail(
     sample: bool,
 ) -> None:
     """Build DASHBOARDS and send each by SMTP (HTML body, inline charts, PDF and CSVs)."""
-    from reportgen.errors import UsageError
     from reportgen.publish.delivery import MailRequest, mail_reports
-    from reportgen.publish.siteconfig import load_site_config, select_teams
     from reportgen.publish.smtp import SmtpSettings
 
     choice = engine_choice(engine, spark_master, spark_remote, spark_conf)
-    team = None
-    if team_name is not None:
-        if teams_file is None:
-            raise UsageError("--team needs --teams FILE (the site config listing the teams)")
-        team = select_teams(load_site_config(teams_file), (team_name,), teams_file)[0]
+    team = selected_teams(teams_file, (team_name,))[0] if team_name is not None else None
     request = MailRequest(sender, to, cc, subject, attach_csv, team, dry_run, out)
     result = mail_reports(
         dashboards,

@@ -155,3 +155,18 @@ def finish(
         say(f"error: {len(failed_panels)} panel(s) failed: " + ", ".join(failed_panels))
     for gate in gates:
         say(f"gate {gate.kind}: {gate.dashboard}: {gate.message}")
+
+
+def selected_teams(teams_file: Path | None, names: tuple[str, ...]) -> list[Any]:
+    """The teams of the site config `teams_file` that --team names (every team when it names
+    none); no team without --teams, and --team without it is a usage error."""
+    from reportgen.errors import UsageError
+    from reportgen.publish.siteconfig import load_site_config, select_teams
+
+    if teams_file is None:
+        if names:
+            raise UsageError("--team needs --teams FILE (the site config listing the teams)")
+        return []
+    if not teams_file.is_file():
+        raise UsageError(f"no such file: {teams_file} (--teams)")
+    return select_teams(load_site_config(teams_file), names, teams_file)

@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from reportgen.cli.alerts import alert_options, delivery_of, send_alerts
-from reportgen.cli.options import engine_choice, finish, gate_options, say, snapshot_options
+from reportgen.cli.options import (
+    engine_choice,
+    finish,
+    gate_options,
+    say,
+    selected_teams,
+    snapshot_options,
+)
 
 
 @click.command()
@@ -183,21 +190,13 @@ def publish(
     **alerting: Any,
 ) -> None:
     """Build DASHBOARDS for one day into the static site SITE (index, history, feed)."""
-    from reportgen.errors import UsageError
     from reportgen.gates import parse_fail_on
     from reportgen.publish.site import publish as run_publish
-    from reportgen.publish.siteconfig import load_site_config, select_teams
 
     gates = parse_fail_on(fail_on)
     choice = engine_choice(engine, spark_master, spark_remote, spark_conf)
     delivery = delivery_of(alerting)
-    teams = []
-    if team_names and teams_file is None:
-        raise UsageError("--team needs --teams FILE (the site config listing the teams)")
-    if teams_file is not None:
-        if not teams_file.is_file():
-            raise UsageError(f"no such file: {teams_file} (--teams)")
-        teams = select_teams(load_site_config(teams_file), team_names, teams_file)
+    teams = selected_teams(teams_file, team_names)
     result = run_publish(
         dashboards,
         site=site,

@@ -309,3 +309,17 @@ def test_site_config_errors_name_file_line_col(
     ran = cli("publish", world["board"], "--site", world["site"], "--team", "payments")
     assert ran.err == "error: --team needs --teams FILE (the site config listing the teams)\n"
     assert not world["site"].exists()
+    mail = ["mail", world["board"], "--logs", world["snapshot"], "--dry-run", "--team", "payments"]
+    for extra, message in (
+        ([], "--team needs --teams FILE (the site config listing the teams)"),
+        (
+            ["--teams", world["site"] / "none.yaml"],
+            f"no such file: {world['site'] / 'none.yaml'} (--teams)",
+        ),
+    ):
+        for command in (
+            mail,
+            ["publish", world["board"], "--site", world["site"], "--team", "payments"],
+        ):
+            ran = cli(*command, *extra)
+            assert (ran.code, ran.err) == (2, f"error: {message}\n")
