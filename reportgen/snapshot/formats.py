@@ -53,10 +53,21 @@ def iso_time_sql(naive: str, zone: str, tz: str) -> str:
     )
     offset = f"{sign} * (try_cast({zone}[2:3] AS INTEGER) * 60 + {minutes})"
     return (
-        f"CASE WHEN {zone} = '' THEN timezone({sql_string(tz)}, {naive}) "
-        f"WHEN {zone} IN ('Z', 'z') THEN timezone('UTC', {naive}) "
-        f"ELSE timezone('UTC', {naive} - to_minutes({offset})) END"
+        f"CASE WHEN {zone} = '' THEN {local_time_sql(naive, tz)} "
+        f"WHEN {zone} IN ('Z', 'z') THEN {utc_sql(naive)} "
+        f"ELSE make_timestamptz(epoch_us({naive}) - CAST({offset} AS BIGINT) * 60000000) END"
     )
+
+
+def utc_sql(naive: str) -> str:
+    """SQL for the instant of a naive TIMESTAMP read in UTC: the same microseconds, without the
+    time zone machinery of `timezone()` (half the cost of parsing a time)."""
+    return f"make_timestamptz(epoch_us({naive}))"
+
+
+def local_time_sql(naive: str, tz: str) -> str:
+    """SQL for the instant of a naive TIMESTAMP read in the zone `tz`."""
+    return utc_sql(naive) if tz == "UTC" else f"timezone({sql_string(tz)}, {naive})"
 
 
 def naive_sql(text: str) -> str:
@@ -118,7 +129,7 @@ class LineFormat:
     def time_sql(self, tz: str) -> str:
         """SQL for the record's instant (over `h` and `d`), NULL when it cannot be read."""
         if self.name == "rfc3164":
-            return f"timezone({sql_string(tz)}, d)"
+            return local_time_sql("d", tz)
         if self.pattern is None:
             return (
                 f"CASE WHEN d.dt <> '' THEN {iso_time_sql(naive_sql('d.dt'), 'd.z', tz)} "

@@ -8,6 +8,11 @@ one chunk, a reader thread of its file (`reportgen.snapshot.reader`) decompresse
 decodes the next, so a single large file keeps two cores busy too. Memory stays bounded: a
 worker holds at most three chunks of its file, and finished groups waiting for their turn to
 commit about PENDING_BYTES at most. The statements are those of `reportgen.snapshot.sql`.
+
+A file whose first lines are all record starts of its format has its chunks inserted directly,
+each in one statement, until a chunk turns out to hold a line that is not a whole record with a
+time: that chunk and the rest of the file are staged (counted, joined, filled). Files with
+multi-line records are staged from the start.
 """
 
 from __future__ import annotations
@@ -161,7 +166,7 @@ class Loader:
         else:
             if plan.format == "auto":
                 plan.format = detect(sample)
-            self._load_chunks(cur, plan, stream, group)
+            self._load_chunks(cur, plan, stream, group, self._direct_first(plan, sample))
             add_problems(plan.problems, stream.problems)
             plan.sha256 = stream.sha256
             if plan.lines == 0:
@@ -181,34 +186,96 @@ class Loader:
         plan: FilePlan,
         stream: FileStream,
         group: int | None,
+        direct: bool,
     ) -> None:
         params = {"mtime": plan.mtime, "file": plan.file}
         handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
         os.close(handle)
         try:
-            self._load_chunks_via(cur, plan, stream, group, Path(scratch), params)
+            self._load_chunks_via(cur, plan, stream, group, Path(scratch), params, direct)
         finally:
             os.unlink(scratch)
         cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
 
-    def _stage(
-        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, chunk: Chunk, scratch: Path
-    ) -> None:
-        """Parse the chunk's lines into the stage: through the CSV reader when the chunk is raw
-        bytes, else from its text."""
-        params = self._stage_params(plan)
+    def _lines(self, chunk: Chunk, scratch: Path, params: dict[str, Any]) -> str:
+        """The query of the chunk's lines: through the CSV reader when the chunk is raw bytes
+        (written to `scratch`), else from its text (put in `params`)."""
         if chunk.raw is not None:
             with scratch.open("wb") as out:
                 out.write(chunk.raw)
-            lines = sql.csv_lines(str(scratch), len(chunk.raw))
-        else:
-            lines, params["text"] = sql.TEXT_LINES, chunk.text
-        statement = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start, lines)
+            return sql.csv_lines(str(scratch), len(chunk.raw))
+        params["text"] = chunk.text
+        return sql.TEXT_LINES
+
+    @staticmethod
+    def _execute(
+        cur: duckdb.DuckDBPyConnection, plan: FilePlan, statement: str, params: dict[str, Any]
+    ) -> duckdb.DuckDBPyConnection:
+        """Run a statement that parses a chunk of `plan`'s file, naming the file on error."""
         try:
-            cur.execute(statement, params)
+            return cur.execute(statement, params)
         except duckdb.Error as error:
             message = f"cannot parse {plan.name} as {plan.format}: {error}"
             raise SnapshotError(message) from error
+
+    def _direct(
+        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, lines: str, params: dict[str, Any]
+    ) -> tuple[int, Any, Any, Any] | None:
+        """Insert the chunk's lines as records (`sql.direct_sql`): its line count, earliest,
+        latest and last time; None (rows taken back) when a line is not a complete record."""
+        statement = sql.direct_sql(
+            self.records, plan.format, plan.tz, plan.multiline, plan.start, lines
+        )
+        keys = {"file": params["file"], "first": params["first"]}
+        values = {**self._stage_params(plan), **keys}
+        if "text" in params:
+            values["text"] = params["text"]
+        inserted = self._execute(cur, plan, statement, values).fetchone()
+        table = sql.quote_ident(self.records)
+        row = cur.execute(sql.CHUNK_SQL.format(table=table), keys).fetchone()
+        assert inserted is not None and row is not None
+        untimed, low, high, last = row
+        if untimed:
+            cur.execute(sql.DELETE_CHUNK_SQL.format(table=table), keys)
+            return None
+        return int(inserted[0]), low, high, last
+
+    def _staged(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        plan: FilePlan,
+        lines: str,
+        params: dict[str, Any],
+        prev: datetime | None,
+    ) -> tuple[int, Any, Any, Any]:
+        """Parse the chunk into the stage, count it and insert its records, joining lines and
+        filling times as needed: its line count, earliest, latest and last time."""
+        first = params["first"]
+        statement = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start, lines)
+        values = self._stage_params(plan)
+        if "text" in params:
+            values["text"] = params["text"]
+        self._execute(cur, plan, statement, values)
+        row = cur.execute(sql.COUNTS_SQL, {"first": first}).fetchone()
+        assert row is not None
+        count, starts, bad, cont, blank, long, lead, low, high, last = row
+        plan.records += starts + int(lead)
+        found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
+        add_problems(plan.problems, found)
+        fill = bad > 0 or bool(lead)
+        insert = sql.insert_sql(self.records, cont > 0, fill)
+        keys = {"mtime": params["mtime"], "file": params["file"], "first": first}
+        cur.execute(insert, {**keys, "prev": prev} if fill else keys)
+        if fill and low is None and prev is None:
+            low = high = plan.mtime  # every record of the chunk took the file's mtime
+        return count, low, high, last
+
+    @staticmethod
+    def _direct_first(plan: FilePlan, sample: list[str]) -> bool:
+        """Whether to insert the file's chunks directly (see `sql.direct_sql`): when every line
+        of its head is a record start of its format (else most chunks would be staged)."""
+        fmt = FORMATS[plan.format]
+        return bool(sample) and all(fmt.matches(line) for line in sample)
 
     def _load_chunks_via(
         self,
@@ -218,29 +285,24 @@ class Loader:
         group: int | None,
         scratch: Path,
         params: dict[str, Any],
+        direct: bool,
     ) -> None:
         prev: datetime | None = None
         uncommitted = 0
         for chunk in prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
-            first = plan.lines + 1
-            self._stage(cur, plan, chunk, scratch)
-            row = cur.execute(sql.COUNTS_SQL, {"first": first}).fetchone()
-            assert row is not None
-            lines, starts, bad, cont, blank, long, lead, low, high, last = row
+            chunk_params = {**params, "first": plan.lines + 1}
+            lines_sql = self._lines(chunk, scratch, chunk_params)
+            done = self._direct(cur, plan, lines_sql, chunk_params) if direct else None
+            if done is None:
+                # Some line is not a whole record with a time: stage the rest of the file.
+                direct = False
+                done = self._staged(cur, plan, lines_sql, chunk_params, prev)
+            else:
+                plan.records += done[0]
+            lines, low, high, last = done
             plan.lines += lines
-            plan.records += starts + int(lead)
-            found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
-            add_problems(plan.problems, found)
-            fill = bad > 0 or bool(lead)
-            insert = sql.insert_sql(self.records, cont > 0, fill)
-            values = (
-                {**params, "first": first, "prev": prev} if fill else {**params, "first": first}
-            )
-            cur.execute(insert, values)
-            if fill and low is None and prev is None:
-                low = high = plan.mtime  # every record of the chunk took the file's mtime
             plan.span(low, high)
             prev = last if last is not None else prev
             self._progress(chunk, lines)

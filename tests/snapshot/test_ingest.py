@@ -231,7 +231,7 @@ def test_a_failed_ingest_leaves_the_previous_table(
     write(tmp_path / "a.log", "2024-01-02T03:04:05Z x\n")
     con = duckdb.connect()
     ingest(con, [tmp_path / "a.log"])
-    monkeypatch.setattr(sql, "stage_sql", lambda *key: "SELECT nonsense(")
+    monkeypatch.setattr(sql, "parse_sql", lambda *key, **kw: "SELECT nonsense(")
     with pytest.raises(SnapshotError, match=r"cannot parse a\.log as plain: Parser Error"):
         ingest(con, [tmp_path / "a.log"])
     assert table(con, "_raw") == [("2024-01-02T03:04:05Z x",)]

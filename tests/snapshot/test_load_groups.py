@@ -77,12 +77,14 @@ def test_a_failed_group_rolls_back_the_finished_ones(
     root = snapshot(tmp_path)
     (root / "host-5" / "defender.log").write_text("2024-01-02T03:04:05Z plain\n")
     monkeypatch.setattr(load, "GROUP_BYTES", 1)
-    stage = sql.stage_sql
+    parse = sql.parse_sql
 
-    def failing(format_name: str, *args: Any) -> str:
-        return "SELECT nonsense(" if format_name == "plain" else stage(format_name, *args)
+    def failing(format_name: str, *args: Any, **options: Any) -> str:
+        return (
+            "SELECT nonsense(" if format_name == "plain" else parse(format_name, *args, **options)
+        )
 
-    monkeypatch.setattr(sql, "stage_sql", failing)
+    monkeypatch.setattr(sql, "parse_sql", failing)
     con = duckdb.connect()
     with pytest.raises(SnapshotError, match=r"cannot parse host-5/defender\.log as plain"):
         ingest(con, [root])
