@@ -72,7 +72,8 @@ def local_time_sql(naive: str, tz: str) -> str:
 
 def naive_sql(text: str) -> str:
     """SQL for a naive TIMESTAMP from ISO text (`T` or space, `.` or `,` before fractions)."""
-    return f"try_cast(replace({text}, ',', '.') AS TIMESTAMP)"
+    comma = f"CASE WHEN contains({text}, ',') THEN replace({text}, ',', '.') ELSE {text} END"
+    return f"try_cast({comma} AS TIMESTAMP)"
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,8 @@ class Loader:
         """Whether to insert the file's chunks directly (see `sql.direct_sql`): when every line
         of its head is a record start of its format (else most chunks would be staged)."""
         fmt = FORMATS[plan.format]
+        if sample and sample[-1] == "":
+            sample = sample[:-1]  # the end of a file shorter than the sample
         return bool(sample) and all(fmt.matches(line) for line in sample)
 
     def _load_chunks_via(
