@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -189,10 +190,10 @@ def _update(
     for offset, item in enumerate(done.load):
         item.plan.file = next_file + offset
 
-    def record(cur: duckdb.DuckDBPyConnection, plan: FilePlan) -> None:
-        filecache.record_file(cur, by_fid[plan.fid], plan.file)
+    def record(plan: FilePlan) -> list[Any]:
+        return filecache.identity_row(by_fid[plan.fid], plan.file)
 
-    loader = Loader(con, VIEW, planned.fields, progress, on_file=record)
+    loader = Loader(con, VIEW, planned.fields, progress, on_file=(IDENTITIES, record))
     loader.load([item.plan for item in done.load])
     included = [
         filecache.cached_plan(item, done.reuse[item.plan.fid])

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -171,18 +172,15 @@ def apply_changes(con: duckdb.DuckDBPyConnection, done: Reconciled) -> None:
     con.commit()
 
 
-def record_file(cur: duckdb.DuckDBPyConnection, item: Identity, file: int) -> None:
-    """Add the identity row of a loaded plan (in the transaction that holds its records)."""
+def identity_row(item: Identity, file: int) -> list[Any]:
+    """The identity row of a loaded plan (added in the transaction that holds its records)."""
     plan = item.plan
     info = {
         "name": plan.name, "format": plan.format, "lines": plan.lines, "records": plan.records,
         "bytes": plan.size, "problems": plan.problems,
     }  # fmt: skip
-    cur.execute(
-        f"INSERT INTO {IDENTITIES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [file, item.root, plan.name, plan.size, item.mtime_ns, item.fingerprint, item.settings,
-         json.dumps(info), plan.first_time, plan.last_time, plan.sha256],
-    )  # fmt: skip
+    return [file, item.root, plan.name, plan.size, item.mtime_ns, item.fingerprint, item.settings,
+            json.dumps(info), plan.first_time, plan.last_time, plan.sha256]  # fmt: skip
 
 
 def cached_plan(item: Identity, hit: Cached) -> FilePlan:

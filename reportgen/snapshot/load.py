@@ -17,11 +17,13 @@ multi-line records are staged from the start.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,8 @@ from typing import Any
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import reader, sql, storage, textio
+from reportgen.snapshot import batch, chunks, reader, sql, storage, textio
+from reportgen.snapshot.batch import Batch, Small
 from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.formats import FORMATS, detect
 from reportgen.snapshot.model import add_problems
@@ -57,7 +60,23 @@ _GO_TRACE = re.compile(sql.GO_TRACE, re.ASCII)
 Progress = Callable[[int, int, int], None]
 
 
-FileDone = Callable[[duckdb.DuckDBPyConnection, FilePlan], None]
+FileRow = tuple[str, Callable[[FilePlan], list[Any]]]
+"""A table and the row of it to add for each loaded file (the ingest cache's record of it)."""
+ROWS_AT_ONCE = 500
+"""Rows of the per-file tables inserted by one statement."""
+
+
+@dataclass
+class Run:
+    """One cursor's pass over consecutive files: its group's index (None when serial), its
+    scratch file, the small files waiting (see `batch`) and the per-file rows waiting, by
+    table."""
+
+    cur: duckdb.DuckDBPyConnection
+    group: int | None
+    scratch: Path
+    waiting: Batch = field(default_factory=Batch)
+    rows: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 class Loader:
@@ -65,8 +84,8 @@ class Loader:
     `reportgen.snapshot.storage`) over cursors of `con`.
 
     Each group of files is loaded in a transaction of a cursor of its own, committed in file
-    order (see `InOrder`), and `on_file` runs in it after each file's rows (the ingest cache
-    records the file there). `serial` loads on `con` itself, one file after another, without
+    order (see `InOrder`), which also adds each file's row to `on_file`'s table (the ingest
+    cache records the file there). `serial` loads on `con` itself, one file after another, without
     transactions of its own (for a connection inside an open transaction, whose tables other
     cursors cannot see).
     """
@@ -78,7 +97,7 @@ class Loader:
         fields: tuple[str, ...] = (),
         progress: Progress | None = None,
         *,
-        on_file: FileDone | None = None,
+        on_file: FileRow | None = None,
         serial: bool = False,
     ) -> None:
         self.con = con
@@ -97,8 +116,7 @@ class Loader:
         """Load every plan, filling in its counts, problems, time span and digest."""
         todo = sorted(plans, key=lambda plan: plan.fid)
         if self.serial:
-            for plan in todo:
-                self._load_file(self.con, plan, None)
+            self._load_files(self.con, todo, None)
             return
         groups = list(enumerate(file_groups(todo)))
         self._order = InOrder(PENDING_BYTES)
@@ -142,15 +160,30 @@ class Loader:
         cur = self.con.cursor()
         try:
             cur.begin()
-            for plan in group:
-                self._load_file(cur, plan, index)
+            self._load_files(cur, group, index)
         except BaseException:
             cur.rollback()
             cur.close()
             raise
         self._order.finish(index, cur, sum(map(text_bytes, group)))
 
-    def _load_file(self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, group: int | None) -> None:
+    def _load_files(
+        self, cur: duckdb.DuckDBPyConnection, plans: list[FilePlan], group: int | None
+    ) -> None:
+        """Load consecutive files in order, small ones in batches (see `batch`)."""
+        handle, name = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
+        os.close(handle)
+        run = Run(cur, group, Path(name))
+        try:
+            for plan in plans:
+                self._load_file(run, plan)
+            self._flush(run)
+            self._insert_rows(run)
+        finally:
+            run.scratch.unlink()
+        cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
+
+    def _load_file(self, run: Run, plan: FilePlan) -> None:
         stream = FileStream(
             plan.path,
             plan.gz,
@@ -163,10 +196,49 @@ class Loader:
         except OSError:
             plan.problems["unreadable"] = 1
             plan.format = ""
+            self._finish(run, plan, None)
+            return
+        if plan.format == "auto":
+            plan.format = detect(sample)
+        direct = chunks.direct_first(plan, sample)
+        read = stream.chunks(self._boundary(run.cur, plan))
+        if direct and text_bytes(plan) <= batch.FILE_BYTES:
+            head = list(itertools.islice(read, 2))
+            if len(head) == 1 and head[0].raw is not None:
+                if not run.waiting.accepts(plan):
+                    self._flush(run)
+                run.waiting.add(Small(plan, stream, head[0].raw))
+                if run.waiting.full:
+                    self._flush(run)
+                return
+            read = itertools.chain(head, read)
         else:
-            if plan.format == "auto":
-                plan.format = detect(sample)
-            self._load_chunks(cur, plan, stream, group, self._direct_first(plan, sample))
+            read = prefetch(read, self._stop)
+        self._flush(run)  # the files before this one go in first
+        self._load_chunks(run, plan, read, direct)
+        self._finish(run, plan, stream)
+
+    def _flush(self, run: Run) -> None:
+        """Load the small files waiting: together, then one by one from the first that holds
+        a line that is not a whole record with a time."""
+        items = run.waiting.take()
+        loaded = []
+        if len(items) > 1:
+            loaded = batch.insert_batch(run.cur, self.records, items, run.scratch)
+        for item, done in zip(items, loaded, strict=False):
+            item.plan.lines = done.lines
+            item.plan.span(done.low, done.high)
+            self._progress(len(item.raw), done.lines)
+            self._finish(run, item.plan, item.stream)
+        for index, item in enumerate(items[len(loaded) :]):
+            direct = index > 0 or len(items) == 1  # the first one left failed in the batch
+            self._load_chunks(run, item.plan, iter([Chunk(raw=item.raw)]), direct)
+            self._finish(run, item.plan, item.stream)
+
+    def _finish(self, run: Run, plan: FilePlan, stream: FileStream | None) -> None:
+        """Record a loaded file: its problems and digest, its row of the files table and of
+        `on_file`'s (inserted by `_insert_rows`)."""
+        if stream is not None:
             add_problems(plan.problems, stream.problems)
             plan.sha256 = stream.sha256
             if plan.lines == 0:
@@ -174,159 +246,59 @@ class Loader:
                 if "binary_file" not in plan.problems:
                     plan.problems["empty_file"] = 1
         if plan.format:
-            cur.execute(sql.file_row_sql(self.files, self.fields), plan.file_row(self.fields))
+            run.rows.setdefault(self.files, []).append(plan.file_row(self.fields))
         if self.on_file is not None:
-            self.on_file(cur, plan)
+            table, row = self.on_file
+            run.rows.setdefault(table, []).append(row(plan))
+        if sum(map(len, run.rows.values())) >= ROWS_AT_ONCE:
+            self._insert_rows(run)
         with self._lock:
             self._done[0] += 1
 
-    def _load_chunks(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        plan: FilePlan,
-        stream: FileStream,
-        group: int | None,
-        direct: bool,
-    ) -> None:
-        params = {"mtime": plan.mtime, "file": plan.file}
-        handle, scratch = tempfile.mkstemp(prefix="reportgen-chunk-", suffix=".txt")
-        os.close(handle)
-        try:
-            self._load_chunks_via(cur, plan, stream, group, Path(scratch), params, direct)
-        finally:
-            os.unlink(scratch)
-        cur.execute(f"DROP TABLE IF EXISTS {sql.STAGE}")
-
-    def _lines(self, chunk: Chunk, scratch: Path, params: dict[str, Any]) -> str:
-        """The query of the chunk's lines: through the CSV reader when the chunk is raw bytes
-        (written to `scratch`), else from its text (put in `params`)."""
-        if chunk.raw is not None:
-            with scratch.open("wb") as out:
-                out.write(chunk.raw)
-            return sql.csv_lines(str(scratch), len(chunk.raw))
-        params["text"] = chunk.text
-        return sql.TEXT_LINES
-
     @staticmethod
-    def _execute(
-        cur: duckdb.DuckDBPyConnection, plan: FilePlan, statement: str, params: dict[str, Any]
-    ) -> duckdb.DuckDBPyConnection:
-        """Run a statement that parses a chunk of `plan`'s file, naming the file on error."""
-        try:
-            return cur.execute(statement, params)
-        except duckdb.Error as error:
-            message = f"cannot parse {plan.name} as {plan.format}: {error}"
-            raise SnapshotError(message) from error
+    def _insert_rows(run: Run) -> None:
+        for table, rows in run.rows.items():
+            if rows:
+                values = [value for row in rows for value in row]
+                run.cur.execute(sql.insert_rows_sql(table, len(rows[0]), len(rows)), values)
+        run.rows.clear()
 
-    def _direct(
-        self, cur: duckdb.DuckDBPyConnection, plan: FilePlan, lines: str, params: dict[str, Any]
-    ) -> tuple[int, Any, Any, Any] | None:
-        """Insert the chunk's lines as records (`sql.direct_sql`): its line count, earliest,
-        latest and last time; None (rows taken back) when a line is not a complete record."""
-        statement = sql.direct_sql(
-            self.records, plan.format, plan.tz, plan.multiline, plan.start, lines
-        )
-        keys = {"file": params["file"], "first": params["first"]}
-        values = {**self._stage_params(plan), **keys}
-        if "text" in params:
-            values["text"] = params["text"]
-        inserted = self._execute(cur, plan, statement, values).fetchone()
-        table = sql.quote_ident(self.records)
-        row = cur.execute(sql.CHUNK_SQL.format(table=table), keys).fetchone()
-        assert inserted is not None and row is not None
-        untimed, low, high, last = row
-        if untimed:
-            cur.execute(sql.DELETE_CHUNK_SQL.format(table=table), keys)
-            return None
-        return int(inserted[0]), low, high, last
-
-    def _staged(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        plan: FilePlan,
-        lines: str,
-        params: dict[str, Any],
-        prev: datetime | None,
-    ) -> tuple[int, Any, Any, Any]:
-        """Parse the chunk into the stage, count it and insert its records, joining lines and
-        filling times as needed: its line count, earliest, latest and last time."""
-        first = params["first"]
-        statement = sql.stage_sql(plan.format, plan.tz, plan.multiline, plan.start, lines)
-        values = self._stage_params(plan)
-        if "text" in params:
-            values["text"] = params["text"]
-        self._execute(cur, plan, statement, values)
-        row = cur.execute(sql.COUNTS_SQL, {"first": first}).fetchone()
-        assert row is not None
-        count, starts, bad, cont, blank, long, lead, low, high, last = row
-        plan.records += starts + int(lead)
-        found = {"bad_timestamp": bad + int(lead), "blank_line": blank, "long_line": long}
-        add_problems(plan.problems, found)
-        fill = bad > 0 or bool(lead)
-        insert = sql.insert_sql(self.records, cont > 0, fill)
-        keys = {"mtime": params["mtime"], "file": params["file"], "first": first}
-        cur.execute(insert, {**keys, "prev": prev} if fill else keys)
-        if fill and low is None and prev is None:
-            low = high = plan.mtime  # every record of the chunk took the file's mtime
-        return count, low, high, last
-
-    @staticmethod
-    def _direct_first(plan: FilePlan, sample: list[str]) -> bool:
-        """Whether to insert the file's chunks directly (see `sql.direct_sql`): when every line
-        of its head is a record start of its format (else most chunks would be staged)."""
-        fmt = FORMATS[plan.format]
-        if sample and sample[-1] == "":
-            sample = sample[:-1]  # the end of a file shorter than the sample
-        return bool(sample) and all(fmt.matches(line) for line in sample)
-
-    def _load_chunks_via(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        plan: FilePlan,
-        stream: FileStream,
-        group: int | None,
-        scratch: Path,
-        params: dict[str, Any],
-        direct: bool,
-    ) -> None:
+    def _load_chunks(self, run: Run, plan: FilePlan, read: Iterator[Chunk], direct: bool) -> None:
+        """Load a file's chunks: directly until one holds a line that is not a whole record
+        with a time, then staged (see `chunks`)."""
+        cur, records = run.cur, self.records
         prev: datetime | None = None
         uncommitted = 0
-        for chunk in prefetch(stream.chunks(self._boundary(cur, plan)), self._stop):
+        for chunk in read:
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
-            chunk_params = {**params, "first": plan.lines + 1}
-            lines_sql = self._lines(chunk, scratch, chunk_params)
-            done = self._direct(cur, plan, lines_sql, chunk_params) if direct else None
+            params: dict[str, Any] = {}
+            lines = chunks.lines_sql(chunk, run.scratch, params)
+            first, text = plan.lines + 1, params.get("text")
+            done = None
+            if direct:
+                done = chunks.insert_direct(cur, records, plan, lines, first, text)
             if done is None:
-                # Some line is not a whole record with a time: stage the rest of the file.
-                direct = False
-                done = self._staged(cur, plan, lines_sql, chunk_params, prev)
-            else:
-                plan.records += done[0]
-            lines, low, high, last = done
-            plan.lines += lines
-            plan.span(low, high)
-            prev = last if last is not None else prev
-            self._progress(chunk, lines)
-            uncommitted += len(chunk.raw if chunk.raw is not None else chunk.text or "")
+                direct = False  # stage the rest of the file
+                done = chunks.insert_staged(cur, records, plan, lines, first, prev, text)
+            plan.lines += done.lines
+            plan.span(done.low, done.high)
+            prev = done.last if done.last is not None else prev
+            size = len(chunk.raw if chunk.raw is not None else chunk.text or "")
+            self._progress(size, done.lines)
+            uncommitted += size
+            group = run.group
             if group is not None and uncommitted >= COMMIT_BYTES and self._order.is_next(group):
                 # The first group outstanding bounds its transaction by committing as it goes.
                 cur.commit()
                 cur.begin()
                 uncommitted = 0
 
-    @staticmethod
-    def _stage_params(plan: FilePlan) -> dict[str, Any]:
-        return {
-            "y0": plan.limit.year,
-            "lim_md": plan.limit.strftime("%m-%d %H:%M:%S"), "cut": plan.cut,
-        }  # fmt: skip
-
-    def _progress(self, chunk: Chunk, lines: int) -> None:
+    def _progress(self, size: int, lines: int) -> None:
         if self.progress is None:
             return
         with self._lock:  # one line on the terminal: the workers draw it in turn
-            self._done[1] += len(chunk.raw if chunk.raw is not None else chunk.text or "")
+            self._done[1] += size
             self._done[2] += lines
             self.progress(*self._done)
 

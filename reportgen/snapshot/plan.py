@@ -41,15 +41,13 @@ class FilePlan:
     file: int = -1
     """The file's id in the tables (`_file`): its fid, or its id in the ingest cache."""
 
-    def file_row(self, fields: tuple[str, ...]) -> dict[str, Any]:
-        """The parameters of `sql.file_row_sql`: the file's row of the files table."""
-        values: dict[str, Any] = {
-            "file": self.file, "mtime": self.mtime, "host": self.host,
-            "dhost": self.default_host, "category": self.category, "sourcename": self.name,
-            "source": self.source, "collector": self.collector, "format": self.format,
-        }  # fmt: skip
-        values.update({f"f{i}": self.fields.get(name) for i, name in enumerate(fields)})
-        return values
+    def file_row(self, fields: tuple[str, ...]) -> list[Any]:
+        """The file's row of the files table (see `reportgen.snapshot.storage`)."""
+        row: list[Any] = [
+            self.file, self.mtime, self.host, self.default_host, self.category, self.name,
+            self.source, self.collector, self.format,
+        ]  # fmt: skip
+        return row + [self.fields.get(name) for name in fields]
 
     def span(self, low: datetime | None, high: datetime | None) -> None:
         """Widen the file's time span by `[low, high]`."""

@@ -35,9 +35,6 @@ GO_TRACE = (
 """Unindented lines that continue a Go panic (`multiline: auto`): goroutine headers, the signal
 line, stack frames (`main.main()`, `pkg.(*T).M(...)`), `created by ...`, `exit status N`."""
 
-FILE_PARAMS = ("mtime", "host", "dhost", "category", "sourcename", "source", "collector", "format")
-"""The per-file parameters of `file_row_sql`, in the order of its columns."""
-
 
 def quote_ident(name: str) -> str:
     """`name` as a SQL identifier."""
@@ -94,6 +91,8 @@ def direct_sql(
     multiline: str = "auto",
     start: str | None = None,
     lines: str = TEXT_LINES,
+    *,
+    batch: bool = False,
 ) -> str:
     """The statement that inserts every line of one chunk straight into the records table
     `table`, one record per line, its time NULL on any line that is not a complete record
@@ -101,12 +100,34 @@ def direct_sql(
 
     This is the common case, at a quarter less CPU than staging: when the chunk turns out to
     hold a NULL time, the caller deletes its rows (`DELETE_CHUNK_SQL`) and stages it instead.
-    Parameters: those of `stage_sql`, `$first` and `$file`."""
-    parsed = parse_sql(format_name, tz, multiline, start, lines, direct=True)
+    Parameters: those of `stage_sql`, `$first` and `$file`. With `batch`, `lines` are those of
+    `batch_lines` (whole files, each line with its file's index from 1) and the per-file
+    parameters are lists indexed by it: `$files`, `$starts` (the number of lines before the
+    file), `$y0s` and `$lim_mds`."""
+    if batch:
+        source = f"(SELECT row_number() OVER () AS g, fidx, raw FROM {lines})"
+        numbers = "g - $starts[fidx] AS i, $files[fidx] AS file, $y0s[fidx] AS y0, "
+        numbers += "$lim_mds[fidx] AS lim_md"
+    else:
+        source = f"(SELECT row_number() OVER () AS g, raw FROM {lines})"
+        numbers = "$first - 1 + g AS i, $file AS file, $y0 AS y0, $lim_md AS lim_md"
+    parsed = parse_sql(format_name, tz, multiline, start, f"SELECT {numbers}, raw FROM {source}",
+                       direct=True)  # fmt: skip
     return f"""
 INSERT INTO {quote_ident(table)}
-SELECT ts, line, host, strlen(line), $first - 1 + i, $file FROM ({parsed})
+SELECT ts, line, host, strlen(line), i, file FROM ({parsed})
 """
+
+
+def batch_lines(path: str, size: int) -> str:
+    """The lines of many small files in the file at `path` (`size` bytes), each line written
+    as its file's index, a 0x01 byte and the line (see `reportgen.snapshot.batch`)."""
+    size = max(size + 1024, 1 << 20)
+    return f"""(SELECT fidx, coalesce(line, '') AS raw
+ FROM read_csv({sql_string(path)}, columns = {{'fidx': 'INTEGER', 'line': 'VARCHAR'}},
+               header = false, delim = chr(1), quote = '', escape = '', auto_detect = false,
+               strict_mode = false, null_padding = true, max_line_size = {size},
+               buffer_size = {size}))"""
 
 
 def parse_sql(
@@ -119,19 +140,20 @@ def parse_sql(
     direct: bool = False,
 ) -> str:
     """The query of the parsed `lines` of one chunk, in line order: for the stage (`line`,
-    `long`, `ts`, `host`, `kind`) or, `direct`, for `direct_sql` (`i`: the line's number in
-    the chunk from 1, `line`, `host`, `ts`: NULL unless the line is a complete record start
-    with a readable time)."""
+    `long`, `ts`, `host`, `kind`) or, `direct`, for `direct_sql`: `lines` then also has the
+    columns `i` (the line's number), `file`, `y0` and `lim_md`, and the query gives `i`,
+    `file`, `line`, `host` and `ts` (NULL unless the line is a complete record start with a
+    readable time)."""
     fmt = FORMATS[format_name]
     long = "strlen(raw) > $cut AND length(raw) > $cut"
     if direct:
-        # A long line sends the chunk to the stage, which truncates it: no need to here. A
-        # blank line is never a header (every format's header starts with a non-blank text).
-        source = f"(SELECT row_number() OVER () AS i, raw FROM {lines})"
-        first = f"SELECT i, $y0 AS y0, $lim_md AS lim_md, {long} AS long, raw AS line FROM {source}"
+        # `lines` numbers the lines itself (see direct_sql). A long line sends the chunk to the
+        # stage, which truncates it: no need to here. A blank line is never a header (every
+        # format's header starts with a non-blank text).
+        first = f"SELECT i, file, y0, lim_md, {long} AS long, raw AS line FROM ({lines})"
         starts = "" if multiline != "start" else f" AND {starts_sql(multiline, start)}"
         select = (
-            "SELECT i, line, host,\n"
+            "SELECT i, file, line, host,\n"
             f"       CASE WHEN hdr AND ts IS NOT NULL AND NOT long{starts} THEN ts END AS ts"
         )
     else:
@@ -148,7 +170,7 @@ def parse_sql(
                  WHEN {starts_sql(multiline, start)}
                  THEN CASE WHEN hdr AND ts IS NOT NULL THEN 0 ELSE 1 END
                  ELSE 2 END AS UTINYINT) AS kind"""
-    carried = "i, line, long" if direct else "line, long, lead_ws"
+    carried = "i, file, line, long" if direct else "line, long, lead_ws"
     return f"""
 WITH l AS ({first}),
 hx AS (SELECT *, {fmt.extract_sql("line")} AS h FROM l),
@@ -230,13 +252,23 @@ FROM {table} WHERE _file = $file AND _messagecount >= $first
 """Per chunk inserted by `direct_sql`: its lines without a time (none: the chunk is done), the
 earliest and latest time and the time of its last line (`$prev` of the next chunk)."""
 
+BATCH_SQL = """
+SELECT _file, count(*), count(*) FILTER (WHERE _messagetime IS NULL), max(_messagecount),
+       min(_messagetime), max(_messagetime)
+FROM {table} WHERE _file IN (SELECT unnest($files)) GROUP BY _file
+"""
+"""Per file of a batch inserted by `direct_sql`: its lines, those without a time, its last
+line number, and its earliest and latest time."""
+
+DELETE_FILES_SQL = "DELETE FROM {table} WHERE _file IN (SELECT unnest($files))"
+"""Take back the rows of files of a batch, to load them one by one instead."""
+
 DELETE_CHUNK_SQL = "DELETE FROM {table} WHERE _file = $file AND _messagecount >= $first"
 """Take back the rows of a chunk inserted by `direct_sql`, to stage it instead."""
 
 
-def file_row_sql(table: str, fields: tuple[str, ...]) -> str:
-    """The statement that adds a file's row to the files table `table`. Parameters: `$file` and
-    FILE_PARAMS, then `$f0`... (the values of `fields`)."""
-    values = ["$file", *(f"${name}" for name in FILE_PARAMS)]
-    values += [f"CAST($f{index} AS VARCHAR)" for index in range(len(fields))]
-    return f"INSERT INTO {quote_ident(table)} VALUES ({', '.join(values)})"
+def insert_rows_sql(table: str, width: int, count: int) -> str:
+    """The statement that adds `count` rows of `width` values (positional parameters, row by
+    row) to `table`."""
+    row = "(" + ", ".join(["?"] * width) + ")"
+    return f"INSERT INTO {quote_ident(table)} VALUES " + ", ".join([row] * count)

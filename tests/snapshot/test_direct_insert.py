@@ -10,8 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from reportgen.snapshot import ingest, reader, textio
-from reportgen.snapshot.load import Loader
+from reportgen.snapshot import chunks, ingest, reader, textio
 from reportgen.snapshot.model import SnapshotInfo
 
 GOLOG = " INFO 2026-01-02T03:{:02d}:{:02d}.{:03d} a.go:1  message {}"
@@ -71,14 +70,14 @@ def test_direct_and_staged_chunks_give_the_same_table(
 ) -> None:
     root = snapshot(tmp_path / "s")
     ways: dict[str, list[bool]] = {}
-    direct = Loader._direct
+    direct = chunks.insert_direct
 
-    def spy(self: Loader, cur: Any, plan: Any, *args: Any) -> Any:
-        done = direct(self, cur, plan, *args)
+    def spy(cur: Any, records: str, plan: Any, *args: Any) -> Any:
+        done = direct(cur, records, plan, *args)
         ways.setdefault(plan.name, []).append(done is not None)
         return done
 
-    monkeypatch.setattr(Loader, "_direct", spy)
+    monkeypatch.setattr(chunks, "insert_direct", spy)
     fast, fast_info = load(root)
     assert all(ways["clean/defender.log"]) and len(ways["clean/defender.log"]) > 3
     assert all(ways["clean/syslog"]) and all(ways["clean/crlf.log"])
@@ -87,7 +86,7 @@ def test_direct_and_staged_chunks_give_the_same_table(
         assert ways[name][0] and ways[name][-1] is False, name
     assert "head/orphan.log" not in ways
 
-    monkeypatch.setattr(Loader, "_direct_first", staticmethod(lambda plan, sample: False))
+    monkeypatch.setattr(chunks, "direct_first", lambda plan, sample: False)
     staged, staged_info = load(root)
     assert fast == staged
     assert fast_info == staged_info
