@@ -128,10 +128,17 @@ class Loader:
                 threading.Thread(target=self._work, args=(groups, errors), daemon=True)
                 for _ in range(WORKERS)
             ]
-            for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
+            # Each worker's statements on a thread of their own: DuckDB's own threads on top of
+            # two workers cost 7% more CPU (2M lines: 2.84 -> 2.63 s) and no wall time.
+            row = self.con.execute("SELECT current_setting('threads')").fetchone()
+            self.con.execute("SET threads = 1")
+            try:
+                for worker in workers:
+                    worker.start()
+                for worker in workers:
+                    worker.join()
+            finally:
+                self.con.execute(f"SET threads = {int(row[0]) if row else WORKERS}")
         if errors:
             raise errors[0]
 
