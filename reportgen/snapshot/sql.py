@@ -62,11 +62,17 @@ def csv_lines(path: str, size: int) -> str:
     """The lines of a chunk of `size` bytes in the file at `path`, read by the CSV reader, which
     is several times cheaper than splitting a text: one column, no quoting, so every byte but
     the line ends is kept (the reader makes sure the chunk has no CR, NUL or 0x01 byte)."""
+    return f"(SELECT coalesce(line, '') AS raw FROM {_read_csv(path, size, {'line': 'VARCHAR'})})"
+
+
+def _read_csv(path: str, size: int, columns: dict[str, str]) -> str:
+    """DuckDB's CSV reader over the file at `path` (`size` bytes) splitting lines only: no
+    header, no quoting, 0x01 between `columns`."""
     size = max(size + 1024, 1 << 20)
-    return f"""(SELECT coalesce(line, '') AS raw
- FROM read_csv({sql_string(path)}, columns = {{'line': 'VARCHAR'}}, header = false,
-               delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false,
-               null_padding = true, max_line_size = {size}, buffer_size = {size}))"""
+    names = ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in columns.items())
+    return f"""read_csv({sql_string(path)}, columns = {{{names}}}, header = false, delim = chr(1),
+               quote = '', escape = '', auto_detect = false, strict_mode = false,
+               null_padding = true, max_line_size = {size}, buffer_size = {size})"""
 
 
 def stage_sql(
@@ -122,12 +128,8 @@ SELECT ts, line, host, strlen(line), i, file FROM ({parsed})
 def batch_lines(path: str, size: int) -> str:
     """The lines of many small files in the file at `path` (`size` bytes), each line written
     as its file's index, a 0x01 byte and the line (see `reportgen.snapshot.batch`)."""
-    size = max(size + 1024, 1 << 20)
-    return f"""(SELECT fidx, coalesce(line, '') AS raw
- FROM read_csv({sql_string(path)}, columns = {{'fidx': 'INTEGER', 'line': 'VARCHAR'}},
-               header = false, delim = chr(1), quote = '', escape = '', auto_detect = false,
-               strict_mode = false, null_padding = true, max_line_size = {size},
-               buffer_size = {size}))"""
+    columns = {"fidx": "INTEGER", "line": "VARCHAR"}
+    return f"(SELECT fidx, coalesce(line, '') AS raw FROM {_read_csv(path, size, columns)})"
 
 
 def parse_sql(
