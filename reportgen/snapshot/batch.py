@@ -47,11 +47,13 @@ class Batch:
         return not self.items or _key(self.items[0].plan) == _key(plan)
 
     def add(self, item: Small) -> None:
+        """Let `item` wait for the next insert."""
         self.items.append(item)
         self.size += len(item.raw)
 
     @property
     def full(self) -> bool:
+        """Whether the files waiting hold a chunk's worth of bytes."""
         return self.size >= CHUNK_BYTES
 
     def take(self) -> list[Small]:

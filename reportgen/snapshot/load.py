@@ -131,7 +131,7 @@ class Loader:
                 for _ in range(WORKERS)
             ]
             # Each worker's statements on a thread of their own: DuckDB's own threads on top of
-            # two workers cost 7% more CPU (2M lines: 2.84 -> 2.63 s) and no wall time.
+            # two workers cost 7% more CPU (2M lines: 2.84 against 2.56-2.63 s) and no wall time.
             row = self.con.execute("SELECT current_setting('threads')").fetchone()
             self.con.execute("SET threads = 1")
             try:
