@@ -69,6 +69,16 @@ def create_tables(
     con.execute(f"{create} {quote_ident(files_table(name))} ({', '.join(files)})")
 
 
+INLINE_FILES = 1000
+"""Up to this many files, the view holds the per-file values as literals (see `create_view`)."""
+
+
+def lists_table(name: str) -> str:
+    """The one-row table of per-file value lists behind the log view `name`, when it has more
+    than INLINE_FILES files."""
+    return f"{name}__lists"
+
+
 def create_view(
     con: duckdb.DuckDBPyConnection,
     view: str,
@@ -81,9 +91,13 @@ def create_view(
     """(Re)create the log view `view` (the columns of LOG_COLUMNS, then `fields`) over the
     tables of `tables`; with `files`, only the records of those file ids.
 
-    The per-file values are inlined as lists indexed by `_file` rather than joined: a join may
-    hand rows back in any order, an expression keeps the table's (file and line) order, and a
-    list of a few values costs a scan next to nothing."""
+    The per-file values are lists indexed by `_file` rather than joined: a join may hand rows
+    back in any order, an expression keeps the table's (file and line) order, and a list of a
+    few values costs a scan next to nothing. Up to INLINE_FILES files the lists are literals in
+    the view; beyond, every query would spend time binding them (0.3 s at 20,000 files), so they
+    are kept in a one-row table (`lists_table`) read by scalar subqueries (5 ms). Literals stay
+    the rule below that: DuckDB can filter on them in the scan, before a keyword's `ILIKE`,
+    where a subquery's value comes after it (the overview's panels took half again the CPU)."""
     names = [column for column, _ in FILE_COLUMNS[1:]] + list(fields)
     rows = con.execute(
         f"SELECT file, {', '.join(quote_ident(name) for name in names)} "
@@ -94,12 +108,31 @@ def create_view(
     for file, *values in rows:
         for name, value in zip(names, values, strict=True):
             lists[name][file - 1] = value
+    kinds = {name: "TIMESTAMPTZ[]" if name == "mtime" else "VARCHAR[]" for name in lists}
+    table = quote_ident(lists_table(view))
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    inline = size <= INLINE_FILES
 
     def at(name: str) -> str:
-        kind = "TIMESTAMPTZ" if name == "mtime" else "VARCHAR"
-        items = ", ".join(_literal(value) for value in lists[name])
-        return f"CAST([{items}] AS {kind}[])[r._file]"
+        if inline:
+            items = ", ".join(_literal(value) for value in lists[name])
+            return f"CAST([{items}] AS {kinds[name]})[r._file]"
+        return f"(SELECT {quote_ident(name)} FROM {table})[r._file]"
 
+    where = ""
+    if not inline:
+        shown: list[object] = [files is None] * size
+        for file in files or ():
+            if 0 < file <= size:
+                shown[file - 1] = True
+        columns = {**lists, "__shown": shown}
+        kinds["__shown"] = "BOOLEAN[]"
+        select = ", ".join(f"CAST(? AS {kinds[name]}) AS {quote_ident(name)}" for name in columns)
+        kind = "TEMP TABLE" if temp else "TABLE"
+        con.execute(f"CREATE {kind} {table} AS SELECT {select}", list(columns.values()))
+        where = "" if files is None else f" WHERE {at('__shown')}"
+    elif files is not None:
+        where = " WHERE r._file IN (" + ", ".join(map(str, files or [-1])) + ")"
     expressions = {
         "_messagetime": "r._messagetime",
         "_receipttime": at("mtime"),
@@ -113,14 +146,11 @@ def create_view(
         "_messagecount": "r._messagecount",
         "_format": at("format"),
     }
-    columns = [f"{expressions[column]} AS {column}" for column, _ in LOG_COLUMNS]
-    columns += [f"{at(field)} AS {quote_ident(field)}" for field in fields]
-    where = ""
-    if files is not None:
-        where = " WHERE r._file IN (" + ", ".join(map(str, files or [-1])) + ")"
+    columns_sql = [f"{expressions[column]} AS {column}" for column, _ in LOG_COLUMNS]
+    columns_sql += [f"{at(field)} AS {quote_ident(field)}" for field in fields]
     kind = "TEMP VIEW" if temp else "VIEW"
     con.execute(
-        f"CREATE OR REPLACE {kind} {quote_ident(view)} AS SELECT {', '.join(columns)} "
+        f"CREATE OR REPLACE {kind} {quote_ident(view)} AS SELECT {', '.join(columns_sql)} "
         f"FROM {quote_ident(records_table(tables))} AS r{where}"
     )
 
@@ -136,6 +166,7 @@ def _literal(value: object) -> str:
 def drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop the log view `name` and its tables, if they exist."""
     con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+    con.execute(f"DROP TABLE IF EXISTS {quote_ident(lists_table(name))}")
     con.execute(f"DROP TABLE IF EXISTS {quote_ident(records_table(name))}")
     con.execute(f"DROP TABLE IF EXISTS {quote_ident(files_table(name))}")
 
@@ -144,6 +175,7 @@ def rename(con: duckdb.DuckDBPyConnection, old: str, new: str, fields: tuple[str
     """Give the tables of the log view `old` to a view `new` (replacing any), dropping `old`."""
     drop(con, new)
     con.execute(f"DROP VIEW IF EXISTS {quote_ident(old)}")
+    con.execute(f"DROP TABLE IF EXISTS {quote_ident(lists_table(old))}")
     for table in (records_table, files_table):
         con.execute(f"ALTER TABLE {quote_ident(table(old))} RENAME TO {quote_ident(table(new))}")
     create_view(con, new, new, fields)

@@ -4,7 +4,7 @@ stream the same way, bad ones included."""
 from __future__ import annotations
 
 import gzip
-import os
+import random
 import zlib
 from collections.abc import Iterator
 
@@ -12,7 +12,7 @@ import pytest
 
 from reportgen.snapshot import textio
 
-TEXT = b"".join(b"2026-01-02T03:04:05Z line %d %s\n" % (i, os.urandom(8).hex().encode())
+TEXT = b"".join(b"2026-01-02T03:04:05Z line %d %016x\n" % (i, random.Random(i).getrandbits(64))
                 for i in range(60_000))  # fmt: skip
 WHOLE = gzip.compress(TEXT)
 STREAMS = {
@@ -46,8 +46,9 @@ def test_isal_and_zlib_read_alike(name: str, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(textio, "inflate", zlib)
     slow = read(STREAMS[name])
     if name in ("truncated", "corrupt"):
-        # At the break, zlib may hand out one more byte it inflated: of the cut line.
-        assert slow[0].startswith(fast[0]) and len(slow[0]) - len(fast[0]) <= 1
+        # At the break, zlib may hand out a few more bytes it inflated: of the cut line (at most
+        # one deflate match, 258 bytes).
+        assert slow[0].startswith(fast[0]) and len(slow[0]) - len(fast[0]) <= 258
         assert fast[1] == slow[1]
     else:
         assert fast == slow
