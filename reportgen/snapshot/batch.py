@@ -11,6 +11,7 @@ back and loaded one by one (`reportgen.snapshot.load`), so the table keeps file 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def insert_batch(
     of those after it are taken back, to be loaded one by one."""
     expected = _write(items, scratch)
     files = [item.plan.file for item in items]
-    starts = [sum(expected[:index]) for index in range(len(items))]
+    starts = [0, *itertools.accumulate(expected)][:-1]
     plan = items[0].plan
     values: dict[str, Any] = {
         "files": files, "starts": starts, "cut": plan.cut,

@@ -268,8 +268,8 @@ class Loader:
     def _insert_rows(run: Run) -> None:
         for table, rows in run.rows.items():
             if rows:
-                values = [value for row in rows for value in row]
-                run.cur.execute(sql.insert_rows_sql(table, len(rows[0]), len(rows)), values)
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                run.cur.execute(sql.insert_rows_sql(table, len(columns)), columns)
         run.rows.clear()
 
     def _load_chunks(self, run: Run, plan: FilePlan, read: Iterator[Chunk], direct: bool) -> None:

@@ -269,8 +269,7 @@ DELETE_CHUNK_SQL = "DELETE FROM {table} WHERE _file = $file AND _messagecount >=
 """Take back the rows of a chunk inserted by `direct_sql`, to stage it instead."""
 
 
-def insert_rows_sql(table: str, width: int, count: int) -> str:
-    """The statement that adds `count` rows of `width` values (positional parameters, row by
-    row) to `table`."""
-    row = "(" + ", ".join(["?"] * width) + ")"
-    return f"INSERT INTO {quote_ident(table)} VALUES " + ", ".join([row] * count)
+def insert_rows_sql(table: str, width: int) -> str:
+    """The statement that adds rows of `width` values to `table`, given one list parameter per
+    column (a row per item): a list per column binds ten times as fast as a `?` per value."""
+    return f"INSERT INTO {quote_ident(table)} SELECT " + ", ".join(["unnest(?)"] * width)

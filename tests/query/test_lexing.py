@@ -137,3 +137,13 @@ def test_multi_line_queries() -> None:
 )
 def test_number_literals(text: str, value: float | None) -> None:
     assert number_value(text) == value
+
+
+@pytest.mark.parametrize("char", ["²", "³", "⑦"])
+def test_a_character_that_str_isdigit_calls_a_digit_is_unexpected(char: str) -> None:
+    # str.isdigit() is true for superscripts and circled digits, which start no number (found
+    # by the query fuzz test, where it raised an AssertionError).
+    tokens, errors = tokenize(f"| {char}")
+    assert [token.kind for token in tokens] == [Kind.PIPE]
+    assert char.isdigit()
+    assert [error.message for error in errors] == [f"unexpected character '{char}' at column 3"]

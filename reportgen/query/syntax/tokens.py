@@ -197,9 +197,8 @@ def tokenize(text: str, start: int = 0) -> tuple[list[Token], list[QuerySyntaxEr
         elif char == "/" and _operand_expected(tokens) and (end := _regex_end(text, index)) > 0:
             add(Kind.REGEX, index, end, text[index + 1 : end - 1])
             index = end
-        elif char.isdigit():
-            match = _NUMBER.match(text, index)
-            assert match is not None
+        elif char.isdigit() and (match := _NUMBER.match(text, index)) is not None:
+            # ('²' is a digit to str.isdigit but starts no number: it is an unexpected character.)
             add(Kind.NUMBER, index, match.end())
             index = match.end()
         elif char.isalpha() or char == "_":
