@@ -77,10 +77,11 @@ def insert_batch(
     files = [item.plan.file for item in items]
     starts = [0, *itertools.accumulate(expected)][:-1]
     plan = items[0].plan
+    each = [parse_params(item.plan) for item in items]
     values: dict[str, Any] = {
         "files": files, "starts": starts, "cut": plan.cut,
-        "y0s": [parse_params(item.plan)["y0"] for item in items],
-        "lim_mds": [parse_params(item.plan)["lim_md"] for item in items],
+        "y0s": [params["y0"] for params in each],
+        "lim_mds": [params["lim_md"] for params in each],
     }  # fmt: skip
     lines = sql.batch_lines(str(scratch), scratch.stat().st_size)
     statement = sql.direct_sql(
@@ -94,8 +95,8 @@ def insert_batch(
     }
     loaded: list[Loaded] = []
     for item, count in zip(items, expected, strict=True):
-        lines_, untimed, last_line, low, high = found.get(item.plan.file, (0, 0, 0, None, None))
-        if untimed or lines_ != count or last_line != count:
+        held, untimed, last_line, low, high = found.get(item.plan.file, (0, 0, 0, None, None))
+        if untimed or held != count or last_line != count:
             break
         item.plan.records += count
         loaded.append(Loaded(count, low, high, None))
