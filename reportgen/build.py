@@ -236,33 +236,50 @@ def evaluate(
     each panel as it starts.
     """
     from reportgen.engine import run_query
+    from reportgen.engine.shared import shared_sources
     from reportgen.query import Query, parse_query, restrict
 
     spec = dashboard.spec
     zone = tz or spec.timezone
     window = _window(session, spec.time_range, zone)
-    panels: list[PanelView] = []
     every = list(spec.every_panel())
+    windows = [
+        window if panel.time_range is None else _window(session, panel.time_range, zone)
+        for _, _, panel in every
+    ]
+    queries: list[tuple[Query, Window] | None] = []
+    for (_, _, panel), panel_window in zip(every, windows, strict=True):
+        try:
+            parsed = None if panel.type == "text" else parse_query(panel.query)
+        except ReportgenError:
+            parsed = None  # the panel says why when it runs
+        if parsed is not None and scope is not None:
+            parsed = restrict(parsed, scope)
+        queries.append(None if parsed is None else (parsed, panel_window))
+    sources = shared_sources(session.engine, queries)
+    last_reader = {source: index for index, source in enumerate(sources) if source is not None}
+    panels: list[PanelView] = []
     for number, (_, section, panel) in enumerate(every, start=1):
         if progress is not None:
             progress.panel(number, len(every), panel.id)
         view = _panel_view(panel, section)
-        panel_window = window
+        panel_window = windows[number - 1]
         if panel.time_range is not None:
-            panel_window = _window(session, panel.time_range, zone)
             view.window_label = panel_window.label()
         if panel.type == "text":
             panels.append(view)
             continue
+        item, source = queries[number - 1], sources[number - 1]
+        query: str | Query = panel.query if item is None else item[0]
         started = time.perf_counter()
         try:
-            query: str | Query = panel.query
-            if scope is not None:
-                query = restrict(parse_query(panel.query), scope)
-            view.result = run_query(session.engine, query, panel_window)
+            view.result = run_query(session.engine, query, panel_window, source=source)
             check_shape(panel.type, view.result)
         except ReportgenError as error:
             view.error = str(error)
+        finally:
+            if source is not None and last_reader[source] == number - 1:
+                session.engine.release(source)
         view.elapsed_ms = (time.perf_counter() - started) * 1000
         panels.append(view)
     info = session.snapshot

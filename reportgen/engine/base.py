@@ -86,6 +86,18 @@ class Engine(ABC):
             body += " WHERE FALSE"
         self.fetch(f"CREATE OR REPLACE TEMPORARY VIEW {dialect.table(name)} AS {body}", {})
 
+    def share(self, name: str, predicate: str, start: datetime, end: datetime, limit: int) -> bool:
+        """Hold the rows of the log table that `predicate` (over alias `t`) selects in
+        [start, end) as the temporary table `name`, for the rest of the session, when there are
+        at most `limit` of them; whether it did (see reportgen.engine.shared). Engines that
+        cannot keep a table of their own refuse (this default)."""
+        return False
+
+    def release(self, name: str) -> None:
+        """Drop the table `name` that `share` held (its last reader has run). This default
+        writes standard SQL; an engine that never shares is never asked."""
+        self.fetch(f"DROP TABLE IF EXISTS {self.dialect.table(name)}", {})
+
     @abstractmethod
     def close(self) -> None:
         """Release the engine's resources (connections, spill folders, sessions)."""

@@ -74,6 +74,32 @@ class DuckDBEngine(Engine):
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise ExecutionError(f"cannot load lookup table: {message}") from error
 
+    def share(self, name: str, predicate: str, start: datetime, end: datetime, limit: int) -> bool:
+        """A temporary table in memory (spilling beyond the memory limit). The scan stops at
+        `limit` + 1 rows: a search that selects most messages costs little to give up on. The
+        rows are held in any order (every query orders its own), which keeps a `LIMIT` on both
+        cores: in insertion order it runs on one (0.32 against 0.17 s on 2M lines)."""
+        table = DUCKDB.table(name)
+        create = (
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {LOG_TABLE} AS t "
+            f"WHERE t._messagetime >= $start AND t._messagetime < $end AND {predicate} "
+            f"LIMIT {int(limit) + 1}"
+        )
+        setting = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        try:
+            self.con.execute("SET preserve_insertion_order = false")
+            self.con.execute(create, {"start": start, "end": end})
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            if row is not None and row[0] <= limit:
+                return True
+            self.con.execute(f"DROP TABLE {table}")
+        except duckdb.Error:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        finally:
+            keep = bool(setting[0]) if setting is not None else True
+            self.con.execute(f"SET preserve_insertion_order = {str(keep).lower()}")
+        return False
+
     def columns(self, table: str = LOG_TABLE) -> tuple[str, ...]:
         try:
             described = self.con.execute(f"SELECT * FROM {table} LIMIT 0").description

@@ -81,10 +81,13 @@ def run_query(
     max_messages: int = MAX_MESSAGES,
     max_records: int = MAX_RECORDS,
     variables: Mapping[str, str] | None = None,
+    source: str | None = None,
 ) -> Result:
     """Parse (if needed), compile and run a query over `table` in `window`.
 
-    `variables` fill the query's `{{name}}` placeholders. Raises `QuerySyntaxError`/`QueryError`
+    `variables` fill the query's `{{name}}` placeholders. `source` is a table that holds every
+    row of `table` the query's search selects in `window` (and maybe more, see
+    `reportgen.engine.shared`): the search reads it instead. Raises `QuerySyntaxError`/`QueryError`
     for a bad query and `ExecutionError` when the engine fails (an invalid regex literal, a
     missing table...).
     """
@@ -93,9 +96,10 @@ def run_query(
     check_regexes(engine, query)
     pivots: dict[int, list[str]] = {}
     inputs = compile_inputs(engine, query, table)
+    read = table if source is None else source
     while True:
         compiled = compile_query(
-            query, window, table, pivot_values=pivots, dialect=dialect, **inputs
+            query, window, read, pivot_values=pivots, dialect=dialect, **inputs
         )
         if compiled.pivot_sql is None or compiled.pivot_stage is None:
             break
@@ -104,7 +108,7 @@ def run_query(
     cap = max_messages if compiled.kind == "messages" else max_records
     # one row more than kept, to know when the result was cut
     compiled = compile_query(
-        query, window, table, pivot_values=pivots, row_limit=cap + 1, dialect=dialect, **inputs
+        query, window, read, pivot_values=pivots, row_limit=cap + 1, dialect=dialect, **inputs
     )
     rows = _fetch(engine, compiled.sql, compiled.params, query)
     warnings = compiled.warnings

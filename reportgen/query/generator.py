@@ -20,6 +20,17 @@ from reportgen.query.syntax.nodes import SCOPE_TYPES
 from reportgen.timerange import Window
 
 
+def search_predicate(plan: Plan, step: Step, dialect: Dialect) -> str:
+    """The SQL predicate (over the log table, alias `t`) of the search `step`'s scope, but for
+    its tests of field extraction rules' fields, which only the rows it selects get (so it
+    selects every message the search does, and maybe more). The window is not part of it."""
+    rules = plan.rules
+    ruled = {f.key for f in rules.fields} if rules is not None else set()
+    assert isinstance(step.node, SCOPE_TYPES)
+    early, _ = split_scope_by(step.node, ruled)
+    return scope_sql(early, dialect, {f.key: dialect.ident(f.key) for f in step.schema.fields})
+
+
 class SqlGenerator:
     """Builds the SQL of a plan; `tz` aligns timeslices, the window bounds the search (as
     parameters, or as literals with `inline_window`: the shifted runs of `compare`)."""
@@ -133,9 +144,8 @@ class SqlGenerator:
             f"t._messagecount AS {LINE}",
         ]
         assert isinstance(step.node, SCOPE_TYPES)
-        extra = {f.key: dialect.ident(f.key) for f in step.schema.fields}
-        early, late = split_scope_by(step.node, ruled)
-        predicate = scope_sql(early, dialect, extra)
+        _, late = split_scope_by(step.node, ruled)
+        predicate = search_predicate(self.plan, step, dialect)
         where = f"t._messagetime >= {self.param('start')} AND t._messagetime < {self.param('end')}"
         if predicate != "TRUE":
             where += f"\n    AND {predicate}"
