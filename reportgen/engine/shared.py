@@ -8,6 +8,9 @@ search predicates that two or more of them test and evaluates each once, over th
 windows, into a temporary table of the messages it selects (`Engine.share`). Those panels then
 read that table instead of the log table (`run_query(source=...)`), applying their own search
 and window again to far fewer rows, so every result is exactly the one the log table gives.
+A panel whose search ANDs more tests to a shared one (`(Process violation)` to `(violation)`,
+the same source category) selects a subset of its messages: it reads the shared table too, when
+its window lies inside the table's.
 
 Not shared: a query with `compare` (it also reads other windows), a search without a predicate
 (every message of the window: nothing to save), and a search that selects more than MAX_ROWS
@@ -22,7 +25,7 @@ from reportgen.engine.base import LOG_TABLE, Engine
 from reportgen.engine.run import compile_inputs
 from reportgen.errors import ReportgenError
 from reportgen.query import Query, compile_query
-from reportgen.query.generator import search_predicate
+from reportgen.query.generator import search_conjuncts
 from reportgen.query.operators.compare import TimeCompare
 from reportgen.query.syntax.nodes import SCOPE_TYPES, walk
 from reportgen.timerange import Window
@@ -37,25 +40,37 @@ def shared_sources(
 ) -> list[str | None]:
     """For each of `queries` (None: a panel without one), the table its search reads instead
     of the log table, or None for the log table itself."""
-    groups: dict[str, list[int]] = {}
-    for index, item in enumerate(queries):
-        if item is not None and (predicate := _predicate(engine, *item)) is not None:
-            groups.setdefault(predicate, []).append(index)
+    tests = [None if item is None else _conjuncts(engine, *item) for item in queries]
+    groups: dict[frozenset[str], list[int]] = {}
+    for index, conjuncts in enumerate(tests):
+        if conjuncts:
+            groups.setdefault(frozenset(conjuncts), []).append(index)
     sources: list[str | None] = [None] * len(queries)
-    shared = [(predicate, members) for predicate, members in groups.items() if len(members) > 1]
-    for number, (predicate, members) in enumerate(shared):
+    shared = [(key, members) for key, members in groups.items() if len(members) > 1]
+    # The most selective first: a panel whose search narrows several shared ones reads the
+    # narrowest.
+    shared.sort(key=lambda group: -len(group[0]))
+    for number, (key, members) in enumerate(shared):
         windows = [item[1] for index in members if (item := queries[index]) is not None]
         start = min(window.start for window in windows)
         end = max(window.end for window in windows)
         name = f"{PREFIX}{number}"
-        if engine.share(name, predicate, start, end, MAX_ROWS):
-            for index in members:
+        conjuncts = tests[members[0]] or ()
+        if not engine.share(name, "(" + " AND ".join(conjuncts) + ")", start, end, MAX_ROWS):
+            continue
+        for index, item in enumerate(queries):
+            narrower = tests[index]
+            if item is None or narrower is None or sources[index] is not None:
+                continue
+            if index in members or (
+                key < set(narrower) and start <= item[1].start and item[1].end <= end
+            ):
                 sources[index] = name
     return sources
 
 
-def _predicate(engine: Engine, query: Query, window: Window) -> str | None:
-    """The predicate of the query's search on the log table (None: not to be shared)."""
+def _conjuncts(engine: Engine, query: Query, window: Window) -> tuple[str, ...] | None:
+    """The predicates the query's search ANDs on the log table (None: not to be shared)."""
     if any(isinstance(node, TimeCompare) for node in walk(query.stages)):
         return None
     try:
@@ -66,5 +81,4 @@ def _predicate(engine: Engine, query: Query, window: Window) -> str | None:
     step = next((s for s in compiled.plan.steps if isinstance(s.node, SCOPE_TYPES)), None)
     if step is None:
         return None
-    predicate = search_predicate(compiled.plan, step, engine.dialect)
-    return None if predicate == "TRUE" else predicate
+    return search_conjuncts(compiled.plan, step, engine.dialect)

@@ -16,7 +16,7 @@ from reportgen.query.plan.steps import PendingPivot, Plan, Step
 from reportgen.query.rules import final_sql, flag_columns, rules_sql
 from reportgen.query.sql.dialect import DUCKDB, Dialect
 from reportgen.query.sql.scope import scope_sql, split_scope_by
-from reportgen.query.syntax.nodes import SCOPE_TYPES
+from reportgen.query.syntax.nodes import SCOPE_TYPES, ScopeAnd, ScopeNode
 from reportgen.timerange import Window
 
 
@@ -29,6 +29,26 @@ def search_predicate(plan: Plan, step: Step, dialect: Dialect) -> str:
     assert isinstance(step.node, SCOPE_TYPES)
     early, _ = split_scope_by(step.node, ruled)
     return scope_sql(early, dialect, {f.key: dialect.ident(f.key) for f in step.schema.fields})
+
+
+def search_conjuncts(plan: Plan, step: Step, dialect: Dialect) -> tuple[str, ...]:
+    """`search_predicate` as the predicates it ANDs, nested conjunctions flattened (none: every
+    message). A search whose conjuncts include all of another's selects a subset of its
+    messages."""
+    rules = plan.rules
+    ruled = {f.key for f in rules.fields} if rules is not None else set()
+    assert isinstance(step.node, SCOPE_TYPES)
+    early, _ = split_scope_by(step.node, ruled)
+    columns = {f.key: dialect.ident(f.key) for f in step.schema.fields}
+    found: list[str] = []
+    pending: list[ScopeNode] = [early]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ScopeAnd):
+            pending[:0] = node.items
+        elif (sql := scope_sql(node, dialect, columns)) != "TRUE" and sql not in found:
+            found.append(sql)
+    return tuple(found)
 
 
 class SqlGenerator:
