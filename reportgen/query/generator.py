@@ -24,22 +24,15 @@ def search_predicate(plan: Plan, step: Step, dialect: Dialect) -> str:
     """The SQL predicate (over the log table, alias `t`) of the search `step`'s scope, but for
     its tests of field extraction rules' fields, which only the rows it selects get (so it
     selects every message the search does, and maybe more). The window is not part of it."""
-    rules = plan.rules
-    ruled = {f.key for f in rules.fields} if rules is not None else set()
-    assert isinstance(step.node, SCOPE_TYPES)
-    early, _ = split_scope_by(step.node, ruled)
-    return scope_sql(early, dialect, {f.key: dialect.ident(f.key) for f in step.schema.fields})
+    early, columns = _early_scope(plan, step, dialect)
+    return scope_sql(early, dialect, columns)
 
 
 def search_conjuncts(plan: Plan, step: Step, dialect: Dialect) -> tuple[str, ...]:
     """`search_predicate` as the predicates it ANDs, nested conjunctions flattened (none: every
     message). A search whose conjuncts include all of another's selects a subset of its
     messages."""
-    rules = plan.rules
-    ruled = {f.key for f in rules.fields} if rules is not None else set()
-    assert isinstance(step.node, SCOPE_TYPES)
-    early, _ = split_scope_by(step.node, ruled)
-    columns = {f.key: dialect.ident(f.key) for f in step.schema.fields}
+    early, columns = _early_scope(plan, step, dialect)
     found: list[str] = []
     pending: list[ScopeNode] = [early]
     while pending:
@@ -49,6 +42,15 @@ def search_conjuncts(plan: Plan, step: Step, dialect: Dialect) -> tuple[str, ...
         elif (sql := scope_sql(node, dialect, columns)) != "TRUE" and sql not in found:
             found.append(sql)
     return tuple(found)
+
+
+def _early_scope(plan: Plan, step: Step, dialect: Dialect) -> tuple[ScopeNode, dict[str, str]]:
+    """The search's scope without its tests of rule fields, and the column of each field."""
+    rules = plan.rules
+    ruled = {f.key for f in rules.fields} if rules is not None else set()
+    assert isinstance(step.node, SCOPE_TYPES)
+    early, _ = split_scope_by(step.node, ruled)
+    return early, {f.key: dialect.ident(f.key) for f in step.schema.fields}
 
 
 class SqlGenerator:
