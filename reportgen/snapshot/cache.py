@@ -79,6 +79,10 @@ def connect(
         # One checkpoint when the session closes, not one every 16 MB of log while it loads
         # (each rewrote what the log held: 2.2 s CPU more on 2M lines).
         con.execute("SET checkpoint_threshold = '16GB'")
+        # Each row group is written to the file as soon as it is full, by the worker filling
+        # it, rather than five at a time at commit, where the last group's commit made the
+        # other worker wait (2M lines: commits 0.95 -> 0.3 s CPU, 250 MB less peak RSS).
+        con.execute("SET write_buffer_row_group_count = 1")
     return con
 
 
@@ -185,6 +189,11 @@ def _update(
     skipped = {item.plan.fid for item in pruned}
     done.load = [item for item in done.load if item.plan.fid not in skipped]
     filecache.apply_changes(con, done)
+    if not done.drop:
+        # Nothing deleted, nothing to vacuum: without this the checkpoint at close merges the
+        # part row groups that end each group's transaction, writing them all a second time
+        # (2M lines: 0.45 s at close and a file of 646 MB instead of 512).
+        con.execute("SET max_vacuum_tasks = 0")
     next_file = max((c.file for c in cached), default=0) + 1
     by_fid = {item.plan.fid: item for item in done.load}
     for offset, item in enumerate(done.load):

@@ -6,10 +6,12 @@ import io
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from reportgen.session import open_session
 from reportgen.snapshot import cache as cache_module
+from reportgen.snapshot import load
 from reportgen.snapshot.cache import open_snapshot, snapshot_key
 from reportgen.snapshot.progress import terminal_progress
 
@@ -176,3 +178,26 @@ def test_an_entry_of_another_cache_format_is_never_read(tmp_path: Path) -> None:
     (old / "info.json").write_text("{}")
     assert rows(root, cache)[0] is False
     assert [path.name for path in (cache / "ingest").iterdir()] == [snapshot_key([root], None)]
+
+
+def test_a_cold_entry_is_written_once_no_larger_than_a_compact_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three groups of one file each, every one a transaction of more than a row group (122,880
+    # rows), ending in a part of one: closing the session must not rewrite them into whole row
+    # groups (DuckDB's vacuum would, leaving the first copy behind as free blocks in the file).
+    monkeypatch.setattr(load, "GROUP_BYTES", 1)
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    for index in range(3):
+        lines = (f"2026-11-0{index + 1}T10:00:00Z {n}\n" for n in range(150_000))
+        (root / "h" / f"{index}.log").write_text("".join(lines))
+    cache = tmp_path / "cache"
+    opened = open_snapshot([root], None, cache)
+    opened.close()
+    entry = next((cache / "ingest").iterdir()) / "logs.duckdb"
+    with duckdb.connect(str(entry), read_only=True) as con:
+        row = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+    assert row is not None
+    total, free = row
+    assert free <= total // 50
