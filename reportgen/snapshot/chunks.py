@@ -1,4 +1,5 @@
 """Load one chunk of a file's lines into the records table: directly, or through the stage.
+(`insert_whole` loads a clean file whole, as one direct chunk the database reads itself.)
 
 A chunk goes *directly* (`insert_direct`, one statement) when every line of it is a record
 start with a readable time, which `insert_direct` finds out after the fact (and then takes its
@@ -16,11 +17,12 @@ from typing import Any, NamedTuple
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import sql
+from reportgen.snapshot import sql, whole
 from reportgen.snapshot.formats import FORMATS
 from reportgen.snapshot.model import add_problems
 from reportgen.snapshot.plan import FilePlan
 from reportgen.snapshot.reader import Chunk
+from reportgen.snapshot.whole import Whole
 
 
 class Loaded(NamedTuple):
@@ -93,6 +95,28 @@ def insert_direct(
         return None
     plan.records += int(inserted[0])
     return Loaded(int(inserted[0]), low, high, last)
+
+
+def insert_whole(
+    cur: duckdb.DuckDBPyConnection, records: str, plan: FilePlan, found: Whole
+) -> Loaded | None:
+    """Insert every line of a clean file (`found`, see `reportgen.snapshot.whole`) as records,
+    the database reading the file itself; None, with the rows taken back, unless every line
+    is a record start with a time, every line counted was read and the file has not changed
+    since it was checked."""
+    done = insert_direct(cur, records, plan, sql.file_lines(str(plan.path), plan.cut), 1)
+    if done is None:
+        return None
+    try:
+        same = whole.identity(plan.path) == found.stat
+    except OSError:
+        same = False
+    if same and done.lines == found.lines:
+        return done
+    plan.records -= done.lines
+    cur.execute(sql.DELETE_CHUNK_SQL.format(table=sql.quote_ident(records)),
+                {"file": plan.file, "first": 1})  # fmt: skip
+    return None
 
 
 def insert_staged(

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import batch, chunks, reader, sql, storage, textio
+from reportgen.snapshot import batch, chunks, reader, sql, storage, textio, whole
 from reportgen.snapshot.batch import Batch, Small
 from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.formats import FORMATS, detect
@@ -54,6 +54,9 @@ LOOKAHEAD = 2
 keep one worker busy alone at the end), or the first when finished groups are crowded. Looking
 further ahead leaves the first group for later and fills the room for finished groups, so a
 worker waits: on 2M lines, 4 took 1.99 s wall where 2 took 1.71 s (the same CPU)."""
+WHOLE_BYTES = COMMIT_BYTES
+"""Clean plain files of up to this many bytes are read whole by the database (see `whole`); a
+larger one streams in chunks, so that the first group outstanding can commit as it goes."""
 PENDING_BYTES = 256 << 20
 """Bytes of text of finished groups that may wait for their turn to commit (see `InOrder`)."""
 GZIP_RATIO = 8
@@ -210,6 +213,8 @@ class Loader:
         if plan.format == "auto":
             plan.format = detect(sample)
         direct = chunks.direct_first(plan, sample)
+        if direct and self._load_whole(run, plan, stream):
+            return
         read = stream.chunks(self._boundary(run.cur, plan))
         if direct and text_bytes(plan) <= batch.FILE_BYTES:
             head = list(itertools.islice(read, 2))
@@ -226,6 +231,29 @@ class Loader:
         self._flush(run)  # the files before this one go in first
         self._load_chunks(run, plan, read, direct)
         self._finish(run, plan, stream)
+
+    def _load_whole(self, run: Run, plan: FilePlan, stream: FileStream) -> bool:
+        """Load a clean plain file in one statement, the database reading the file itself (see
+        `whole`); False, with nothing loaded, when it is not one or what was read does not add
+        up (then `stream` reads it in chunks)."""
+        if plan.gz or not batch.FILE_BYTES < plan.size <= WHOLE_BYTES:
+            return False
+        found = whole.check(plan.path, plan.cut)
+        if found is None:
+            return False
+        self._flush(run)  # the files before this one go in first
+        if self._stop.is_set():
+            raise SnapshotError("stopped: another file failed")
+        done = chunks.insert_whole(run.cur, self.records, plan, found)
+        if done is None:
+            return False
+        stream.close()
+        plan.lines = done.lines
+        plan.span(done.low, done.high)
+        plan.sha256 = found.sha256
+        self._progress(found.stat[0], done.lines)
+        self._finish(run, plan, None)
+        return True
 
     def _flush(self, run: Run) -> None:
         """Load the small files waiting: together, then one by one from the first that holds
@@ -245,8 +273,9 @@ class Loader:
             self._finish(run, item.plan, item.stream)
 
     def _finish(self, run: Run, plan: FilePlan, stream: FileStream | None) -> None:
-        """Record a loaded file: its problems and digest, its row of the files table and of
-        `on_file`'s (inserted by `_insert_rows`)."""
+        """Record a loaded file: its problems and digest (from `stream`, when it was read
+        through one), its row of the files table and of `on_file`'s (inserted by
+        `_insert_rows`)."""
         if stream is not None:
             add_problems(plan.problems, stream.problems)
             plan.sha256 = stream.sha256

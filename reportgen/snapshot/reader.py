@@ -26,7 +26,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +95,10 @@ class FileStream:
         if len(data) > SAMPLE_BYTES and len(lines) > 1:
             lines.pop()
         return [line.rstrip(b"\r").decode("utf-8", "replace") for line in lines]
+
+    def close(self) -> None:
+        """Stop reading the file (after `sample()`, when the file is loaded another way)."""
+        self._blocks.close()
 
     def chunks(self, boundary: Boundary | None = None) -> Iterator[Chunk]:
         """The file's lines in chunks; with `boundary`, a chunk only starts at a line it
@@ -210,7 +214,7 @@ class FileStream:
                 self._digest.update(block)
                 yield block
 
-    def _decoded(self) -> Iterator[bytes]:
+    def _decoded(self) -> Generator[bytes]:
         """The file's text bytes: decompressed, BOM handled, CR-only endings turned to LF,
         stopped at the size bound; the rest of the stored bytes is still hashed."""
         stored = self._stored()

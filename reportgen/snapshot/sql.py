@@ -65,14 +65,30 @@ def csv_lines(path: str, size: int) -> str:
     return f"(SELECT coalesce(line, '') AS raw FROM {_read_csv(path, size, {'line': 'VARCHAR'})})"
 
 
-def _read_csv(path: str, size: int, columns: dict[str, str]) -> str:
-    """DuckDB's CSV reader over the file at `path` (`size` bytes) splitting lines only: no
-    header, no quoting, 0x01 between `columns`."""
+def file_lines(path: str, max_line_bytes: int) -> str:
+    """The lines of a whole log file, read by the CSV reader as `csv_lines` does, skipping any
+    it cannot read rather than failing (see `reportgen.snapshot.whole`: the file was found
+    clean, and the loader counts what was read)."""
+    read = _read_csv(path, max_line_bytes, {"line": "VARCHAR"}, buffer=FILE_BUFFER, skip=True)
+    return f"(SELECT coalesce(line, '') AS raw FROM {read})"
+
+
+FILE_BUFFER = 16 << 20
+"""Bytes the CSV reader reads at a time from a whole file (`file_lines`)."""
+
+
+def _read_csv(
+    path: str, size: int, columns: dict[str, str], *, buffer: int = 0, skip: bool = False
+) -> str:
+    """DuckDB's CSV reader over the file at `path` (no line longer than `size` bytes, read
+    `buffer` bytes at a time, at least a line's worth) splitting lines only: no header, no
+    quoting, 0x01 between `columns`; with `skip`, lines it cannot read are left out."""
     size = max(size + 1024, 1 << 20)
     names = ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in columns.items())
+    errors = ", ignore_errors = true" if skip else ""
     return f"""read_csv({sql_string(path)}, columns = {{{names}}}, header = false, delim = chr(1),
-               quote = '', escape = '', auto_detect = false, strict_mode = false,
-               null_padding = true, max_line_size = {size}, buffer_size = {size})"""
+               quote = '', escape = '', auto_detect = false, strict_mode = false, null_padding =
+               true, max_line_size = {size}, buffer_size = {max(size, buffer)}{errors})"""
 
 
 def stage_sql(
