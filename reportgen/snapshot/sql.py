@@ -82,13 +82,15 @@ def _read_csv(
 ) -> str:
     """DuckDB's CSV reader over the file at `path` (no line longer than `size` bytes, read
     `buffer` bytes at a time, at least a line's worth) splitting lines only: no header, no
-    quoting, 0x01 between `columns`; with `skip`, lines it cannot read are left out."""
+    quoting, 0x01 between `columns`, never decompressing (whatever the file's name says: a
+    plain `x.log.gz` is read as it is); with `skip`, lines it cannot read are left out."""
     size = max(size + 1024, 1 << 20)
     names = ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in columns.items())
     errors = ", ignore_errors = true" if skip else ""
     return f"""read_csv({sql_string(path)}, columns = {{{names}}}, header = false, delim = chr(1),
                quote = '', escape = '', auto_detect = false, strict_mode = false, null_padding =
-               true, max_line_size = {size}, buffer_size = {max(size, buffer)}{errors})"""
+               true, compression = 'none', max_line_size = {size},
+               buffer_size = {max(size, buffer)}{errors})"""
 
 
 def stage_sql(

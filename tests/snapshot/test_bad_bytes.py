@@ -12,6 +12,8 @@ import pytest
 
 from reportgen.snapshot import ingest, reader, textio
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 GOOD = [f"2026-01-02T03:04:{second:02d}Z line {second}" for second in range(6)]
 
 

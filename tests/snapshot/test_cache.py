@@ -15,6 +15,8 @@ from reportgen.snapshot import load
 from reportgen.snapshot.cache import open_snapshot, snapshot_key
 from reportgen.snapshot.progress import terminal_progress
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 
 def snapshot(root: Path) -> Path:
     (root / "h").mkdir(parents=True)

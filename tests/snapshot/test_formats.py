@@ -13,6 +13,8 @@ import pytest
 from reportgen.snapshot import ingest
 from reportgen.snapshot.formats import FORMAT_NAMES, FORMATS, detect
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 MTIME = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from reportgen.snapshot import ingest
 from tests.snapshot.test_formats import COLUMNS, rows, utc, write
+
+pytestmark = pytest.mark.usefixtures("file_paths")
 
 
 def test_cri_lines_keep_nanosecond_text_and_microsecond_times(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ import pytest
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import LOG_COLUMNS, ingest, sql
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 MTIME = datetime(2022, 5, 4, 12, 0, tzinfo=UTC)
 
 

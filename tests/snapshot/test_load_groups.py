@@ -16,6 +16,8 @@ from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.load import file_groups
 from reportgen.snapshot.plan import FilePlan
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 MTIME = datetime(2022, 5, 4, 12, 0, tzinfo=UTC)
 GOLOG = " INFO 2022-05-03T13:12:{:02}.000 a.go:1  line {}\n  continued\n"
 

@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 
 from reportgen.snapshot import ingest, textio
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 DASHBOARD = """\
 title: Problems
 time_range: all

@@ -15,6 +15,8 @@ from reportgen.query.restrict import effective_scope
 from reportgen.snapshot.cache import open_snapshot
 from reportgen.snapshot.ingest import plan_snapshot
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 SOURCES = """\
 sources:
   - files: "web-1/defender.log"

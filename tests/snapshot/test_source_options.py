@@ -15,6 +15,8 @@ from reportgen.snapshot import ingest
 from reportgen.snapshot.sources_check import parse_sources
 from reportgen.timerange import Window
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 WINDOW = Window(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC), "UTC")
 
 

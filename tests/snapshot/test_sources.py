@@ -12,6 +12,8 @@ from reportgen.snapshot import ingest
 from reportgen.snapshot.sources import glob_to_regex
 from reportgen.snapshot.sources_check import load_sources, parse_sources
 
+pytestmark = pytest.mark.usefixtures("file_paths")
+
 LINE = "2024-01-02T03:04:05Z {}\n"
 
 

@@ -31,6 +31,9 @@ FILES = {
     "clean/syslog": "".join(SYSLOG.format(i // 60 % 60, i % 60, i % 3, i) for i in range(2000)).encode(),
     "clean/accents.log": golog(2000, text=" café Straße ✓").encode(),
     "clean/no-final-newline.log": golog(2000).encode()[:-1],
+    # Names the database would take for compressed files: read as they are.
+    "clean/plain.log.gz": golog(2000).encode(),
+    "clean/plain.log.zst": golog(2000).encode(),
     # Clean bytes, but a line that is not a whole record with a time: taken back, staged.
     "taken/untimed.log": (golog(1000) + " INFO 2026-13-45T03:04:05.000 a.go:1  bad\n"
                           + golog(1000, 1000)).encode(),
@@ -86,7 +89,8 @@ def test_whole_files_give_the_table_of_chunked_reading(
     fast, fast_info = load_all(root)
     assert spied == {
         "clean/accents.log": True, "clean/defender.log": True,
-        "clean/no-final-newline.log": True, "clean/syslog": True,
+        "clean/no-final-newline.log": True, "clean/plain.log.gz": True,
+        "clean/plain.log.zst": True, "clean/syslog": True,
         "taken/continued.log": False, "taken/untimed.log": False,
     }  # fmt: skip
     monkeypatch.setattr(load, "WHOLE_BYTES", 0)
@@ -103,7 +107,8 @@ def test_whole_files_give_the_table_of_chunked_reading(
         "chunked/invalid.log": (2001, 2001), "chunked/long.log": (1011, 1011),
         "chunked/nul.log": (2000, 2000), "chunked/soh.log": (1000, 1000),
         "clean/accents.log": (2000, 2000), "clean/defender.log": (2000, 2000),
-        "clean/no-final-newline.log": (2000, 2000), "clean/syslog": (2000, 2000),
+        "clean/no-final-newline.log": (2000, 2000), "clean/plain.log.gz": (2000, 2000),
+        "clean/plain.log.zst": (2000, 2000), "clean/syslog": (2000, 2000),
         "taken/continued.log": (3001, 3000), "taken/untimed.log": (2001, 2001),
     }  # fmt: skip
 
