@@ -205,4 +205,8 @@ def test_check_reads_utf8_across_steps_and_lines_at_the_bound(
     assert found is not None and found.lines == 2
     assert whole.check(write(tmp_path / "b", data), 6) is None
     assert whole.check(write(tmp_path / "c", b"ab\xe2\x9c\n"), 10) is None
+    spanning = write(tmp_path / "d", b"0123456789\nab\n")  # a line over three steps
+    assert whole.check(spanning, 9) is None
+    found = whole.check(spanning, 10)
+    assert found is not None and found.lines == 2
     assert whole.check(tmp_path / "missing", 10) is None
