@@ -102,20 +102,22 @@ def insert_whole(
 ) -> Loaded | None:
     """Insert every line of a clean file (`found`, see `reportgen.snapshot.whole`) as records,
     the database reading the file itself; None, with the rows taken back, unless every line
-    is a record start with a time, every line counted was read and the file has not changed
-    since it was checked."""
+    is a record start with a time, the lines read and their line ends make up the file's
+    bytes (none was skipped) and the file has not changed since it was checked."""
     done = insert_direct(cur, records, plan, sql.file_lines(str(plan.path), plan.cut), 1)
     if done is None:
         return None
+    table = sql.quote_ident(records)
+    row = cur.execute(sql.FILE_BYTES_SQL.format(table=table), {"file": plan.file}).fetchone()
+    read = int(row[0] or 0) + done.lines - (not found.final_newline) if row else -1
     try:
         same = whole.identity(plan.path) == found.stat
     except OSError:
         same = False
-    if same and done.lines == found.lines:
+    if same and read == found.stat[0]:
         return done
     plan.records -= done.lines
-    cur.execute(sql.DELETE_CHUNK_SQL.format(table=sql.quote_ident(records)),
-                {"file": plan.file, "first": 1})  # fmt: skip
+    cur.execute(sql.DELETE_CHUNK_SQL.format(table=table), {"file": plan.file, "first": 1})
     return None
 
 

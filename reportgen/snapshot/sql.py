@@ -280,6 +280,9 @@ FROM {table} WHERE _file IN (SELECT unnest($files)) GROUP BY _file
 """Per file of a batch inserted by `direct_sql`: its lines, those without a time, its last
 line number, and its earliest and latest time."""
 
+FILE_BYTES_SQL = "SELECT sum(_size) FROM {table} WHERE _file = $file"
+"""The bytes of a file's records without their line ends (of a file inserted whole: its lines)."""
+
 DELETE_FILES_SQL = "DELETE FROM {table} WHERE _file IN (SELECT unnest($files))"
 """Take back the rows of files of a batch, to load them one by one instead."""
 

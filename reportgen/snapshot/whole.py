@@ -7,13 +7,13 @@ chunks copied into a scratch file: the file's bytes go through Python once, into
 buffer, rather than being read, joined and written again, which on 2M lines saved a tenth of
 the ingest's CPU, most of it system time.
 
-`check()` reads the file a block at a time and says, with its sha256 and its number of lines,
-whether it is clean; anything else (bad bytes, CR line ends, a byte order mark, a long line)
-goes the chunked way, which repairs and counts it (`reportgen.snapshot.reader`). The database
-reads the file skipping what it cannot read, so nothing it disagrees on stops the load: the
-loader keeps its rows only when they are as many as the lines counted here and the file's size
-and modification time are still those of the check (a live log may grow meanwhile); otherwise
-it takes them back and reads the file the chunked way. (Not a memory map: a file truncated
+`check()` reads the file a block at a time and says, with its sha256, whether it is clean;
+anything else (bad bytes, CR line ends, a byte order mark, a long line) goes the chunked way,
+which repairs and counts it (`reportgen.snapshot.reader`). The database reads the file skipping
+what it cannot read, so nothing it disagrees on stops the load: the loader keeps its rows only
+when their bytes and line ends add up to the file's size and the file's size and modification
+time are still those of the check (a live log may grow meanwhile); otherwise it takes them back
+and reads the file the chunked way. (Not a memory map: a file truncated
 while mapped, as `copytruncate` log rotation does, would kill the process.)
 """
 
@@ -33,11 +33,11 @@ _REFUSED = (b"\0", b"\r", b"\x01")
 
 @dataclass(frozen=True)
 class Whole:
-    """A clean file: its sha256, its lines, and its size and modification time (ns) when it was
-    checked."""
+    """A clean file: its sha256, whether its last line ends with a line feed, and its size and
+    modification time (ns) when it was checked."""
 
     sha256: str
-    lines: int
+    final_newline: bool
     stat: tuple[int, int]
 
 
@@ -61,10 +61,9 @@ def check(path: Path, max_line_bytes: int) -> Whole | None:
                     return None
     except OSError:
         return None
-    lines = scan.finish()
-    if lines is None:
+    if not scan.finish():
         return None
-    return Whole(scan.digest.hexdigest(), lines, (stat.st_size, stat.st_mtime_ns))
+    return Whole(scan.digest.hexdigest(), scan.last == b"\n", (stat.st_size, stat.st_mtime_ns))
 
 
 class _Scan:
@@ -74,7 +73,6 @@ class _Scan:
         self.max_line_bytes = max_line_bytes
         self.digest = hashlib.sha256()
         self.size = 0
-        self.ends = 0  # line ends so far
         self.open = 0  # bytes since the last line end
         self.last = b""  # the last byte so far
         self.decoder: codecs.IncrementalDecoder | None = None
@@ -89,21 +87,19 @@ class _Scan:
             return False
         self.digest.update(data)
         self.size += len(data)
-        self.ends += data.count(b"\n")
         self.last = bytes(data[-1:])
         return True
 
-    def finish(self) -> int | None:
-        """The file's lines, or None when it is not clean (empty, or ending inside a
-        character)."""
+    def finish(self) -> bool:
+        """Whether the whole file was clean (not empty, not ending inside a character)."""
         if self.size == 0:
-            return None
+            return False
         if self.decoder is not None:
             try:
                 self.decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                return None
-        return self.ends + (self.last != b"\n")
+                return False
+        return True
 
     def _text(self, data: bytearray) -> bool:
         """Whether the text so far is valid UTF-8 (checked as ASCII until a byte is not)."""
