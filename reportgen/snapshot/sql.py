@@ -68,7 +68,7 @@ def csv_lines(path: str, size: int) -> str:
 def file_lines(path: str, max_line_bytes: int) -> str:
     """The lines of a whole log file, read by the CSV reader as `csv_lines` does, skipping any
     it cannot read rather than failing (see `reportgen.snapshot.whole`: the file was found
-    clean, and the loader counts what was read)."""
+    clean, and the loader checks that the lines read add up to its bytes)."""
     read = _read_csv(path, max_line_bytes, {"line": "VARCHAR"}, buffer=FILE_BUFFER, skip=True)
     return f"(SELECT coalesce(line, '') AS raw FROM {read})"
 

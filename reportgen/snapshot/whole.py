@@ -4,8 +4,8 @@ Most plain log files are clean text: UTF-8, LF line ends, no NUL or 0x01 byte, n
 than the reader's window. For such a file the loader (`reportgen.snapshot.load`) lets DuckDB's
 CSV reader read the file itself, in one statement, instead of streaming it through Python in
 chunks copied into a scratch file: the file's bytes go through Python once, into one reused
-buffer, rather than being read, joined and written again, which on 2M lines saved a tenth of
-the ingest's CPU, most of it system time.
+buffer, rather than being read, joined and written again (2M lines without the cache: 3.56 ->
+3.10 s CPU, most of it system time, and 2.26 -> 1.84 s wall).
 
 `check()` reads the file a block at a time and says, with its sha256, whether it is clean;
 anything else (bad bytes, CR line ends, a byte order mark, a long line) goes the chunked way,
@@ -13,8 +13,8 @@ which repairs and counts it (`reportgen.snapshot.reader`). The database reads th
 what it cannot read, so nothing it disagrees on stops the load: the loader keeps its rows only
 when their bytes and line ends add up to the file's size and the file's size and modification
 time are still those of the check (a live log may grow meanwhile); otherwise it takes them back
-and reads the file the chunked way. (Not a memory map: a file truncated
-while mapped, as `copytruncate` log rotation does, would kill the process.)
+and reads the file the chunked way. (Not through a memory map: a file truncated while mapped,
+as `copytruncate` log rotation does, would kill the process.)
 """
 
 from __future__ import annotations
