@@ -182,7 +182,7 @@ def test_an_entry_of_another_cache_format_is_never_read(tmp_path: Path) -> None:
     assert [path.name for path in (cache / "ingest").iterdir()] == [snapshot_key([root], None)]
 
 
-def test_a_cold_entry_is_written_once_no_larger_than_a_compact_copy(
+def test_a_cold_entry_is_written_once_leaving_no_free_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Three groups of one file each, every one a transaction of more than a row group (122,880
