@@ -49,6 +49,10 @@ class InOrder:
         """Whether finished groups waiting for their turn hold more than `pending_bytes`."""
         return self._pending > self.pending_bytes
 
+    def room(self) -> int:
+        """Bytes of text that more finished groups may hold before they are crowded."""
+        return max(self.pending_bytes - self._pending, 0)
+
     def wait_for_room(self, first: int) -> None:
         """Before starting a group when `first` is the first group not yet started: wait while
         the groups waiting are crowded and the group they wait for is being loaded."""

@@ -73,6 +73,49 @@ def test_many_groups_give_the_table_of_one_group(
     assert many == one
 
 
+def test_a_big_group_taken_first_gives_the_same_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = snapshot(tmp_path)
+    whole = duckdb.connect()
+    one = ingest(whole, [root])
+    monkeypatch.setattr(load, "GROUP_BYTES", 1)  # every file a group of its own
+    big = (root / "host-6" / "defender.log").stat().st_size
+    monkeypatch.setattr(load, "BIG_GROUP", big)  # host-0, host-3 and host-6 are big
+    taken: list[int] = []
+    pick = load._pick
+
+    def recorded(todo: list[load.Todo], order: InOrder) -> int:
+        position = pick(todo, order)
+        taken.append(todo[position].index)
+        return position
+
+    monkeypatch.setattr(load, "_pick", recorded)
+    split = duckdb.connect()
+    assert ingest(split, [root]) == one
+    assert rows(split) == rows(whole)
+    assert taken[:3] == [0, 3, 6]  # the big files first, then the rest
+    assert sorted(taken) == list(range(8))
+
+
+def test_a_worker_takes_a_big_group_first_when_its_rows_have_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(load, "BIG_GROUP", 100)
+    monkeypatch.setattr(load, "LOOKAHEAD", 2)
+    sizes = [10, 20, 30, 150, 400]
+    todo = [load.Todo(index, [plan(index, size)], size) for index, size in enumerate(sizes)]
+    order = InOrder(pending_bytes=200)
+    assert load._pick(todo, order) == 3  # big, and fits in the room for finished groups
+    order = InOrder(pending_bytes=120)
+    assert load._pick(todo, order) == 1  # too big to wait: the larger of the next two
+    cur = duckdb.connect().cursor()
+    cur.begin()
+    order.finish(7, cur, 121)  # finished groups crowded: the first
+    assert load._pick(todo, order) == 0
+    order.stop()
+
+
 def test_a_failed_group_rolls_back_the_finished_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
