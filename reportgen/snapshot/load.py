@@ -5,7 +5,8 @@ next group and loads it on a cursor of its own (DuckDB runs their statements at 
 so both cores are busy), in one transaction that `reportgen.snapshot.commits.InOrder` commits
 in group order while the worker goes on with the next group. While a worker's statements run on
 one chunk, a reader thread of its file (`reportgen.snapshot.reader`) decompresses, hashes and
-decodes the next, so a single large file keeps two cores busy too. Memory stays bounded: a
+decodes the next; a large file that is the last work left goes on two cursors at once
+(`reportgen.snapshot.split`), so it keeps both cores busy. Memory stays bounded: a
 worker holds at most three chunks of its file, and finished groups waiting for their turn to
 commit about PENDING_BYTES at most. The statements are those of `reportgen.snapshot.sql`.
 
@@ -31,7 +32,7 @@ from typing import Any
 import duckdb
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import batch, chunks, reader, sql, storage, textio, whole
+from reportgen.snapshot import batch, chunks, reader, split, sql, storage, textio, whole
 from reportgen.snapshot.batch import Batch, Small
 from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.formats import FORMATS, detect
@@ -67,6 +68,9 @@ PENDING_BYTES = 512 << 20
 """Bytes of text of finished groups that may wait for their turn to commit (see `InOrder`): room
 for a big group taken early (BIG_GROUP) to wait while the groups before it load. Without the
 cache they are in memory either way; the cache's file has their full row groups already."""
+SPLIT_BYTES = 2 * split.SEGMENT_CHUNKS * reader.CHUNK_BYTES
+"""A file read in chunks with at least this many bytes of text goes on two cursors at once
+(see `split`) when it is the last work left."""
 GZIP_RATIO = 8
 _GO_TRACE = re.compile(sql.GO_TRACE, re.ASCII)
 
@@ -133,6 +137,8 @@ class Loader:
         self._stop = threading.Event()
         self._done = [0, 0, 0]  # files, bytes, lines
         self._order = InOrder(PENDING_BYTES)
+        self._todo: list[Todo] = []
+        self._busy = 0  # workers loading a group
 
     def load(self, plans: list[FilePlan]) -> None:
         """Load every plan, filling in its counts, problems, time span and digest."""
@@ -145,6 +151,7 @@ class Loader:
             for index, group in enumerate(file_groups(todo))
         ]
         self._order = InOrder(PENDING_BYTES)
+        self._todo = groups
         errors: list[BaseException] = []
         if len(groups) < 2:
             self._work(groups, errors)
@@ -189,6 +196,8 @@ class Loader:
         """Load consecutive files in one transaction of a cursor of their own, handed to
         `InOrder` to be committed in turn (so the table fills in file order)."""
         cur = self.con.cursor()
+        with self._lock:
+            self._busy += 1
         try:
             cur.begin()
             self._load_files(cur, group, index)
@@ -196,6 +205,9 @@ class Loader:
             cur.rollback()
             cur.close()
             raise
+        finally:
+            with self._lock:
+                self._busy -= 1
         self._order.finish(index, cur, sum(map(text_bytes, group)))
 
     def _load_files(
@@ -329,6 +341,9 @@ class Loader:
         for chunk in read:
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
+            if self._may_split(run, plan):
+                self._split(run, plan, itertools.chain([chunk], read), prev, direct)
+                return
             params: dict[str, Any] = {}
             lines = chunks.lines_sql(chunk, run.scratch, params)
             first, text = plan.lines + 1, params.get("text")
@@ -350,6 +365,27 @@ class Loader:
                 cur.commit()
                 cur.begin()
                 uncommitted = 0
+
+    def _may_split(self, run: Run, plan: FilePlan) -> bool:
+        """Whether to load the rest of a large file on two cursors (see `split`): when its group
+        may commit as it goes and no other group is loading or left to start."""
+        if run.group is None or text_bytes(plan) < SPLIT_BYTES:
+            return False
+        with self._lock:
+            alone = self._busy == 1 and not self._todo
+        return alone and self._order.is_next(run.group)
+
+    def _split(
+        self, run: Run, plan: FilePlan, read: Iterator[Chunk], prev: datetime | None, direct: bool
+    ) -> None:
+        helper = self.con.cursor()
+        try:
+            helper.begin()
+            curs = (run.cur, helper)
+            stop, progress = self._stop, self._progress
+            split.load_split(curs, self.records, plan, read, prev, direct, stop, progress)
+        finally:
+            helper.close()
 
     def _progress(self, size: int, lines: int) -> None:
         if self.progress is None:

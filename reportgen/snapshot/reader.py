@@ -53,6 +53,20 @@ class Chunk:
     raw: bytes | memoryview | None = None
     text: str | None = None
 
+    def line_count(self) -> int:
+        """Its lines, as the database counts them (a `raw` view is a prefix of the bytes
+        read, as `FileStream` makes it: counted there, without a copy)."""
+        if self.text is not None:
+            return self.text.count("\n") + 1
+        raw = self.raw if self.raw is not None else b""
+        if isinstance(raw, memoryview) and isinstance(raw.obj, bytes):
+            ends = raw.obj.count(b"\n", 0, raw.nbytes)
+        else:
+            ends = bytes(raw).count(b"\n")
+        if not raw:
+            return 0
+        return ends + (bytes(raw[-1:]) != b"\n")
+
 
 Boundary = Callable[[str], bool]
 """Whether a line (decoded, no line end) starts a record, so a chunk may start with it."""

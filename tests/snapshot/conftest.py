@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.snapshot import batch
+from reportgen.snapshot import batch, load, reader, split, textio
 
 
-@pytest.fixture(params=["as planned", "every file whole"])
+@pytest.fixture(params=["as planned", "every file whole", "every file split"])
 def file_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run a test twice: with files loaded as planned (these tests' files are small, so batched
-    or chunked), then with no file small enough to batch, so that every clean plain file is read
-    whole by the database (`reportgen.snapshot.whole`). Both must give the same results."""
-    if request.param == "every file whole":
+    """Run a test three times: with files loaded as planned (these tests' files are small, so
+    batched or chunked); with no file small enough to batch, so that every clean plain file is
+    read whole by the database (`reportgen.snapshot.whole`); and with every file read in small
+    chunks, on two cursors at once (`reportgen.snapshot.split`). All must give the same
+    results."""
+    if request.param != "as planned":
         monkeypatch.setattr(batch, "FILE_BYTES", 0)
+    if request.param == "every file split":
+        monkeypatch.setattr(load, "WHOLE_BYTES", 0)
+        monkeypatch.setattr(load, "SPLIT_BYTES", 1)
+        monkeypatch.setattr(split, "SEGMENT_CHUNKS", 2)
+        monkeypatch.setattr(reader, "CHUNK_BYTES", 2048)
+        monkeypatch.setattr(reader, "BLOCK_BYTES", 512)
+        monkeypatch.setattr(textio, "BLOCK_BYTES", 512)

@@ -11,7 +11,7 @@ import pytest
 
 from reportgen.session import open_session
 from reportgen.snapshot import cache as cache_module
-from reportgen.snapshot import load
+from reportgen.snapshot import load, reader
 from reportgen.snapshot.cache import open_snapshot, snapshot_key
 from reportgen.snapshot.progress import terminal_progress
 
@@ -189,6 +189,9 @@ def test_a_cold_entry_is_written_once_leaving_no_free_blocks(
     # rows), ending in a part of one: closing the session must not rewrite them into whole row
     # groups (DuckDB's vacuum would, leaving the first copy behind as free blocks in the file).
     monkeypatch.setattr(load, "GROUP_BYTES", 1)
+    # Chunks of the usual size, whatever `file_paths` set (the 4 MB files are read in one).
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 16 << 20)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 1 << 20)
     root = tmp_path / "s"
     (root / "h").mkdir(parents=True)
     for index in range(3):
