@@ -171,6 +171,7 @@ class Loader:
                     worker.join()
             finally:
                 self.con.execute(f"SET threads = {int(row[0]) if row else WORKERS}")
+        self._order.join(len(groups))  # a failed commit's error first: it stopped the workers
         if errors:
             raise errors[0]
 

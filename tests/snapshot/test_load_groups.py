@@ -151,6 +151,23 @@ def test_groups_finishing_out_of_order_are_committed_in_order() -> None:
     assert order.crowded()
     order.wait_for_room(0)  # group 0 is not started: no waiting, start it
     order.finish(0, cursors[0], 10)
+    order.join(3)
     assert con.execute("SELECT n, rowid FROM t").fetchall() == [(0, 0), (1, 1), (2, 2)]
     assert order.is_next(3)
     assert not order.crowded()
+
+
+def test_a_failed_commit_is_raised_and_the_groups_after_it_are_rolled_back() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n INTEGER)")
+    order = InOrder(pending_bytes=100)
+    later = con.cursor()
+    later.begin()
+    later.execute("INSERT INTO t VALUES (1)")
+    order.finish(1, later, 1)
+    broken = con.cursor()
+    broken.close()  # its commit fails
+    order.finish(0, broken, 1)
+    with pytest.raises(duckdb.ConnectionException, match="closed"):
+        order.join(2)
+    assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
