@@ -6,9 +6,11 @@ that apply (an explicit one, or each root's own): so a snapshot folder (or tarba
 entry from one day to the next. Inside, the records are kept per file (see
 `reportgen.snapshot.filecache`): a file whose identity (path, size, modification time, content
 fingerprint) is unchanged is reused, a rotated one is renamed in place, a new or changed one is
-loaded, and a vanished or changed one is dropped; the result is the same as a cold ingest. Each
-file's records are committed with its `files` row, so a crashed or killed build leaves a
-consistent entry. The session reads a `logs` view of the records of this run's files.
+loaded, and a vanished or changed one is dropped; the result is the same as a cold ingest. A
+file counts as cached once its identity is committed, with its last records; a large file may
+commit its first records before (as it goes), so the rows of files without an identity, left
+by a build that failed or was killed midway, are dropped when the entry is next opened. The
+session reads a `logs` view of the records of this run's files.
 
 An entry is opened read-write for the whole session; a concurrent build that finds it locked
 ingests without the cache. Without a cache, the ingest runs in an in-memory database. Both
@@ -185,16 +187,17 @@ def _update(
     # Pruned files stay cached (a later, wider query needs them) but are neither loaded nor shown.
     pruned = [_identity(planned, plan) for plan in planned.pruned]
     cached = filecache.read_files(con)
+    next_file = max((c.file for c in cached), default=0) + 1
+    stray = filecache.drop_strays(con, next_file)
     done = filecache.reconcile(cached, identities + pruned)
     skipped = {item.plan.fid for item in pruned}
     done.load = [item for item in done.load if item.plan.fid not in skipped]
     filecache.apply_changes(con, done)
-    if not done.drop:
+    if not done.drop and not stray:
         # Nothing deleted, nothing to vacuum: without this the checkpoint at close merges the
         # part row groups that end each group's transaction, writing them all a second time
         # (2M lines: 0.45 s at close and a file of 646 MB instead of 512).
         con.execute("SET max_vacuum_tasks = 0")
-    next_file = max((c.file for c in cached), default=0) + 1
     by_fid = {item.plan.fid: item for item in done.load}
     for offset, item in enumerate(done.load):
         item.plan.file = next_file + offset

@@ -152,6 +152,23 @@ def reconcile(cached: list[Cached], identities: list[Identity]) -> Reconciled:
     return done
 
 
+def drop_strays(con: duckdb.DuckDBPyConnection, first_new: int) -> bool:
+    """Delete the rows of files that have no identity (ids from `first_new` on): a load stopped
+    midway (a failure, a killed build) after a large file's group committed part of its rows as
+    it went, before the identities committed with its last rows. Files get ids in load order and
+    groups commit in order, so such rows are those of the ids above every identity. Whether any
+    were found."""
+    records, files = storage.records_table(VIEW), storage.files_table(VIEW)
+    found = con.execute(f"SELECT count(*) FROM {records} WHERE _file >= ?", [first_new]).fetchone()
+    if not found or not found[0]:
+        return False
+    con.begin()
+    con.execute(f"DELETE FROM {records} WHERE _file >= ?", [first_new])
+    con.execute(f"DELETE FROM {files} WHERE file >= ?", [first_new])
+    con.commit()
+    return True
+
+
 def apply_changes(con: duckdb.DuckDBPyConnection, done: Reconciled) -> None:
     """Drop the records of changed and vanished files and rename the rotated ones, in one
     transaction."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from reportgen.errors import SnapshotError
 from reportgen.session import open_session
 from reportgen.snapshot import cache as cache_module
-from reportgen.snapshot import load, reader
+from reportgen.snapshot import chunks, load, reader
 from reportgen.snapshot.cache import open_snapshot, snapshot_key
 from reportgen.snapshot.progress import terminal_progress
 
@@ -206,3 +208,35 @@ def test_a_cold_entry_is_written_once_leaving_no_free_blocks(
     assert row is not None
     total, free = row
     assert free <= total // 50
+
+
+def test_a_load_stopped_midway_leaves_no_rows_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large file commits its rows as it goes (its group is the first outstanding); the load
+    # fails (or the build is killed) before the file's identity is committed with its last
+    # rows. The next build must give what a cold ingest gives, not those rows twice.
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    lines = [f"2024-01-02T03:{n // 60 % 60:02}:{n % 60:02}Z line {n}\n" for n in range(3000)]
+    (root / "h" / "a.log").write_text("".join(lines[:1000]))
+    (root / "h" / "b.log").write_text("".join(lines[1000:]))
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(load, "WHOLE_BYTES", 0)
+    monkeypatch.setattr(load, "COMMIT_BYTES", 1)
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 1024)
+    insert = chunks.insert_direct
+
+    def failing(cur: Any, records: str, plan: Any, lines: str, first: int, *args: Any) -> Any:
+        if plan.name == "h/b.log" and first > 1000:
+            raise SnapshotError("killed")
+        return insert(cur, records, plan, lines, first, *args)
+
+    monkeypatch.setattr(chunks, "insert_direct", failing)
+    with pytest.raises(SnapshotError, match="killed"):
+        open_snapshot([root], None, cache)
+    monkeypatch.setattr(chunks, "insert_direct", insert)
+    cached, found = rows(root, cache)
+    assert not cached  # b.log was loaded again
+    assert found == [(line.rstrip("\n"),) for line in lines]
