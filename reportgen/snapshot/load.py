@@ -379,14 +379,8 @@ class Loader:
     def _split(
         self, run: Run, plan: FilePlan, read: Iterator[Chunk], prev: datetime | None, direct: bool
     ) -> None:
-        helper = self.con.cursor()
-        try:
-            helper.begin()
-            curs = (run.cur, helper)
-            stop, progress = self._stop, self._progress
-            split.load_split(curs, self.records, plan, read, prev, direct, stop, progress)
-        finally:
-            helper.close()
+        stop, progress = self._stop, self._progress
+        split.load_split(self.con, run.cur, self.records, plan, read, prev, direct, stop, progress)
 
     def _progress(self, size: int, lines: int) -> None:
         if self.progress is None:

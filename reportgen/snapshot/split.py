@@ -4,18 +4,18 @@ A file read in chunks (`reportgen.snapshot.reader`: a plain file too large to be
 a `.gz`) is loaded by one worker, one statement after another: when it is the last work left,
 the other core idles (a single 5 GB file kept 1.2 cores busy). `load_split` then deals the
 file's remaining chunks out in segments of SEGMENT_CHUNKS, alternately to two lanes, each a
-cursor on a thread of its own; each segment is one transaction, and segments commit in file
-order, so the table still holds the file's lines in order.
+thread loading each of its segments in a transaction of a cursor of its own, which it hands to
+`reportgen.snapshot.commits.InOrder` to be committed in file order while it goes on with its
+next segment: the table still holds the file's lines in order.
 
-Lines are numbered as chunks are dealt (`Chunk.line_count`), so a segment need not wait for
-the one before it, with two exceptions: a segment commits after the one before it, and a chunk
-that has to be staged (`chunks.insert_staged`: a line that is not a whole record with a time)
-needs the time of the file's last record before it, so it waits until every chunk before it is
-loaded. A dealt chunk waits in a scratch file of its own, not in memory.
+Lines are numbered as chunks are dealt (`Chunk.line_count`, checked against what the database
+read), so a segment need not wait for the one before it, except for a chunk that has to be
+staged (`chunks.insert_staged`: a line that is not a whole record with a time): it needs the
+time of the file's last record before it, so it waits until every chunk before it is loaded. A
+dealt chunk waits in a scratch file of its own, not in memory.
 
-The caller's transaction (the group's, on `runs[0]`) is committed with the first segment: the
-group must be the first outstanding (see `reportgen.snapshot.commits`), as when it commits as
-it goes.
+The caller's transaction (the group's) is committed first: the group must be the first
+outstanding (see `reportgen.snapshot.commits`), as when it commits as it goes.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import duckdb
 from reportgen.errors import SnapshotError
 from reportgen.snapshot import chunks, sql
 from reportgen.snapshot.chunks import Loaded
+from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.model import add_problems
 from reportgen.snapshot.plan import FilePlan
 from reportgen.snapshot.reader import Chunk
@@ -64,7 +65,7 @@ class Dealt:
 
 class Turns:
     """What the lanes share: which chunks are loaded (for the time before a staged chunk),
-    which segment commits next, whether chunks still go directly, and the first failure."""
+    whether chunks still go directly, and the first failure."""
 
     def __init__(self, prev: datetime | None, direct: bool, stop: threading.Event) -> None:
         self.direct = direct
@@ -74,7 +75,6 @@ class Turns:
         self._lasts: dict[int, datetime | None] = {}
         self._loaded = 0  # chunks 0 .. _loaded - 1 are loaded
         self._prev = prev  # the last record time of those
-        self._segment = 0  # the segment to commit next
 
     def loaded(self, index: int, last: datetime | None) -> None:
         with self._cond:
@@ -91,16 +91,6 @@ class Turns:
         with self._cond:
             self._wait(lambda: self._loaded >= index)
             return self._prev
-
-    def commit(self, segment: int, cur: duckdb.DuckDBPyConnection) -> None:
-        """Commit `cur`'s transaction (holding `segment`) in its turn and begin the next."""
-        with self._cond:
-            self._wait(lambda: self._segment == segment)
-        cur.commit()  # the other lane goes on meanwhile: its turn comes after this one
-        cur.begin()
-        with self._cond:
-            self._segment += 1
-            self._cond.notify_all()
 
     def fail(self, error: BaseException) -> None:
         with self._cond:
@@ -122,16 +112,16 @@ class Turns:
 
 @dataclass
 class Lane:
-    """A cursor with an open transaction, the chunks dealt to it and not yet loaded (`inbox`),
-    and the counts of what it loaded (`part`, a copy of the file's plan)."""
+    """The chunks dealt to a lane and not yet loaded (`inbox`), and the counts of what it
+    loaded (`part`, a copy of the file's plan)."""
 
-    cur: duckdb.DuckDBPyConnection
     part: FilePlan
     inbox: queue.Queue[Dealt | None]
 
 
 def load_split(
-    curs: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection],
+    con: duckdb.DuckDBPyConnection,
+    cur: duckdb.DuckDBPyConnection,
     records: str,
     plan: FilePlan,
     read: Iterator[Chunk],
@@ -140,29 +130,36 @@ def load_split(
     stop: threading.Event,
     progress: Progress,
 ) -> None:
-    """Load the rest of `plan`'s file (`read`, after its first `plan.lines` lines) on the two
-    cursors, each in an open transaction (the first is the caller's); `prev` is the time of the
-    file's last record so far and `direct` whether its chunks still go directly. Both cursors
-    end with everything committed and a new transaction open; `plan` gets the lines, records,
-    problems and time span."""
+    """Load the rest of `plan`'s file (`read`, after its first `plan.lines` lines) over cursors
+    of `con`, committing `cur`'s open transaction (the caller's) first, and each segment after
+    it; `prev` is the time of the file's last record so far and `direct` whether its chunks
+    still go directly. `plan` gets the lines, records, problems and time span."""
+    cur.commit()
+    cur.begin()
     turns = Turns(prev, direct, stop)
-    lanes = [Lane(cur, _part(plan), queue.Queue(WAITING_CHUNKS)) for cur in curs]
+    order = InOrder(pending_bytes=1 << 62)  # bounded by the dealing: a lane is a segment ahead
+    lanes = [Lane(_part(plan), queue.Queue(WAITING_CHUNKS)) for _ in range(2)]
     with tempfile.TemporaryDirectory(prefix="reportgen-split-") as folder:
         threads = [
-            threading.Thread(target=_run_lane, args=(lane, records, turns, progress), daemon=True)
+            threading.Thread(
+                target=_run_lane, args=(con, lane, records, turns, order, progress), daemon=True
+            )
             for lane in lanes
         ]
         for thread in threads:
             thread.start()
+        segments = 0
         try:
-            _deal(read, plan.lines + 1, lanes, turns, Path(folder))
+            segments = _deal(read, plan.lines + 1, lanes, turns, Path(folder))
         except BaseException as error:
             turns.fail(error)  # kept only when no lane failed first
         finally:
             for thread in threads:
                 thread.join()
         if turns.failed is not None:
+            order.stop()
             raise turns.failed
+        order.join(segments)
     for lane in lanes:
         plan.lines += lane.part.lines
         plan.records += lane.part.records
@@ -174,8 +171,10 @@ def _part(plan: FilePlan) -> FilePlan:
     return replace(plan, problems={}, lines=0, records=0, first_time=None, last_time=None)
 
 
-def _deal(read: Iterator[Chunk], first: int, lanes: list[Lane], turns: Turns, folder: Path) -> None:
-    """Deal the chunks out, numbered, segment by segment, then an end to each lane."""
+def _deal(read: Iterator[Chunk], first: int, lanes: list[Lane], turns: Turns, folder: Path) -> int:
+    """Deal the chunks out, numbered, segment by segment, then an end to each lane; the number
+    of segments."""
+    segment = -1
     for index, chunk in enumerate(read):
         turns.check()
         segment = index // SEGMENT_CHUNKS
@@ -190,6 +189,7 @@ def _deal(read: Iterator[Chunk], first: int, lanes: list[Lane], turns: Turns, fo
         first += lines
     for lane in lanes:
         _put(lane.inbox, None, turns)
+    return segment + 1
 
 
 def _put(inbox: queue.Queue[Dealt | None], item: Dealt | None, turns: Turns) -> None:
@@ -202,28 +202,46 @@ def _put(inbox: queue.Queue[Dealt | None], item: Dealt | None, turns: Turns) -> 
             continue
 
 
-def _run_lane(lane: Lane, records: str, turns: Turns, progress: Progress) -> None:
-    """Load the chunks dealt to `lane`, committing each segment in its turn."""
-    segment: int | None = None
+def _run_lane(
+    con: duckdb.DuckDBPyConnection,
+    lane: Lane,
+    records: str,
+    turns: Turns,
+    order: InOrder,
+    progress: Progress,
+) -> None:
+    """Load the chunks dealt to `lane`, each segment in a transaction of a cursor of its own,
+    handed to `order` to be committed in turn while the lane goes on with its next segment."""
+    segment, size = -1, 0
+    cur: duckdb.DuckDBPyConnection | None = None
     try:
         while True:
             item = lane.inbox.get()
-            if item is not None and item.segment == segment:
-                _load(lane, records, item, turns, progress)
-                continue
-            if segment is not None:
-                turns.commit(segment, lane.cur)
+            if cur is not None and (item is None or item.segment != segment):
+                order.finish(segment, cur, size)
+                cur = None
             if item is None:
                 return
-            segment = item.segment
-            _load(lane, records, item, turns, progress)
+            if cur is None:
+                cur, segment, size = con.cursor(), item.segment, 0
+                cur.begin()
+            _load(cur, lane.part, records, item, turns, progress)
+            size += item.size
     except BaseException as error:
         turns.fail(error)
+        if cur is not None:
+            cur.close()  # rolls its segment back
 
 
-def _load(lane: Lane, records: str, item: Dealt, turns: Turns, progress: Progress) -> None:
+def _load(
+    cur: duckdb.DuckDBPyConnection,
+    part: FilePlan,
+    records: str,
+    item: Dealt,
+    turns: Turns,
+    progress: Progress,
+) -> None:
     turns.check()
-    cur, part = lane.cur, lane.part
     lines = sql.TEXT_LINES if item.path is None else sql.csv_lines(str(item.path), item.size)
     done: Loaded | None = None
     if turns.direct:

@@ -79,9 +79,9 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts: dict[str, int] = {}
     load_chunk = split._load
 
-    def spy(lane: split.Lane, *args: Any) -> None:
-        counts[lane.part.name] = counts.get(lane.part.name, 0) + 1
-        load_chunk(lane, *args)
+    def spy(cur: Any, part: Any, *args: Any) -> None:
+        counts[part.name] = counts.get(part.name, 0) + 1
+        load_chunk(cur, part, *args)
 
     monkeypatch.setattr(split, "_load", spy)
     return counts
