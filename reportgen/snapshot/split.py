@@ -202,6 +202,15 @@ def _put(inbox: queue.Queue[Dealt | None], item: Dealt | None, turns: Turns) -> 
             continue
 
 
+def _take(inbox: queue.Queue[Dealt | None], turns: Turns) -> Dealt | None:
+    while True:
+        turns.check()
+        try:
+            return inbox.get(timeout=0.1)
+        except queue.Empty:
+            continue
+
+
 def _run_lane(
     con: duckdb.DuckDBPyConnection,
     lane: Lane,
@@ -216,7 +225,7 @@ def _run_lane(
     cur: duckdb.DuckDBPyConnection | None = None
     try:
         while True:
-            item = lane.inbox.get()
+            item = _take(lane.inbox, turns)
             if cur is not None and (item is None or item.segment != segment):
                 order.finish(segment, cur, size)
                 cur = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,45 @@ def test_lines_read_must_be_the_lines_counted(
 )
 def test_chunks_count_their_lines_as_the_database_does(chunk: Chunk, lines: int) -> None:
     assert chunk.line_count() == lines
+
+
+def test_one_lane_failing_stops_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
+) -> None:
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
+    insert = chunks.insert_direct
+    failed: list[int] = []
+
+    def failing(cur: Any, records: str, plan: Any, lines: str, first: int, *args: Any) -> Any:
+        if first >= 1000 and not failed:  # one chunk, in one lane
+            failed.append(first)
+            raise SnapshotError(f"cannot parse {plan.name}: broken at line {first}")
+        return insert(cur, records, plan, lines, first, *args)
+
+    monkeypatch.setattr(chunks, "insert_direct", failing)
+    with pytest.raises(SnapshotError, match=r"^cannot parse h/clean\.log: broken at line \d+$"):
+        ingest(duckdb.connect(), [root])
+    assert len(failed) == 1
+
+
+def test_a_read_failing_midway_stops_both_lanes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
+) -> None:
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
+    read = reader.FileStream.chunks
+
+    def failing(self: reader.FileStream, boundary: Any = None) -> Any:
+        for index, chunk in enumerate(read(self, boundary)):
+            if index == 8:
+                while small_chunks.get("h/clean.log", 0) < 8:
+                    time.sleep(0.01)  # both lanes have had all they were dealt: now waiting
+                raise OSError(5, "Input/output error")
+            yield chunk
+
+    monkeypatch.setattr(reader.FileStream, "chunks", failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        ingest(duckdb.connect(), [root])
