@@ -17,9 +17,17 @@ def file_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     if request.param != "as planned":
         monkeypatch.setattr(batch, "FILE_BYTES", 0)
     if request.param == "every file split":
-        monkeypatch.setattr(load, "WHOLE_BYTES", 0)
-        monkeypatch.setattr(load, "SPLIT_BYTES", 1)
-        monkeypatch.setattr(split, "SEGMENT_CHUNKS", 2)
-        monkeypatch.setattr(reader, "CHUNK_BYTES", 2048)
-        monkeypatch.setattr(reader, "BLOCK_BYTES", 512)
-        monkeypatch.setattr(textio, "BLOCK_BYTES", 512)
+        split_every_file(monkeypatch, chunk_bytes=2048, block_bytes=512)
+
+
+def split_every_file(monkeypatch: pytest.MonkeyPatch, chunk_bytes: int, block_bytes: int) -> None:
+    """Read every file in chunks of `chunk_bytes` (a block of `block_bytes` at a time), none
+    whole or batched, and load each on two cursors (`reportgen.snapshot.split`), in segments of
+    two chunks."""
+    monkeypatch.setattr(batch, "FILE_BYTES", 0)
+    monkeypatch.setattr(load, "WHOLE_BYTES", 0)
+    monkeypatch.setattr(load, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(split, "SEGMENT_CHUNKS", 2)
+    monkeypatch.setattr(reader, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(textio, "BLOCK_BYTES", block_bytes)

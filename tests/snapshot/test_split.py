@@ -13,9 +13,10 @@ import duckdb
 import pytest
 
 from reportgen.errors import SnapshotError
-from reportgen.snapshot import batch, chunks, ingest, load, reader, split, textio
+from reportgen.snapshot import chunks, ingest, load, reader, split
 from reportgen.snapshot.model import SnapshotInfo
 from reportgen.snapshot.reader import Chunk
+from tests.snapshot.conftest import split_every_file
 
 GOLOG = " INFO 2026-01-02T03:{:02d}:{:02d}.{:03d} a.go:1  message {}\n"
 BAD = " INFO 2026-13-45T03:04:05.000 a.go:1  unreadable time {}\n"
@@ -59,6 +60,13 @@ def snapshot(root: Path) -> Path:
     return root
 
 
+def one_file(tmp_path: Path, name: str) -> Path:
+    root = tmp_path / "s"
+    (root / "h").mkdir(parents=True)
+    (root / name).write_bytes(FILES[name])
+    return root
+
+
 def load_all(root: Path) -> tuple[list[tuple[Any, ...]], SnapshotInfo]:
     con = duckdb.connect()
     info = ingest(con, [root])
@@ -68,15 +76,9 @@ def load_all(root: Path) -> tuple[list[tuple[Any, ...]], SnapshotInfo]:
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Blocks of 1 KB, chunks of 4 KB, segments of two, every file read in chunks and big
-    enough to split; the files loaded split, with the chunks each one had."""
-    monkeypatch.setattr(reader, "BLOCK_BYTES", 1024)
-    monkeypatch.setattr(textio, "BLOCK_BYTES", 1024)
-    monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
-    monkeypatch.setattr(split, "SEGMENT_CHUNKS", 2)
-    monkeypatch.setattr(load, "WHOLE_BYTES", 0)
-    monkeypatch.setattr(batch, "FILE_BYTES", 0)
-    monkeypatch.setattr(load, "SPLIT_BYTES", 1)
+    """Every file split, in chunks of 4 KB; the files loaded split, with the chunks each one
+    had."""
+    split_every_file(monkeypatch, chunk_bytes=4096, block_bytes=1024)
     counts: dict[str, int] = {}
     load_chunk = split._load
 
@@ -117,9 +119,7 @@ def test_a_file_on_two_cursors_gives_the_table_of_one(
 def test_records_without_a_time_take_the_time_before_them_across_cursors(
     tmp_path: Path, small_chunks: dict[str, int]
 ) -> None:
-    root = tmp_path / "s"
-    (root / "h").mkdir(parents=True)
-    (root / "h" / "untimed.log").write_bytes(FILES["h/untimed.log"])
+    root = one_file(tmp_path, "h/untimed.log")
     rows, _ = load_all(root)
     assert list(small_chunks) == ["h/untimed.log"]
     last_good = rows[999][0]
@@ -127,31 +127,33 @@ def test_records_without_a_time_take_the_time_before_them_across_cursors(
     assert [row[4] for row in rows] == list(range(1, 2401))  # lines numbered in order
 
 
+@pytest.mark.parametrize("once", [True, False], ids=["one chunk", "every chunk after"])
 def test_a_failing_chunk_fails_the_load_with_its_own_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int], once: bool
 ) -> None:
-    root = tmp_path / "s"
-    (root / "h").mkdir(parents=True)
-    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
+    # One chunk fails in one lane (the other must stop too), or every chunk from line 1000 on,
+    # in both lanes.
+    root = one_file(tmp_path, "h/clean.log")
     insert = chunks.insert_direct
+    failed: list[int] = []
 
     def failing(cur: Any, records: str, plan: Any, lines: str, first: int, *args: Any) -> Any:
-        if first > 2000:
+        if first >= 1000 and not (once and failed):
+            failed.append(first)
             raise SnapshotError(f"cannot parse {plan.name}: broken at line {first}")
         return insert(cur, records, plan, lines, first, *args)
 
     monkeypatch.setattr(chunks, "insert_direct", failing)
-    con = duckdb.connect()
     with pytest.raises(SnapshotError, match=r"^cannot parse h/clean\.log: broken at line \d+$"):
-        ingest(con, [root])
+        ingest(duckdb.connect(), [root])
+    if once:
+        assert len(failed) == 1  # the other lane stopped, it did not fail on its own
 
 
 def test_lines_read_must_be_the_lines_counted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
 ) -> None:
-    root = tmp_path / "s"
-    (root / "h").mkdir(parents=True)
-    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
+    root = one_file(tmp_path, "h/clean.log")
     monkeypatch.setattr(Chunk, "line_count", lambda chunk: 1)
     with pytest.raises(SnapshotError, match=r"^cannot load h/clean\.log: \d+ lines read where 1"):
         ingest(duckdb.connect(), [root])
@@ -173,33 +175,10 @@ def test_chunks_count_their_lines_as_the_database_does(chunk: Chunk, lines: int)
     assert chunk.line_count() == lines
 
 
-def test_one_lane_failing_stops_the_other(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
-) -> None:
-    root = tmp_path / "s"
-    (root / "h").mkdir(parents=True)
-    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
-    insert = chunks.insert_direct
-    failed: list[int] = []
-
-    def failing(cur: Any, records: str, plan: Any, lines: str, first: int, *args: Any) -> Any:
-        if first >= 1000 and not failed:  # one chunk, in one lane
-            failed.append(first)
-            raise SnapshotError(f"cannot parse {plan.name}: broken at line {first}")
-        return insert(cur, records, plan, lines, first, *args)
-
-    monkeypatch.setattr(chunks, "insert_direct", failing)
-    with pytest.raises(SnapshotError, match=r"^cannot parse h/clean\.log: broken at line \d+$"):
-        ingest(duckdb.connect(), [root])
-    assert len(failed) == 1
-
-
 def test_a_read_failing_midway_stops_both_lanes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: dict[str, int]
 ) -> None:
-    root = tmp_path / "s"
-    (root / "h").mkdir(parents=True)
-    (root / "h" / "clean.log").write_bytes(FILES["h/clean.log"])
+    root = one_file(tmp_path, "h/clean.log")
     read = reader.FileStream.chunks
 
     def failing(self: reader.FileStream, boundary: Any = None) -> Any:
