@@ -187,13 +187,13 @@ class Loader:
                     if not todo:
                         return
                     taken = todo.pop(_pick(todo, self._order))
-                self._load_group(taken.index, taken.group)
+                self._load_group(taken)
         except BaseException as error:
             self._stop.set()
             errors.append(error)
             self._order.stop()
 
-    def _load_group(self, index: int, group: list[FilePlan]) -> None:
+    def _load_group(self, taken: Todo) -> None:
         """Load consecutive files in one transaction of a cursor of their own, handed to
         `InOrder` to be committed in turn (so the table fills in file order)."""
         cur = self.con.cursor()
@@ -201,7 +201,7 @@ class Loader:
             self._busy += 1
         try:
             cur.begin()
-            self._load_files(cur, group, index)
+            self._load_files(cur, taken.group, taken.index)
         except BaseException:
             cur.rollback()
             cur.close()
@@ -209,7 +209,7 @@ class Loader:
         finally:
             with self._lock:
                 self._busy -= 1
-        self._order.finish(index, cur, sum(map(text_bytes, group)))
+        self._order.finish(taken.index, cur, taken.size)
 
     def _load_files(
         self, cur: duckdb.DuckDBPyConnection, plans: list[FilePlan], group: int | None
@@ -343,7 +343,9 @@ class Loader:
             if self._stop.is_set():
                 raise SnapshotError("stopped: another file failed")
             if self._may_split(run, plan):
-                self._split(run, plan, itertools.chain([chunk], read), prev, direct)
+                rest = itertools.chain([chunk], read)
+                stop, progress = self._stop, self._progress
+                split.load_split(self.con, cur, records, plan, rest, prev, direct, stop, progress)
                 return
             params: dict[str, Any] = {}
             lines = chunks.lines_sql(chunk, run.scratch, params)
@@ -375,12 +377,6 @@ class Loader:
         with self._lock:
             alone = self._busy == 1 and not self._todo
         return alone and self._order.is_next(run.group)
-
-    def _split(
-        self, run: Run, plan: FilePlan, read: Iterator[Chunk], prev: datetime | None, direct: bool
-    ) -> None:
-        stop, progress = self._stop, self._progress
-        split.load_split(self.con, run.cur, self.records, plan, read, prev, direct, stop, progress)
 
     def _progress(self, size: int, lines: int) -> None:
         if self.progress is None:

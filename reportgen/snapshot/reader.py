@@ -58,13 +58,13 @@ class Chunk:
         read, as `FileStream` makes it: counted there, without a copy)."""
         if self.text is not None:
             return self.text.count("\n") + 1
-        raw = self.raw if self.raw is not None else b""
+        raw = self.raw
+        if not raw:
+            return 0
         if isinstance(raw, memoryview) and isinstance(raw.obj, bytes):
             ends = raw.obj.count(b"\n", 0, raw.nbytes)
         else:
             ends = bytes(raw).count(b"\n")
-        if not raw:
-            return 0
         return ends + (bytes(raw[-1:]) != b"\n")
 
 
