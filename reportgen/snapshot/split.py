@@ -157,7 +157,8 @@ def load_split(
             for thread in threads:
                 thread.join()
         if turns.failed is not None:
-            order.stop()
+            order.stop()  # roll back the segments waiting for their turn
+            order.join(0)  # and let the committer go (raising a failed commit's own error)
             raise turns.failed
         order.join(segments)
     for lane in lanes:
@@ -229,6 +230,8 @@ def _run_lane(
             if cur is not None and (item is None or item.segment != segment):
                 order.finish(segment, cur, size)
                 cur = None
+                if order.error is not None:
+                    raise order.error  # a segment before failed to commit: stop dealing
             if item is None:
                 return
             if cur is None:
