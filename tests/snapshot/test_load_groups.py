@@ -14,6 +14,7 @@ from reportgen.errors import SnapshotError
 from reportgen.snapshot import ingest, load, sql
 from reportgen.snapshot.commits import InOrder
 from reportgen.snapshot.load import file_groups
+from reportgen.snapshot.model import SnapshotInfo
 from reportgen.snapshot.plan import FilePlan
 
 pytestmark = pytest.mark.usefixtures("file_paths")
@@ -57,17 +58,21 @@ def rows(con: duckdb.DuckDBPyConnection) -> list[Any]:
     return con.execute("SELECT *, rowid FROM logs__records").fetchall()
 
 
+def loaded(root: Path) -> tuple[duckdb.DuckDBPyConnection, SnapshotInfo]:
+    """The snapshot ingested into a new database, and what the ingest said of it."""
+    con = duckdb.connect()
+    return con, ingest(con, [root])
+
+
 def test_many_groups_give_the_table_of_one_group(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = snapshot(tmp_path)
-    whole = duckdb.connect()
-    one = ingest(whole, [root])
+    whole, one = loaded(root)
     monkeypatch.setattr(load, "GROUP_BYTES", 1)  # every file a group of its own
     monkeypatch.setattr(load, "COMMIT_BYTES", 1)  # the first group commits every chunk
     monkeypatch.setattr(load, "PENDING_BYTES", 1)  # and finished groups wait for their turn
-    split = duckdb.connect()
-    many = ingest(split, [root])
+    split, many = loaded(root)
     assert rows(split) == rows(whole)
     assert len(rows(whole)) == 3000 + 5 + 1 + 2000 + 40 + 7 + 600 + 1
     assert many == one
@@ -77,8 +82,7 @@ def test_a_big_group_taken_first_gives_the_same_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = snapshot(tmp_path)
-    whole = duckdb.connect()
-    one = ingest(whole, [root])
+    whole, one = loaded(root)
     monkeypatch.setattr(load, "GROUP_BYTES", 1)  # every file a group of its own
     big = (root / "host-6" / "defender.log").stat().st_size
     monkeypatch.setattr(load, "BIG_GROUP", big)  # host-0, host-3 and host-6 are big
@@ -91,8 +95,8 @@ def test_a_big_group_taken_first_gives_the_same_table(
         return position
 
     monkeypatch.setattr(load, "_pick", recorded)
-    split = duckdb.connect()
-    assert ingest(split, [root]) == one
+    split, taken_first = loaded(root)
+    assert taken_first == one
     assert rows(split) == rows(whole)
     assert taken[:3] == [0, 3, 6]  # the big files first, then the rest
     assert sorted(taken) == list(range(8))
